@@ -1,0 +1,38 @@
+# The two commands of the README. PYTHON must be a Python 3.11 interpreter.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV ?= .venv
+BIN := $(VENV)/bin
+
+.PHONY: start test install install-test lint typecheck pytest index
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+install: $(BIN)/python
+	$(BIN)/pip install --quiet torch==2.13.0
+	$(BIN)/pip install --quiet -e .
+
+install-test: $(BIN)/python
+	$(BIN)/pip install --quiet torch==2.13.0
+	$(BIN)/pip install --quiet -e '.[test]'
+
+# Command 1: install, build the bundled index if it is missing, serve on http://127.0.0.1:7860
+start: install
+	$(BIN)/guidance-assistant serve
+
+# Command 2: install with the test extras, then lint, type-check and run every test.
+test: install-test lint typecheck pytest
+
+lint:
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck:
+	$(BIN)/mypy guidance_assistant
+
+pytest:
+	$(BIN)/python -m pytest -q
+
+index: install
+	$(BIN)/guidance-assistant index

@@ -1,0 +1,161 @@
+"""The ``guidance-assistant`` command: a thin shell over the library."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+
+from guidance_assistant.config import get_settings
+from guidance_assistant.errors import GuidanceAssistantError
+
+app = typer.Typer(
+    help="Careers guidance assistant: cited labour market information and guidance tools.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+eval_app = typer.Typer(help="Run evaluations.", no_args_is_help=True)
+lmi_app = typer.Typer(help="Look up occupation records (pay, hours, routes).", no_args_is_help=True)
+app.add_typer(eval_app, name="eval")
+app.add_typer(lmi_app, name="lmi")
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def friendly_errors(func: F) -> F:
+    """Show our errors as one plain message and exit 1, never a traceback."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except GuidanceAssistantError as error:
+            typer.secho(f"Error: {error}", fg=typer.colors.RED, err=True)
+            raise typer.Exit(1) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+IndexDirOption = Annotated[
+    Path | None, typer.Option("--index-dir", help="Index folder (default: GA_INDEX_DIR).")
+]
+
+
+@app.command()
+@friendly_errors
+def index(
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(help="Files or folders (.md, .txt, .pdf, .html) to add to the index."),
+    ] = None,
+    index_dir: IndexDirOption = None,
+    rebuild: Annotated[bool, typer.Option(help="Discard the index and build it anew.")] = False,
+) -> None:
+    """Build the bundled knowledge index, or add your own documents to it."""
+    from guidance_assistant.retrieval import KnowledgeBase
+
+    settings = get_settings()
+    if paths:
+        kb = KnowledgeBase.from_paths(paths, index_dir, settings=settings, rebuild=rebuild)
+    else:
+        kb = KnowledgeBase.bundled(settings=settings, index_dir=index_dir, rebuild=rebuild)
+    for problem in kb.load_problems:
+        typer.secho(f"Skipped {problem}", fg=typer.colors.YELLOW, err=True)
+    assert kb.last_update is not None
+    typer.echo(f"Index {kb.index_dir}: {kb.last_update.summary()}")
+
+
+@app.command()
+@friendly_errors
+def search(
+    question: Annotated[str, typer.Argument(help="What you want to find.")],
+    k: Annotated[int | None, typer.Option("-k", help="How many passages.")] = None,
+    doc_type: Annotated[
+        list[str] | None, typer.Option("--type", help="framework, lmi or user (repeatable).")
+    ] = None,
+    source: Annotated[list[str] | None, typer.Option(help="Only this source file.")] = None,
+    index_dir: IndexDirOption = None,
+) -> None:
+    """Print the passages that answer QUESTION, each with its source."""
+    from guidance_assistant.retrieval import KnowledgeBase
+
+    kb = KnowledgeBase.load(index_dir, settings=get_settings())
+    filters: dict[str, list[str]] = {}
+    if doc_type:
+        filters["doc_type"] = doc_type
+    if source:
+        filters["source"] = source
+    passages = kb.search(question, k=k, filters=filters or None)
+    if not passages:
+        typer.echo("No passages found.")
+    for rank, passage in enumerate(passages, start=1):
+        typer.secho(f"[{rank}] {passage.citation.render()}", bold=True)
+        typer.echo(f"    {passage.text}\n")
+
+
+@app.command()
+@friendly_errors
+def serve(
+    host: Annotated[str | None, typer.Option(help="Interface (default 127.0.0.1).")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (default 7860).")] = None,
+) -> None:
+    """Build the bundled index if needed and start the app."""
+    from guidance_assistant.ui import launch
+
+    overrides: dict[str, Any] = {}
+    if host:
+        overrides["host"] = host
+    if port:
+        overrides["port"] = port
+    launch(get_settings(**overrides))
+
+
+@eval_app.command("retrieval")
+@friendly_errors
+def eval_retrieval(
+    suites: Annotated[
+        Path | None, typer.Option(help="Folder of retrieval suites (default: evals/retrieval).")
+    ] = None,
+    index_dir: IndexDirOption = None,
+) -> None:
+    """Recall@1, recall@5 and MRR for BM25, dense and hybrid search, in one run."""
+    from guidance_assistant.evals.retrieval import evaluate_retrieval, load_retrieval_suites
+    from guidance_assistant.retrieval import KnowledgeBase
+
+    kb = KnowledgeBase.bundled(settings=get_settings(), index_dir=index_dir)
+    report = evaluate_retrieval(kb, load_retrieval_suites(suites))
+    typer.echo(report.render())
+
+
+@lmi_app.command("show")
+@friendly_errors
+def lmi_show(occupation_id: Annotated[str, typer.Argument(help="e.g. game-designer")]) -> None:
+    """Print an occupation record with every figure's source and year."""
+    from guidance_assistant import lmi
+    from guidance_assistant.lmi.render import render_record
+
+    typer.echo(render_record(lmi.get(occupation_id)))
+
+
+@lmi_app.command("find")
+@friendly_errors
+def lmi_find(
+    query: Annotated[str, typer.Argument(help="A job title, e.g. 'game designer'.")],
+    limit: Annotated[int, typer.Option(help="How many matches.")] = 5,
+) -> None:
+    """Find occupation records by (fuzzy) job title."""
+    from guidance_assistant import lmi
+
+    for match in lmi.find(query, limit=limit):
+        typer.echo(f"{match.record.id:<40} {match.record.title}  (score {match.score:.0f})")
+
+
+def main() -> None:
+    app(prog_name="guidance-assistant")
+
+
+if __name__ == "__main__":
+    main()

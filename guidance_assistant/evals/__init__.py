@@ -1,0 +1,1 @@
+"""Evaluation suites, scorers and reports."""

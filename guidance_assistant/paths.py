@@ -1,0 +1,29 @@
+"""Where the bundled, expert-editable data lives.
+
+In a source checkout (the README's editable install) the data folders sit beside the package;
+in a built wheel they are copied into ``guidance_assistant/_bundled``. Nothing here reads env vars.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+REPO_ROOT = PACKAGE_DIR.parent
+
+
+def bundled_dir(name: str) -> Path:
+    """Return the folder ``name`` (``knowledge``, ``prompts`` or ``evals``) of the bundled data."""
+    for candidate in (PACKAGE_DIR / "_bundled" / name, REPO_ROOT / name):
+        if candidate.is_dir():
+            return candidate
+    raise FileNotFoundError(
+        f"The bundled '{name}' folder is missing (looked in {PACKAGE_DIR / '_bundled'} and "
+        f"{REPO_ROOT}). Reinstall guidance-assistant or run it from a full checkout."
+    )
+
+
+def shared_dir(name: str) -> Path | None:
+    """The sibling ``../shared/<name>`` folder of a checkout, when it exists (else ``None``)."""
+    candidate = REPO_ROOT.parent / "shared" / name
+    return candidate if candidate.is_dir() else None

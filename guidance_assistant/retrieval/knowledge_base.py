@@ -1,0 +1,312 @@
+"""The knowledge base: build or load an index and search it with hybrid retrieval."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+import numpy.typing as npt
+from pydantic import BaseModel, ConfigDict
+
+from guidance_assistant.config import Settings, get_settings
+from guidance_assistant.errors import DocumentError, IndexMissingError
+from guidance_assistant.retrieval.dense import choose_kind
+from guidance_assistant.retrieval.embedding import Embedder, load_embedder
+from guidance_assistant.retrieval.fusion import convex_fusion, reciprocal_rank_fusion
+from guidance_assistant.retrieval.index import IndexData, UpdateReport, update_index
+from guidance_assistant.retrieval.loaders import LoadProblem, load_paths
+from guidance_assistant.retrieval.query import clean_query
+from guidance_assistant.retrieval.sparse import SparseIndex
+from guidance_assistant.sources import Citation, Document
+
+log = logging.getLogger(__name__)
+
+SearchMode = Literal["hybrid", "dense", "bm25"]
+FilterValue = str | Sequence[str]
+BUNDLED_ORIGIN = "bundled"
+USER_ORIGIN = "user"
+
+
+class Passage(BaseModel):
+    """A search result: the passage, its score and where it comes from."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    text: str
+    score: float
+    citation: Citation
+    metadata: dict[str, Any]
+
+    @property
+    def doc_type(self) -> str:
+        return str(self.metadata["doc_type"])
+
+    @property
+    def source(self) -> str:
+        return self.citation.source
+
+
+def bundled_documents(settings: Settings) -> tuple[list[Document], list[LoadProblem]]:
+    """Everything the default index holds: framework notes, LMI records (rendered by our
+    templates), the publishers' job-profile prose and the configured extra sources."""
+    from guidance_assistant.lmi import LMIStore
+    from guidance_assistant.lmi.ncs_prose import ncs_profile_documents
+    from guidance_assistant.lmi.render import record_documents
+
+    knowledge = settings.resolved_knowledge_dir
+    documents, problems = load_paths([knowledge / "frameworks"], doc_type="framework")
+    documents.extend(record_documents(LMIStore.load()))
+    if settings.lmi_source_dir is not None:
+        documents.extend(ncs_profile_documents(settings.lmi_source_dir))
+    if settings.extra_sources:
+        extra, extra_problems = load_paths(settings.extra_sources, doc_type="user")
+        documents.extend(extra)
+        problems.extend(extra_problems)
+    return documents, problems
+
+
+class KnowledgeBase:
+    """A searchable, persisted index of documents.
+
+    >>> kb = KnowledgeBase.bundled()
+    >>> for passage in kb.search("What does Gatsby Benchmark 8 require?", k=3):
+    ...     print(passage.citation.render())
+    """
+
+    def __init__(self, data: IndexData, *, settings: Settings, index_dir: Path) -> None:
+        self.settings = settings
+        self.index_dir = index_dir
+        self.last_update: UpdateReport | None = None
+        self.load_problems: list[LoadProblem] = []
+        self._set_data(data)
+
+    def _set_data(self, data: IndexData) -> None:
+        self._data = data
+        self._sparse = SparseIndex([row.chunk.index_text() for row in data.rows])
+        self._doc_types = np.array([row.doc_type for row in data.rows], dtype=object)
+        self._sources = np.array([row.source for row in data.rows], dtype=object)
+
+    # -- construction -------------------------------------------------------------------
+
+    @classmethod
+    def load(
+        cls, index_dir: Path | str | None = None, *, settings: Settings | None = None
+    ) -> KnowledgeBase:
+        """Open an existing index; raises a clear error if it is missing, damaged or was built
+        with another embedding model."""
+        settings = settings or get_settings()
+        directory = Path(index_dir) if index_dir is not None else settings.resolved_index_dir
+        data = IndexData.load(directory, expect_model=settings.embedding_model)
+        return cls(data, settings=settings, index_dir=directory)
+
+    @classmethod
+    def from_paths(
+        cls,
+        paths: Iterable[Path | str],
+        index_dir: Path | str | None = None,
+        *,
+        settings: Settings | None = None,
+        rebuild: bool = False,
+        progress: bool = True,
+    ) -> KnowledgeBase:
+        """Build or update the index at ``index_dir`` with the files and folders in ``paths``.
+
+        Documents already in the index stay; changed ones are re-embedded, unchanged ones are
+        not. Files that cannot be read are skipped and listed in ``load_problems``.
+        """
+        settings = settings or get_settings()
+        directory = Path(index_dir) if index_dir is not None else settings.resolved_index_dir
+        documents, problems = load_paths([Path(p) for p in paths], doc_type="user")
+        if not documents:
+            reasons = "; ".join(str(p) for p in problems) or "no .md, .txt, .pdf or .html files"
+            raise DocumentError(f"Nothing to index: {reasons}")
+        kb = cls._update(
+            directory, documents, settings, origin=USER_ORIGIN, rebuild=rebuild, progress=progress
+        )
+        kb.load_problems = problems
+        return kb
+
+    @classmethod
+    def bundled(
+        cls,
+        *,
+        settings: Settings | None = None,
+        index_dir: Path | str | None = None,
+        refresh: bool = True,
+        rebuild: bool = False,
+        progress: bool = True,
+    ) -> KnowledgeBase:
+        """The bundled knowledge (built on first use, refreshed when its files change).
+
+        With ``refresh=False`` an existing index is opened as it is, without checking the
+        bundled files for changes; ``rebuild=True`` discards the index (and any documents an
+        adviser added) and builds it anew.
+        """
+        settings = settings or get_settings()
+        directory = Path(index_dir) if index_dir is not None else settings.resolved_index_dir
+        if not refresh and not rebuild:
+            try:
+                return cls.load(directory, settings=settings)
+            except IndexMissingError:
+                pass
+        documents, problems = bundled_documents(settings)
+        kb = cls._update(
+            directory,
+            documents,
+            settings,
+            origin=BUNDLED_ORIGIN,
+            prune_origin=True,
+            rebuild=rebuild,
+            progress=progress,
+        )
+        kb.load_problems = problems
+        return kb
+
+    @classmethod
+    def _update(
+        cls,
+        directory: Path,
+        documents: Sequence[Document],
+        settings: Settings,
+        *,
+        origin: str,
+        prune_origin: bool = False,
+        rebuild: bool = False,
+        progress: bool = True,
+    ) -> KnowledgeBase:
+        embedder = load_embedder(settings.embedding_model, batch_size=settings.embedding_batch_size)
+        data, report = update_index(
+            directory,
+            documents,
+            embedder=embedder,
+            chunk_size=settings.chunk_size,
+            chunk_overlap=settings.chunk_overlap,
+            dense_kind_for=lambda n: choose_kind(settings.dense_index, n, settings.ann_threshold),
+            origin=origin,
+            prune_origin=prune_origin,
+            rebuild=rebuild,
+            progress=progress,
+        )
+        log.info("index %s: %s", directory, report.summary())
+        kb = cls(data, settings=settings, index_dir=directory)
+        kb.last_update = report
+        return kb
+
+    def add_paths(self, paths: Iterable[Path | str], *, progress: bool = True) -> UpdateReport:
+        """Add an adviser's files to this index (same rules as :meth:`from_paths`)."""
+        kb = KnowledgeBase.from_paths(
+            paths, self.index_dir, settings=self.settings, progress=progress
+        )
+        self._set_data(kb._data)
+        self.load_problems = kb.load_problems
+        assert kb.last_update is not None
+        self.last_update = kb.last_update
+        return kb.last_update
+
+    # -- facts --------------------------------------------------------------------------
+
+    def __len__(self) -> int:
+        return len(self._data.rows)
+
+    @property
+    def embedder(self) -> Embedder:
+        return load_embedder(
+            self.settings.embedding_model, batch_size=self.settings.embedding_batch_size
+        )
+
+    @property
+    def documents(self) -> dict[str, Any]:
+        """Documents in the index by id, with title, source, type and chunk count."""
+        return {k: v.model_dump() for k, v in self._data.manifest.documents.items()}
+
+    def sources(self) -> set[str]:
+        return {entry.source for entry in self._data.manifest.documents.values()}
+
+    # -- search -------------------------------------------------------------------------
+
+    def _allowed(self, filters: Mapping[str, FilterValue] | None) -> npt.NDArray[np.bool_] | None:
+        if not filters:
+            return None
+        mask = np.ones(len(self._data.rows), dtype=bool)
+        for key, wanted in filters.items():
+            values = {wanted} if isinstance(wanted, str) else set(wanted)
+            if key == "doc_type":
+                column = self._doc_types
+            elif key == "source":
+                column = self._sources
+            else:
+                raise ValueError(f"Unknown filter '{key}': use 'doc_type' or 'source'.")
+            mask &= np.isin(column, list(values))
+        return mask
+
+    def search(
+        self,
+        query: str,
+        k: int | None = None,
+        filters: Mapping[str, FilterValue] | None = None,
+        *,
+        mode: SearchMode = "hybrid",
+        fusion: str | None = None,
+    ) -> list[Passage]:
+        """The ``k`` passages that best answer ``query``, best first, each with its citation.
+
+        ``filters`` restricts by ``doc_type`` (``framework``, ``lmi``, ``user``) and/or
+        ``source`` (file name or ``lmi/<id>``); each takes one value or a list.
+        Raises :class:`~guidance_assistant.errors.QueryError` for an unusable question.
+        """
+        text = clean_query(query, self.settings.max_query_chars)
+        k = k or self.settings.k
+        mask = self._allowed(filters)
+        if mask is not None and not mask.any():
+            return []
+        allowed_ids = None if mask is None else np.flatnonzero(mask).astype(np.int64)
+        depth = max(k, self.settings.candidates)
+
+        rankings = []
+        if mode in ("hybrid", "dense"):
+            vector = self.embedder.embed([text])[0]
+            rankings.append(self._data.dense.search(vector, depth, allowed_ids))
+        if mode in ("hybrid", "bm25"):
+            rankings.append(self._sparse.search(text, depth, mask))
+
+        if mode != "hybrid":
+            ids, scores = rankings[0]
+            scored = list(zip(ids.tolist(), scores.tolist(), strict=True))
+        elif (fusion or self.settings.fusion) == "convex":
+            scored = convex_fusion(
+                rankings, weights=[self.settings.dense_weight, self.settings.sparse_weight]
+            )
+        else:
+            scored = reciprocal_rank_fusion(
+                rankings,
+                k=self.settings.rrf_k,
+                weights=[self.settings.dense_weight, self.settings.sparse_weight],
+            )
+        return [self._passage(row, score) for row, score in scored[:k]]
+
+    def _passage(self, row_number: int, score: float) -> Passage:
+        row = self._data.rows[row_number]
+        chunk = row.chunk
+        citation = Citation(
+            title=chunk.title,
+            source=row.source,
+            section=chunk.section,
+            publisher=row.publisher,
+            year=row.year,
+            url=row.url,
+        )
+        metadata: dict[str, Any] = {
+            "doc_id": chunk.doc_id,
+            "chunk_id": chunk.chunk_id,
+            "position": chunk.position,
+            "title": chunk.title,
+            "section": chunk.section,
+            "doc_type": row.doc_type,
+            "source": row.source,
+            "origin": row.origin,
+            **row.metadata,
+        }
+        return Passage(text=chunk.text, score=float(score), citation=citation, metadata=metadata)

@@ -1,0 +1,64 @@
+"""The lexical half of search: BM25 (``bm25s``) over stemmed words."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+_TOKEN = re.compile(r"(?u)\b\w\w+\b")
+
+
+@lru_cache(maxsize=1)
+def _stemmer() -> Any:
+    import Stemmer
+
+    return Stemmer.Stemmer("english")
+
+
+@lru_cache(maxsize=1)
+def _stopwords() -> frozenset[str]:
+    from bm25s.stopwords import STOPWORDS_EN
+
+    return frozenset(STOPWORDS_EN)
+
+
+def tokenize(text: str) -> list[str]:
+    """Lower-cased, stop words dropped, Snowball-stemmed word tokens."""
+    stop = _stopwords()
+    words = [w for w in _TOKEN.findall(text.lower()) if w not in stop]
+    return list(_stemmer().stemWords(words))
+
+
+class SparseIndex:
+    """BM25 over the chunk table; rebuilt from the stored chunk texts (cheap) when loaded."""
+
+    def __init__(self, texts: list[str]) -> None:
+        import bm25s
+
+        self.size = len(texts)
+        self.retriever: Any = bm25s.BM25()
+        corpus = [tokenize(t) or ["<empty>"] for t in texts]
+        if corpus:
+            self.retriever.index(corpus, show_progress=False)
+        self._vocab: dict[str, int] = dict(getattr(self.retriever, "vocab_dict", {}) or {})
+
+    def search(
+        self, query: str, k: int, allowed_mask: npt.NDArray[np.bool_] | None = None
+    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float32]]:
+        """Top ``k`` rows (ids, BM25 scores > 0), restricted to ``allowed_mask`` if given."""
+        tokens = [t for t in tokenize(query) if t in self._vocab]
+        k = min(k, self.size)
+        if not tokens or k <= 0:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+        mask = None if allowed_mask is None else allowed_mask.astype(np.float32)
+        ids, scores = self.retriever.retrieve(
+            [tokens], k=k, show_progress=False, weight_mask=mask, n_threads=1
+        )
+        ids_row = np.asarray(ids[0], dtype=np.int64)
+        scores_row = np.asarray(scores[0], dtype=np.float32)
+        keep = scores_row > 0
+        return ids_row[keep], scores_row[keep]

@@ -1,0 +1,53 @@
+"""Shared fixtures: settings in temporary folders, and knowledge indexes built once per run."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from guidance_assistant.config import Settings, get_settings
+from guidance_assistant.paths import REPO_ROOT, shared_dir
+
+SHARED_SOURCES = shared_dir("sources")
+SHARED_LMI = shared_dir("lmi")
+FRAMEWORKS = REPO_ROOT / "knowledge" / "frameworks"
+
+needs_shared = pytest.mark.skipif(
+    SHARED_SOURCES is None or SHARED_LMI is None,
+    reason="../shared (source documents and LMI data) is not beside this checkout",
+)
+
+
+@pytest.fixture
+def make_settings(tmp_path: Path) -> Callable[..., Settings]:
+    """Settings whose data live under this test's tmp folder, with overrides."""
+
+    def factory(**overrides: Any) -> Settings:
+        values: dict[str, Any] = {"data_dir": tmp_path / "data", "extra_sources": []}
+        values.update(overrides)
+        return get_settings(**values)
+
+    return factory
+
+
+@pytest.fixture(scope="session")
+def small_kb(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """An index over the framework notes and (when present) the shared source documents."""
+    from guidance_assistant.retrieval import KnowledgeBase
+
+    root = tmp_path_factory.mktemp("small-kb")
+    settings = get_settings(data_dir=root, extra_sources=[])
+    paths = [FRAMEWORKS, *([SHARED_SOURCES] if SHARED_SOURCES else [])]
+    return KnowledgeBase.from_paths(paths, root / "index", settings=settings, progress=False)
+
+
+@pytest.fixture(scope="session")
+def bundled_kb(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """The full bundled knowledge (frameworks, LMI records, NCS profiles, shared sources)."""
+    from guidance_assistant.retrieval import KnowledgeBase
+
+    root = tmp_path_factory.mktemp("bundled-kb")
+    return KnowledgeBase.bundled(settings=get_settings(data_dir=root), progress=False)

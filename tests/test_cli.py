@@ -1,0 +1,76 @@
+"""The command line, as an adviser uses it: plain messages, never tracebacks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from guidance_assistant.cli import app
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("GA_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("GA_EXTRA_SOURCES", "[]")
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "local-lmi.md").write_text(
+        "# Local labour market\n## Growing sectors\nThe port is hiring engineering apprentices "
+        "every September.\n",
+        encoding="utf-8",
+    )
+    (docs / "empty.txt").write_text("")
+    return docs
+
+
+def test_index_then_search_prints_cited_passages(env: Path) -> None:
+    result = runner.invoke(app, ["index", str(env)])
+    assert result.exit_code == 0, result.output
+    assert "1 added" in result.output
+    assert "Skipped" in result.output and "empty.txt" in result.output
+    result = runner.invoke(app, ["search", "engineering apprentices at the port", "-k", "1"])
+    assert result.exit_code == 0, result.output
+    assert "Local labour market — Growing sectors" in result.output
+    assert "[local-lmi.md]" in result.output
+
+
+def test_search_without_an_index_explains_how_to_build_one(env: Path) -> None:
+    result = runner.invoke(app, ["search", "anything"])
+    assert result.exit_code == 1
+    assert "No knowledge index" in result.output and "guidance-assistant index" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_empty_question_is_a_plain_error(env: Path) -> None:
+    runner.invoke(app, ["index", str(env)])
+    result = runner.invoke(app, ["search", "   "])
+    assert result.exit_code == 1
+    assert "The question is empty" in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_index_of_nothing_usable_is_a_plain_error(env: Path) -> None:
+    result = runner.invoke(app, ["index", str(env / "empty.txt")])
+    assert result.exit_code == 1
+    assert "Nothing to index" in result.output
+
+
+def test_help_is_fast_and_lists_commands() -> None:
+    import subprocess
+    import sys
+    import time
+
+    started = time.perf_counter()
+    out = subprocess.run(
+        [sys.executable, "-m", "guidance_assistant.cli", "--help"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert time.perf_counter() - started < 5
+    for command in ("index", "search", "serve", "eval", "lmi"):
+        assert command in out.stdout
