@@ -63,7 +63,11 @@ class Settings(BaseSettings):
         "HNSW above it.",
     )
     ann_threshold: int = Field(default=50_000, ge=1)
-    fusion: Literal["rrf", "convex"] = "rrf"
+    fusion: Literal["rrf", "convex"] = Field(
+        default="convex",
+        description="How dense and BM25 rankings are combined: min-max scaled score sum "
+        "(convex, the best on evals/retrieval) or reciprocal rank fusion.",
+    )
     rrf_k: int = Field(default=60, ge=1)
     dense_weight: float = Field(default=1.0, ge=0.0)
     sparse_weight: float = Field(default=1.0, ge=0.0)
@@ -75,6 +79,30 @@ class Settings(BaseSettings):
         default=None, description="SQLAlchemy URL; defaults to SQLite in DATA_DIR."
     )
     backend: Literal["offline", "transformers", "openai"] = "offline"
+    # backends
+    transformers_model_path: Path | None = Field(
+        default=None,
+        description="Local folder of a transformers causal language model (backend "
+        "'transformers'); nothing is downloaded.",
+    )
+    transformers_max_new_tokens: int = Field(default=120, ge=1, le=2048)
+    transformers_temperature: float = Field(
+        default=0.0, ge=0.0, le=2.0, description="0 is greedy (deterministic)."
+    )
+    openai_base_url: str = Field(
+        default="http://127.0.0.1:8000/v1",
+        description="OpenAI-compatible server (vLLM, llama.cpp server, Ollama) for backend "
+        "'openai'.",
+    )
+    openai_model: str | None = Field(
+        default=None, description="Model name the server knows, e.g. 'qwen2.5-1.5b-instruct'."
+    )
+    openai_api_key: str | None = Field(
+        default=None, description="Only when the server asks for one."
+    )
+    openai_timeout: float = Field(default=30.0, gt=0.0, le=600.0, description="Seconds.")
+    openai_max_tokens: int = Field(default=200, ge=1, le=4096)
+    openai_temperature: float = Field(default=0.2, ge=0.0, le=2.0)
     host: str = "127.0.0.1"
     port: int = Field(default=7860, ge=1, le=65535)
 

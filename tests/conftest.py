@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -46,8 +47,14 @@ def small_kb(tmp_path_factory: pytest.TempPathFactory) -> Any:
 
 @pytest.fixture(scope="session")
 def bundled_kb(tmp_path_factory: pytest.TempPathFactory) -> Any:
-    """The full bundled knowledge (frameworks, LMI records, NCS profiles, shared sources)."""
+    """The full bundled knowledge (frameworks, LMI records, NCS profiles, shared sources).
+
+    Built from scratch in a temporary folder (a few minutes on two cores). A developer may set
+    GA_TEST_DATA_DIR to keep it between runs: it is still refreshed like any bundled index,
+    so changed documents are re-embedded.
+    """
     from guidance_assistant.retrieval import KnowledgeBase
 
-    root = tmp_path_factory.mktemp("bundled-kb")
+    kept = os.environ.get("GA_TEST_DATA_DIR")
+    root = Path(kept) if kept else tmp_path_factory.mktemp("bundled-kb")
     return KnowledgeBase.bundled(settings=get_settings(data_dir=root), progress=False)

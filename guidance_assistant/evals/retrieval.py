@@ -115,8 +115,8 @@ class RetrievalReport(BaseModel):
 ALL_MODES: list[tuple[str, SearchMode, str | None]] = [
     ("bm25", "bm25", None),
     ("dense", "dense", None),
-    ("hybrid", "hybrid", None),
-    ("hybrid-convex", "hybrid", "convex"),
+    ("hybrid-rrf", "hybrid", "rrf"),
+    ("hybrid", "hybrid", None),  # the configured fusion (convex by default)
 ]
 
 

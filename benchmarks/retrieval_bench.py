@@ -1,0 +1,127 @@
+"""Retrieval benchmark (run by hand, not in CI): ``python benchmarks/retrieval_bench.py``.
+
+On the bundled corpus and model, in one run, it measures:
+  (a) query latency p50/p95 of ``KnowledgeBase.search`` (hybrid: dense + BM25 + fusion);
+  (b) the floor: sentence-transformers encoding of the query plus a raw FAISS search;
+  (c) LangChain's ``FAISS`` vector store with ``HuggingFaceEmbeddings``, ``similarity_search``;
+  (d) index build throughput against raw ``model.encode`` on the same chunks;
+and prints the ratios against the targets (hybrid <= 1.2x floor and faster than LangChain;
+build >= 0.9x raw encode).
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+
+
+def percentiles(samples: list[float]) -> tuple[float, float]:
+    ordered = sorted(samples)
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    return statistics.median(ordered), p95
+
+
+def time_queries(fn: Callable[[str], object], queries: list[str], repeats: int) -> list[float]:
+    for query in queries[:5]:
+        fn(query)  # warm-up
+    samples = []
+    for _ in range(repeats):
+        for query in queries:
+            started = time.perf_counter()
+            fn(query)
+            samples.append(1000 * (time.perf_counter() - started))
+    return samples
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--repeats", type=int, default=5)
+    args = parser.parse_args()
+
+    import faiss
+    import torch
+
+    from guidance_assistant.config import get_settings
+    from guidance_assistant.evals.retrieval import load_retrieval_suites
+    from guidance_assistant.retrieval import KnowledgeBase
+    from guidance_assistant.retrieval.embedding import load_embedder
+
+    workdir = Path(tempfile.mkdtemp(prefix="ga-bench-"))
+    settings = get_settings(data_dir=workdir)
+    queries = [q.question for s in load_retrieval_suites() for q in s.questions]
+    print(
+        f"machine: {platform.processor() or platform.machine()}, {torch.get_num_threads()} "
+        f"torch threads, python {platform.python_version()}, faiss {faiss.__version__}"
+    )
+
+    # (d) build throughput, first, on a cold index
+    embedder = load_embedder(settings.embedding_model, batch_size=settings.embedding_batch_size)
+    embedder.embed(["warm-up"])
+    started = time.perf_counter()
+    kb = KnowledgeBase.bundled(settings=settings, rebuild=True, progress=False)
+    build_s = time.perf_counter() - started
+    texts = [row.chunk.index_text() for row in kb._data.rows]
+    started = time.perf_counter()
+    raw = embedder.model.encode(
+        texts, batch_size=settings.embedding_batch_size, normalize_embeddings=True
+    )
+    encode_s = time.perf_counter() - started
+    n = len(texts)
+    print(
+        f"corpus: {n} chunks from {len(kb.documents)} documents; {len(queries)} queries "
+        f"x {args.repeats}"
+    )
+
+    # (a) our hybrid search
+    ours = time_queries(lambda q: kb.search(q, k=5), queries, args.repeats)
+
+    # (b) the floor: encode + raw FAISS flat inner product on the same vectors
+    flat = faiss.IndexFlatIP(raw.shape[1])
+    flat.add(np.ascontiguousarray(raw, dtype=np.float32))
+
+    def floor(query: str) -> None:
+        vector = embedder.model.encode([query], normalize_embeddings=True)
+        flat.search(np.ascontiguousarray(vector, dtype=np.float32), 5)
+
+    floor_ms = time_queries(floor, queries, args.repeats)
+
+    # (c) LangChain's FAISS store with HuggingFaceEmbeddings on the same chunks and model
+    from langchain_community.vectorstores import FAISS as LangChainFAISS
+    from langchain_huggingface import HuggingFaceEmbeddings
+
+    lc_embeddings = HuggingFaceEmbeddings(
+        model_name=str(embedder.path),
+        model_kwargs={"device": "cpu", "local_files_only": True},
+        encode_kwargs={"normalize_embeddings": True},
+    )
+    store = LangChainFAISS.from_embeddings(
+        list(zip(texts, raw.tolist(), strict=True)), lc_embeddings
+    )
+    lc_ms = time_queries(lambda q: store.similarity_search(q, k=5), queries, args.repeats)
+
+    rows = [
+        ("hybrid KnowledgeBase.search", ours),
+        ("floor: encode + FAISS", floor_ms),
+        ("LangChain FAISS similarity_search", lc_ms),
+    ]
+    print(f"\n{'query latency (ms)':<36}{'p50':>8}{'p95':>8}")
+    for name, samples in rows:
+        p50, p95 = percentiles(samples)
+        print(f"{name:<36}{p50:>8.2f}{p95:>8.2f}")
+    ours_p50, floor_p50, lc_p50 = (percentiles(s)[0] for _, s in rows)
+    print(f"\nhybrid / floor (p50): {ours_p50 / floor_p50:.2f}x  (target <= 1.2x)")
+    print(f"hybrid / LangChain (p50): {ours_p50 / lc_p50:.2f}x  (target < 1.0x)")
+    print(f"\nbuild: {n / build_s:.1f} chunks/s (whole build: load, chunk, embed, index, write)")
+    print(f"raw model.encode: {n / encode_s:.1f} chunks/s")
+    print(f"build / raw encode throughput: {encode_s / build_s:.2f}x  (target >= 0.9x)")
+
+
+if __name__ == "__main__":
+    main()
