@@ -132,7 +132,7 @@ def eval_retrieval(
 
 @lmi_app.command("show")
 @friendly_errors
-def lmi_show(occupation_id: Annotated[str, typer.Argument(help="e.g. game-designer")]) -> None:
+def lmi_show(occupation_id: Annotated[str, typer.Argument(help="e.g. paramedic")]) -> None:
     """Print an occupation record with every figure's source and year."""
     from guidance_assistant import lmi
     from guidance_assistant.lmi.render import render_record

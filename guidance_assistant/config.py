@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from guidance_assistant.paths import bundled_dir, shared_dir
@@ -97,7 +97,7 @@ class Settings(BaseSettings):
     openai_model: str | None = Field(
         default=None, description="Model name the server knows, e.g. 'qwen2.5-1.5b-instruct'."
     )
-    openai_api_key: str | None = Field(
+    openai_api_key: SecretStr | None = Field(
         default=None, description="Only when the server asks for one."
     )
     openai_timeout: float = Field(default=30.0, gt=0.0, le=600.0, description="Seconds.")

@@ -47,7 +47,7 @@ def _openai(settings: Settings) -> Responder:
     return OpenAICompatibleResponder(
         settings.openai_base_url,
         settings.openai_model,
-        api_key=settings.openai_api_key,
+        api_key=(settings.openai_api_key.get_secret_value() if settings.openai_api_key else None),
         timeout=settings.openai_timeout,
         max_tokens=settings.openai_max_tokens,
         temperature=settings.openai_temperature,
