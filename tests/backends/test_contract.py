@@ -75,11 +75,14 @@ class TestResponderContract:
         if case.deterministic:
             assert joined == case.responder.respond(sample_request)
 
-    def test_deterministic_backends_repeat_themselves(
+    def test_repeats_itself_when_deterministic(
         self, case: Case, sample_request: ResponseRequest
     ) -> None:
-        if not case.deterministic:
-            pytest.skip("this backend is not deterministic")
+        """Deterministic backends give the same words twice; sampled ones still answer."""
         first = case.responder.respond(sample_request)
-        assert case.responder.respond(sample_request) == first
-        assert "".join(case.responder.stream(sample_request)) == first
+        second = case.responder.respond(sample_request)
+        if case.deterministic:
+            assert second == first
+            assert "".join(case.responder.stream(sample_request)) == first
+        else:
+            assert second.strip()
