@@ -121,7 +121,8 @@ def profile_text(profile: dict[str, Any]) -> str:
     career = _text(profile.get("career_path_and_progression"))
     if career:
         blocks.append(["## Career path and progression", career])
-    blocks.append(["## Source", f"National Careers Service job profile ({YEAR}). {ATTRIBUTION}"])
+    # The attribution travels with every passage's citation (publisher, year, link) and is
+    # shown by the app, so it is not repeated inside 829 indexed texts.
     return "\n\n".join("\n\n".join(block) for block in blocks if block) + "\n"
 
 
@@ -141,7 +142,7 @@ def profile_document(profile: dict[str, Any]) -> Document:
         publisher=PUBLISHER,
         year=YEAR,
         url=url if isinstance(url, str) and url else None,
-        metadata={"occupation_id": url_name},
+        metadata={"occupation_id": url_name, "attribution": ATTRIBUTION},
     )
 
 

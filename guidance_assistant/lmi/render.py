@@ -297,8 +297,13 @@ def _sources(record: OccupationRecord) -> list[str]:
     return lines
 
 
-def render_record(record: OccupationRecord) -> str:
-    """The record as Markdown: pay, hours, entry routes, apprenticeships, skills, sources."""
+def render_record(record: OccupationRecord, *, with_sources: bool = True) -> str:
+    """The record as Markdown: pay, hours, entry routes, apprenticeships, skills, sources.
+
+    The indexed text leaves out the closing list of sources (``with_sources=False``): every
+    figure still names its source and year inline, and each passage's citation carries the
+    publisher and link, so 829 copies of the same links would only add noise to search.
+    """
     sections: Iterable[list[str]] = (
         _heading(record),
         _pay(record),
@@ -306,7 +311,7 @@ def render_record(record: OccupationRecord) -> str:
         _entry_routes(record),
         _apprenticeships(record),
         _skills(record),
-        _sources(record),
+        _sources(record) if with_sources else [],
     )
     return "\n\n".join("\n".join(section) for section in sections if section) + "\n"
 
@@ -317,7 +322,7 @@ def record_document(record: OccupationRecord) -> Document:
     return Document(
         doc_id=f"lmi/{record.id}",
         title=record.title,
-        text=render_record(record),
+        text=render_record(record, with_sources=False),
         doc_type="lmi",
         source=f"lmi/{record.id}",
         publisher=PUBLISHER,
