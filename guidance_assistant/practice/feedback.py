@@ -1,0 +1,437 @@
+"""Coaching feedback for a trainee adviser: one line a turn, and a review of the whole session.
+
+The targets and the per-turn tips are expert-editable YAML (``knowledge/practice/targets.yaml``,
+validated by :class:`Targets`). The session review compares the skill mix with the targets
+(open:closed questions, reflections per question, summaries), measures the client's share of the
+words, lists advice given before the client's criteria were known and information given without
+a source, and sets what the persona disclosed against what there was to find.
+"""
+
+from __future__ import annotations
+
+import functools
+import string
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from guidance_assistant.paths import bundled_dir
+from guidance_assistant.practice.personas import Persona, PracticeError, Skill, mentions, words
+
+TARGETS_FILE = ("practice", "targets.yaml")
+
+SITUATIONS: tuple[str, ...] = (
+    "contracting",
+    "open_question",
+    "closed_question",
+    "reflection",
+    "summary",
+    "summary_wrong",
+    "affirmation",
+    "information",
+    "information_unsourced",
+    "advice",
+    "advice_premature",
+    "challenge",
+    "other",
+    "unclear",
+)
+"""Keys of ``turn_tips``: a skill, or a skill with what went wrong."""
+
+_TIP_FIELDS = {"topic", "wrong"}
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class TurnTip(_Strict):
+    tip: str = Field(min_length=3)
+    alternative: str | None = Field(
+        default=None, description="A better phrasing, when a better move was open."
+    )
+
+
+class Targets(_Strict):
+    """What a good practice session looks like (``knowledge/practice/targets.yaml``)."""
+
+    open_to_closed_min: float = Field(gt=0, description="Open questions per closed one.")
+    reflections_per_question_min: float = Field(ge=0)
+    summary_every_turns: int = Field(ge=1, description="One summary expected per this many.")
+    summaries_min: int = Field(ge=0)
+    client_talk_share_min: float = Field(ge=0, le=1, description="Client's share of words.")
+    premature_advice_max: int = Field(ge=0)
+    unsourced_information_max: int = Field(ge=0)
+    min_questions_for_ratios: int = Field(
+        ge=0, description="Below this many questions the ratios are reported, not judged."
+    )
+    source_markers: list[str] = Field(
+        min_length=1, description="Words or phrases that show information names its source."
+    )
+    turn_tips: dict[str, TurnTip]
+
+    @model_validator(mode="after")
+    def _tips(self) -> Targets:
+        missing = [s for s in SITUATIONS if s not in self.turn_tips]
+        unknown = [s for s in self.turn_tips if s not in SITUATIONS]
+        if missing or unknown:
+            raise ValueError(f"turn_tips: missing {missing}, unknown {unknown}")
+        for key, tip in self.turn_tips.items():
+            for text in (tip.tip, tip.alternative or ""):
+                used = {f for _, f, _, _ in string.Formatter().parse(text) if f is not None}
+                if used - _TIP_FIELDS:
+                    raise ValueError(
+                        f"turn_tips.{key}: unknown placeholder(s) {used - _TIP_FIELDS}"
+                    )
+        return self
+
+
+def default_targets_path() -> Path:
+    return bundled_dir("knowledge").joinpath(*TARGETS_FILE)
+
+
+@functools.lru_cache(maxsize=4)
+def _load_targets(path: Path, stamp: int) -> Targets:
+    try:
+        data: Any = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise PracticeError(f"The practice targets {path} could not be read: {exc}") from exc
+    try:
+        return Targets.model_validate(data)
+    except ValidationError as exc:
+        raise PracticeError(f"The practice targets {path} are not valid:\n{exc}") from exc
+
+
+def load_targets(path: str | Path | None = None) -> Targets:
+    """The practice targets (default: the bundled ``knowledge/practice/targets.yaml``)."""
+    target = Path(path) if path is not None else default_targets_path()
+    try:
+        stamp = target.stat().st_mtime_ns
+    except OSError as exc:
+        raise PracticeError(f"The practice targets file {target} is missing.") from exc
+    return _load_targets(target, stamp)
+
+
+def names_a_source(text: str, targets: Targets) -> bool:
+    """Whether information in ``text`` says where it comes from."""
+    tokens = words(text)
+    lowered = text.lower()
+    if "http" in lowered or "www." in lowered or ".gov.uk" in lowered:
+        return True
+    return any(mentions(tokens, marker) for marker in targets.source_markers)
+
+
+class TurnFeedback(_Strict):
+    """Feedback on one trainee turn."""
+
+    skill: Skill
+    situation: str = Field(description="The turn_tips key used, e.g. 'advice_premature'.")
+    tip: str
+    alternative: str | None = None
+
+
+def _fill(text: str, topic: str, wrong: str) -> str:
+    return text.format(topic=topic, wrong=wrong)
+
+
+def turn_feedback(
+    skill: Skill,
+    targets: Targets,
+    *,
+    topic_label: str | None = None,
+    premature_advice: bool = False,
+    unsourced: bool = False,
+    wrong_summary: str | None = None,
+    problem: str | None = None,
+) -> TurnFeedback:
+    """The tip (and a better phrasing where one was open) for one trainee turn."""
+    situation: str = skill
+    if problem is not None:
+        situation = "unclear"
+    elif skill == "advice" and premature_advice:
+        situation = "advice_premature"
+    elif skill == "information" and unsourced:
+        situation = "information_unsourced"
+    elif skill == "summary" and wrong_summary is not None:
+        situation = "summary_wrong"
+    tip = targets.turn_tips[situation]
+    topic = topic_label or "that"
+    wrong = wrong_summary or ""
+    return TurnFeedback(
+        skill=skill,
+        situation=situation,
+        tip=_fill(tip.tip, topic, wrong),
+        alternative=_fill(tip.alternative, topic, wrong) if tip.alternative else None,
+    )
+
+
+class TurnRecord(_Strict):
+    """What happened in one turn, kept for the session review."""
+
+    number: int = Field(ge=1)
+    trainee_text: str
+    skill: Skill
+    client_text: str
+    disclosed: list[str] = Field(default_factory=list)
+    premature_advice: bool = False
+    unsourced_information: bool = False
+    wrong_summary: str | None = None
+    problem: str | None = None
+
+
+class Finding(_Strict):
+    target: str
+    met: bool
+    message: str
+
+
+class FactStatus(_Strict):
+    id: str
+    topic: str
+    text: str
+    disclosed: bool
+    turn: int | None = None
+
+
+class SessionFeedback(_Strict):
+    """The review of a whole practice session."""
+
+    persona_id: str
+    persona_name: str
+    turns: int
+    skill_counts: dict[str, int]
+    open_questions: int
+    closed_questions: int
+    open_closed_ratio: float | None = Field(description="None when no closed question.")
+    reflections: int
+    reflections_per_question: float | None
+    summaries: int
+    summaries_expected: int
+    wrong_summary_turns: list[int]
+    trainee_words: int
+    client_words: int
+    client_talk_share: float | None
+    premature_advice_turns: list[int]
+    unsourced_information_turns: list[int]
+    facts: list[FactStatus]
+    findings: list[Finding]
+
+    @property
+    def disclosed(self) -> list[str]:
+        return [f.id for f in self.facts if f.disclosed]
+
+    @property
+    def undisclosed(self) -> list[str]:
+        return [f.id for f in self.facts if not f.disclosed]
+
+    @property
+    def unmet(self) -> list[Finding]:
+        return [f for f in self.findings if not f.met]
+
+    def to_markdown(self) -> str:
+        """The review as Markdown for a trainee to read."""
+        ratio = (
+            "no closed questions"
+            if self.open_closed_ratio is None
+            else (f"{self.open_closed_ratio:.1f}:1")
+        )
+        share = "—" if self.client_talk_share is None else f"{self.client_talk_share:.0%}"
+        lines = [
+            f"# Practice session with {self.persona_name}",
+            "",
+            f"{self.turns} turns. Client talk share: {share} of the words.",
+            "",
+            "## Targets",
+            "",
+            *(f"- {'✅' if f.met else '⚠️'} {f.message}" for f in self.findings),
+            "",
+            "## Skill mix",
+            "",
+            f"- Open : closed questions: {self.open_questions} : {self.closed_questions} ({ratio})",
+            f"- Reflections: {self.reflections}",
+            f"- Summaries: {self.summaries} (expected {self.summaries_expected})",
+            *(
+                f"- {skill.replace('_', ' ')}: {count}"
+                for skill, count in sorted(self.skill_counts.items())
+                if skill not in ("open_question", "closed_question", "reflection", "summary")
+            ),
+            "",
+            "## What the client disclosed",
+            "",
+            f"{len(self.disclosed)} of {len(self.facts)} things there were to find.",
+            "",
+        ]
+        for fact in self.facts:
+            when = f" (turn {fact.turn})" if fact.turn else ""
+            mark = "found" if fact.disclosed else "not found"
+            lines.append(f"- **{fact.topic}** — {mark}{when}: “{fact.text.strip()}”")
+        return "\n".join(lines) + "\n"
+
+
+def _turn_list(numbers: list[int]) -> str:
+    label = "turn" if len(numbers) == 1 else "turns"
+    return f"{label} {', '.join(str(n) for n in numbers)}"
+
+
+def session_feedback(
+    persona: Persona, records: list[TurnRecord], targets: Targets
+) -> SessionFeedback:
+    """The review of a session from its turn records."""
+    counts: Counter[str] = Counter(r.skill for r in records if r.problem is None)
+    open_q, closed_q = counts["open_question"], counts["closed_question"]
+    questions = open_q + closed_q
+    reflections = counts["reflection"]
+    summaries = sum(1 for r in records if r.skill == "summary" and r.wrong_summary is None)
+    wrong_summaries = [r.number for r in records if r.wrong_summary is not None]
+    turns = len(records)
+    expected = max(targets.summaries_min, turns // targets.summary_every_turns) if turns else 0
+    trainee_words = sum(len(words(r.trainee_text)) for r in records)
+    client_words = sum(len(words(r.client_text)) for r in records)
+    total = trainee_words + client_words
+    share = client_words / total if total else None
+    premature = [r.number for r in records if r.premature_advice]
+    unsourced = [r.number for r in records if r.unsourced_information]
+    disclosed_at = {fact_id: r.number for r in records for fact_id in r.disclosed}
+    facts = [
+        FactStatus(
+            id=f.id,
+            topic=persona.topic(f.topic).label,
+            text=f.text,
+            disclosed=f.id in disclosed_at,
+            turn=disclosed_at.get(f.id),
+        )
+        for f in persona.hidden
+    ]
+    ratio = open_q / closed_q if closed_q else None
+    per_question = reflections / questions if questions else None
+    judged = questions >= targets.min_questions_for_ratios
+
+    findings: list[Finding] = []
+    ratio_met = (not judged) or closed_q == 0 or open_q >= targets.open_to_closed_min * closed_q
+    need = f"{targets.open_to_closed_min:g}:1"
+    findings.append(
+        Finding(
+            target="open_to_closed",
+            met=ratio_met,
+            message=(
+                f"Open to closed questions {open_q}:{closed_q} (target at least {need})."
+                if ratio_met
+                else f"Too many closed questions: {open_q} open to {closed_q} closed (target "
+                f"at least {need}). Closed questions get short answers; ask 'what' and 'how' "
+                "questions to let the client talk."
+            ),
+        )
+    )
+    reflect_met = (not judged) or reflections >= targets.reflections_per_question_min * questions
+    findings.append(
+        Finding(
+            target="reflections",
+            met=reflect_met,
+            message=(
+                f"{reflections} reflection(s) for {questions} question(s)."
+                if reflect_met
+                else f"Too few reflections: {reflections} for {questions} questions (target at "
+                f"least {targets.reflections_per_question_min:g} per question). Reflecting back "
+                "what you hear is what draws out more."
+            ),
+        )
+    )
+    summary_met = summaries >= expected
+    findings.append(
+        Finding(
+            target="summaries",
+            met=summary_met,
+            message=(
+                f"{summaries} accurate summar{'y' if summaries == 1 else 'ies'} "
+                f"(expected {expected})."
+                + (
+                    f" Summaries that got something wrong: {_turn_list(wrong_summaries)}."
+                    if wrong_summaries
+                    else ""
+                )
+                if summary_met
+                else f"Too few summaries: {summaries} accurate, expected {expected} (one at the "
+                "end of each stage, in the client's own words)."
+                + (f" Wrong summaries: {_turn_list(wrong_summaries)}." if wrong_summaries else "")
+            ),
+        )
+    )
+    share_met = share is None or share >= targets.client_talk_share_min
+    findings.append(
+        Finding(
+            target="client_talk_share",
+            met=share_met,
+            message=(
+                f"The client spoke {share or 0:.0%} of the words (target at least "
+                f"{targets.client_talk_share_min:.0%})."
+                + ("" if share_met else " Say less and ask more; let the client do the talking.")
+            ),
+        )
+    )
+    advice_met = len(premature) <= targets.premature_advice_max
+    findings.append(
+        Finding(
+            target="premature_advice",
+            met=advice_met,
+            message=(
+                "No advice before the client's criteria were known."
+                if not premature
+                else f"Early advice: advice came before the client's criteria were known "
+                f"({_turn_list(premature)}). Find out what matters to them first."
+            ),
+        )
+    )
+    info_met = len(unsourced) <= targets.unsourced_information_max
+    findings.append(
+        Finding(
+            target="sourced_information",
+            met=info_met,
+            message=(
+                "All information named its source."
+                if not unsourced
+                else f"Information without a source ({_turn_list(unsourced)}): say where it "
+                "comes from (e.g. the National Careers Service)."
+            ),
+        )
+    )
+    found = sum(1 for f in facts if f.disclosed)
+    missed = [f.topic for f in facts if not f.disclosed]
+    findings.append(
+        Finding(
+            target="disclosure",
+            met=not missed,
+            message=(
+                f"The client disclosed {found} of {len(facts)} things there were to find."
+                + (
+                    f" Not reached: {', '.join(sorted(set(missed)))}. Open questions and "
+                    "reflections on those topics would have drawn them out."
+                    if missed
+                    else ""
+                )
+            ),
+        )
+    )
+    return SessionFeedback(
+        persona_id=persona.id,
+        persona_name=persona.display_name,
+        turns=turns,
+        skill_counts=dict(counts),
+        open_questions=open_q,
+        closed_questions=closed_q,
+        open_closed_ratio=ratio,
+        reflections=reflections,
+        reflections_per_question=per_question,
+        summaries=summaries,
+        summaries_expected=expected,
+        wrong_summary_turns=wrong_summaries,
+        trainee_words=trainee_words,
+        client_words=client_words,
+        client_talk_share=share,
+        premature_advice_turns=premature,
+        unsourced_information_turns=unsourced,
+        facts=facts,
+        findings=findings,
+    )

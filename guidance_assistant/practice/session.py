@@ -1,0 +1,187 @@
+"""A practice session: a trainee adviser talks to a simulated client and is coached.
+
+>>> session = PracticeSession("year11-undecided", seed=1)          # doctest: +SKIP
+>>> turn = session.say("What's brought you along today?")          # doctest: +SKIP
+>>> turn.text, turn.feedback.tip                                   # doctest: +SKIP
+>>> print(session.feedback().to_markdown())                        # doctest: +SKIP
+
+Each message is cleaned (HTML reduced to text), labelled with a trainee skill by ``skill_of``
+(by default :func:`guidance_assistant.practice.skills.classify_skill`), answered by the
+:class:`~guidance_assistant.practice.client.ClientEngine` and given a one-line tip. With a model
+``responder`` the engine's reply is reworded in character; the engine still decides what is
+disclosed, and any reply that fails :func:`~guidance_assistant.practice.client.check_model_reply`
+(or a backend failure) gives way to the bank reply.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, cast
+
+from guidance_assistant.backends.base import BackendError, OfflineResponder, Responder
+from guidance_assistant.config import Settings
+from guidance_assistant.practice.client import (
+    CLIENT_SYSTEM_PROMPT,
+    ClientEngine,
+    Prediction,
+    SkillPredictionLike,
+    build_client_request,
+    check_model_reply,
+    clean_message,
+    skill_label,
+)
+from guidance_assistant.practice.feedback import (
+    SessionFeedback,
+    Targets,
+    TurnFeedback,
+    TurnRecord,
+    load_targets,
+    names_a_source,
+    session_feedback,
+    turn_feedback,
+)
+from guidance_assistant.practice.personas import Persona, PracticeError, Skill, get_persona
+
+logger = logging.getLogger(__name__)
+
+SkillOf = Callable[[str], SkillPredictionLike]
+
+
+def default_skill_of() -> SkillOf:
+    """The shared skill classifier, imported when first needed."""
+    try:
+        module = importlib.import_module("guidance_assistant.practice.skills")
+    except ImportError as exc:
+        raise PracticeError(
+            "The skill classifier (guidance_assistant.practice.skills) is not available; "
+            "pass skill_of= to PracticeSession."
+        ) from exc
+    classify: Any = getattr(module, "classify_skill", None)
+    if not callable(classify):
+        raise PracticeError("guidance_assistant.practice.skills has no classify_skill().")
+    return cast(SkillOf, classify)
+
+
+def make_client_responder(settings: Settings | None = None, **overrides: Any) -> Responder:
+    """A model backend (``Settings.backend``) that speaks as the client, not the adviser."""
+    from guidance_assistant.backends.registry import make_responder
+
+    responder = make_responder(settings, **overrides)
+    if hasattr(responder, "system_prompt"):
+        responder.system_prompt = CLIENT_SYSTEM_PROMPT
+    return responder
+
+
+@dataclass(frozen=True)
+class ClientTurn:
+    """The client's reply to one trainee message, and the coaching on that message."""
+
+    text: str
+    disclosed: list[str]
+    prediction: SkillPredictionLike
+    skill: Skill
+    feedback: TurnFeedback
+    used_model: bool = False
+    model_rejected: str | None = field(default=None, compare=False)
+
+
+class PracticeSession:
+    """One practice conversation with a persona (an object or its id)."""
+
+    def __init__(
+        self,
+        persona: Persona | str,
+        responder: Responder | None = None,
+        *,
+        seed: int = 0,
+        skill_of: SkillOf | None = None,
+        targets: Targets | None = None,
+    ) -> None:
+        self.persona = get_persona(persona) if isinstance(persona, str) else persona
+        self.responder = responder
+        self.seed = seed
+        self._skill_of = skill_of
+        self.targets = targets if targets is not None else load_targets()
+        self.engine = ClientEngine(self.persona, seed=seed)
+        self.records: list[TurnRecord] = []
+        self.turns: list[ClientTurn] = []
+
+    @property
+    def skill_of(self) -> SkillOf:
+        if self._skill_of is None:
+            self._skill_of = default_skill_of()
+        return self._skill_of
+
+    @property
+    def disclosed(self) -> list[str]:
+        return list(self.engine.disclosed)
+
+    def say(self, trainee_message: str) -> ClientTurn:
+        """The client's reply to ``trainee_message`` (any text: never raises for bad input)."""
+        text, problem = clean_message(trainee_message)
+        if problem == "empty":
+            prediction: SkillPredictionLike = Prediction("other", 0.0, "empty message")
+        else:
+            prediction = self.skill_of(text)
+        skill = skill_label(prediction)
+        reply = self.engine.reply(text, skill, problem)
+
+        client_text = reply.text
+        used_model = False
+        rejected: str | None = None
+        if self.responder is not None and not isinstance(self.responder, OfflineResponder):
+            request = build_client_request(self.persona, self.engine, reply, text)
+            try:
+                candidate = self.responder.respond(request)
+            except BackendError as exc:
+                rejected = f"backend failed: {exc}"
+            else:
+                rejected = check_model_reply(candidate, self.engine, reply)
+                if rejected is None:
+                    client_text = " ".join(candidate.split())
+                    used_model = client_text != reply.text
+            if rejected is not None:
+                logger.info("Model reply not used (%s); using the persona's own words.", rejected)
+
+        unsourced = skill == "information" and not names_a_source(text, self.targets)
+        topic = reply.topics[0] if reply.topics else self.engine.current_topic
+        feedback = turn_feedback(
+            skill,
+            self.targets,
+            topic_label=self.persona.topic(topic).label if topic else None,
+            premature_advice=reply.premature_advice,
+            unsourced=unsourced,
+            wrong_summary=reply.wrong_summary,
+            problem=problem,
+        )
+        self.records.append(
+            TurnRecord(
+                number=len(self.records) + 1,
+                trainee_text=text,
+                skill=skill,
+                client_text=client_text,
+                disclosed=list(reply.disclosed),
+                premature_advice=reply.premature_advice,
+                unsourced_information=unsourced,
+                wrong_summary=reply.wrong_summary,
+                problem=problem,
+            )
+        )
+        turn = ClientTurn(
+            text=client_text,
+            disclosed=list(reply.disclosed),
+            prediction=prediction,
+            skill=skill,
+            feedback=feedback,
+            used_model=used_model,
+            model_rejected=rejected,
+        )
+        self.turns.append(turn)
+        return turn
+
+    def feedback(self) -> SessionFeedback:
+        """The review of the session so far."""
+        return session_feedback(self.persona, self.records, self.targets)

@@ -1,0 +1,578 @@
+"""Label an adviser's utterance with the counselling skill it uses.
+
+The labels (:data:`SkillLabel`) are the micro-skills of a careers guidance interview:
+
+``contracting``
+    agrees the frame of the session: purpose, agenda, time, confidentiality, roles, notes, consent.
+``open_question``
+    invites the client to talk at length in their own words ("What...", "How...", "Tell me...").
+``closed_question``
+    can be answered with yes/no, a fact or a short choice ("Are you...", "Which college...").
+``reflection``
+    gives back what the client said or seems to feel, even with a rising "?" ("So you feel stuck?").
+``summary``
+    pulls several of the client's points together.
+``affirmation``
+    recognises the client's strengths, efforts or progress; reassurance.
+``information``
+    gives facts about routes, funding, processes or the labour market.
+``advice``
+    suggests an action or an option, also as a question ("Have you thought about...?").
+``challenge``
+    kindly names a discrepancy or an unhelpful belief.
+``other``
+    greetings, small talk, backchannels, logistics, the adviser's own story.
+
+How an utterance is labelled (:class:`SkillClassifier`):
+
+1. The labelled set in ``knowledge/skills/utterances*.yaml`` (written for this project) is embedded
+   with the bundled sentence-transformers model; each vector is extended with a few surface cues
+   (:data:`SURFACE_FEATURES`: question form, length, figures, contrast words, who speaks), which
+   say how an utterance is put where the embedding says what it is about; and a logistic
+   regression (balanced class weights) is fitted on them the first time a prediction is asked for
+   (seconds; on one BLAS thread, which is far faster than many on a few shared cores).
+2. Rules, applied in this order, where a rule is sharper than the classifier:
+
+   ``empty``
+       empty or whitespace-only text is ``other`` with confidence 1.0.
+   ``advice_question``
+       a question that proposes an action ("Have you thought about/considered...", "Would you
+       consider...", "Why not...", "Why don't you...", "How/What about <verb>-ing...") is
+       ``advice``. Confidence: the classifier's probability of advice, at least 0.5.
+   ``open_question`` / ``closed_question``
+       a question sentence (one that ends in "?", or starts with an auxiliary verb and a subject
+       such as "did you", or with "tell me"/"describe"/"talk me through") whose first words are an
+       interrogative opener is a question; its opener decides the type: what/how/why, "tell me",
+       "describe", "can you tell me", "walk me through" are open; do/did/are/is/can/have/would/will
+       and the factual wh-forms (which, when, where, who, how many/long/old/far, "what year/grade/
+       time/name") are closed. Leading discourse words and greetings ("okay", "so", "and", "hi") are
+       skipped, and so is a leading "when you.../if you..." clause up to its comma. When several
+       question sentences are present, any open one makes the turn open. The rule yields to the
+       classifier when the classifier's top label is not a question label and its probability is at
+       least :data:`OVERRIDE_THRESHOLD` (a reflection, summary, challenge or advice phrased as a
+       question). Confidence: the classifier's probability that the utterance is a question at all
+       (open + closed).
+
+   A "?" without an interrogative opener ("So you feel stuck?", "You want to stay local?") is left
+   to the classifier: such declarative questions are mostly reflections or checks.
+3. Otherwise the classifier's most probable label, with its probability, and ``rule=None``.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+import threading
+from collections.abc import Collection, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal, get_args
+
+import numpy as np
+import numpy.typing as npt
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from guidance_assistant.config import BUNDLED_EMBEDDING_MODEL
+from guidance_assistant.errors import GuidanceAssistantError
+from guidance_assistant.paths import bundled_dir
+from guidance_assistant.retrieval.embedding import Embedder, Vectors, load_embedder
+
+SkillLabel = Literal[
+    "contracting",
+    "open_question",
+    "closed_question",
+    "reflection",
+    "summary",
+    "affirmation",
+    "information",
+    "advice",
+    "challenge",
+    "other",
+]
+SKILL_LABELS: tuple[SkillLabel, ...] = get_args(SkillLabel)
+QUESTION_LABELS: frozenset[SkillLabel] = frozenset({"open_question", "closed_question"})
+
+#: The least number of labelled utterances per label for :func:`load_utterances` to accept a set.
+MIN_PER_LABEL = 10
+#: The classifier's probability for a non-question label above which it overrides the question rule.
+OVERRIDE_THRESHOLD = 0.7
+#: Scale of the surface cues next to the unit-length embedding (0 switches them off).
+SURFACE_WEIGHT = 0.5
+#: Inverse regularisation strength of the logistic regression.
+REGULARISATION_C = 10.0
+#: Glob for the labelled files inside ``knowledge/skills``.
+UTTERANCE_GLOB = "utterances*.yaml"
+
+RuleName = Literal["empty", "advice_question", "open_question", "closed_question"]
+
+
+class SkillsDataError(GuidanceAssistantError):
+    """The labelled utterances are missing or malformed."""
+
+
+class LabelledUtterance(BaseModel):
+    """One adviser utterance of the labelled set."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    text: str = Field(min_length=1)
+    label: SkillLabel
+    note: str | None = Field(default=None, description="Why a hard case carries its label.")
+
+
+class UtteranceFile(BaseModel):
+    """One ``knowledge/skills/utterances*.yaml`` file."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    utterances: list[LabelledUtterance] = Field(min_length=1)
+
+
+class SkillPrediction(BaseModel):
+    """The skill of one utterance: the label, how sure, and the rule that decided it (if any)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    label: SkillLabel
+    confidence: float = Field(ge=0.0, le=1.0)
+    rule: str | None = None
+
+
+def skills_dir() -> Path:
+    """The bundled ``knowledge/skills`` folder."""
+    return bundled_dir("knowledge") / "skills"
+
+
+def load_utterances(folder: Path | None = None) -> list[LabelledUtterance]:
+    """Every labelled utterance in ``folder`` (default: the bundled set), validated.
+
+    Raises :class:`SkillsDataError` when no file is found, a file is malformed, a text appears
+    twice, or a label has fewer than :data:`MIN_PER_LABEL` examples.
+    """
+    folder = folder if folder is not None else skills_dir()
+    files = sorted(folder.glob(UTTERANCE_GLOB))
+    if not files:
+        raise SkillsDataError(
+            f"No labelled utterances ({UTTERANCE_GLOB}) in {folder}. Run from a full checkout "
+            "or reinstall guidance-assistant."
+        )
+    utterances: list[LabelledUtterance] = []
+    for path in files:
+        try:
+            raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+            utterances.extend(UtteranceFile.model_validate(raw).utterances)
+        except (OSError, yaml.YAMLError, ValidationError) as error:
+            raise SkillsDataError(f"{path} is not a valid utterances file: {error}") from error
+    seen: set[str] = set()
+    for utterance in utterances:
+        key = normalise(utterance.text)
+        if key in seen:
+            raise SkillsDataError(f"The utterance {utterance.text!r} appears twice in {folder}.")
+        seen.add(key)
+    counts = {label: 0 for label in SKILL_LABELS}
+    for utterance in utterances:
+        counts[utterance.label] += 1
+    thin = [f"{label} ({n})" for label, n in counts.items() if n < MIN_PER_LABEL]
+    if thin:
+        raise SkillsDataError(
+            f"Too few labelled utterances in {folder} for: {', '.join(thin)}; "
+            f"each label needs at least {MIN_PER_LABEL}."
+        )
+    return utterances
+
+
+def normalise(text: str) -> str:
+    """Lowercase, single-spaced text (for duplicate checks and rules)."""
+    return " ".join(text.lower().split())
+
+
+# --- Rules ------------------------------------------------------------------------------------
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+_WORD = re.compile(r"[a-z']+")
+
+
+def _word_set(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
+#: Words skipped at the start of a question sentence before its opener is read.
+_DISCOURSE = _word_set(
+    "okay ok so and but right well just mm mmm hmm oh ah yeah yes alright great now then also "
+    "sorry cool lovely fine sure um erm er hello hi hey hiya"
+)
+_GREETINGS = _word_set("hello hi hey hiya")
+_AUXILIARIES = _word_set(
+    "do does did don't doesn't didn't are is was were aren't isn't wasn't weren't am can could "
+    "can't couldn't have has had haven't hasn't would will wouldn't won't should shall shouldn't "
+    "may might must"
+)
+_SUBJECTS = _word_set(
+    "you u ya i we they he she it there that this your ur my the anyone anybody someone"
+)
+_SUBORDINATORS = _word_set("when if while because since although thinking looking given")
+_FACTUAL_HOW = _word_set("many much long old far often soon")
+_FACTUAL_WHAT_NOUNS = _word_set(
+    "year grade grades time date day age name level number postcode email course's"
+)
+_OPEN_REQUEST_VERBS = _word_set("tell describe talk walk explain share")
+_ADVICE_QUESTION = re.compile(
+    r"^(?:(?:have|has) (?:you|u) (?:ever )?(?:thought|considered|looked into)"
+    r"(?! (?:about |of )?(?:what|how|why|where|when|which|who|whether)\b)"
+    r"|would (?:you|u) (?:ever )?consider\b"
+    r"|why not\b|why don'?t (?:you|u|we)\b"
+    r"|(?:how|what) about [a-z]+ing\b)"
+)
+
+
+@dataclass(frozen=True)
+class QuestionForm:
+    """What the rules read in an utterance: a question type, or an advice question."""
+
+    kind: RuleName | None
+    question_mark: bool
+
+
+def _words(sentence: str) -> list[str]:
+    return _WORD.findall(sentence.lower().replace("’", "'"))
+
+
+def _strip_lead(words: list[str], sentence: str) -> list[str]:
+    """Drop discourse words and a leading subordinate clause ("When you think..., what...")."""
+    while words and words[0] in _DISCOURSE:
+        greeting = words[0] in _GREETINGS
+        words = words[1:]
+        if greeting and words and words[0] == "there":
+            words = words[1:]
+    if (
+        len(words) > 1
+        and words[0] in _SUBORDINATORS
+        and words[1] not in _AUXILIARIES
+        and "," in sentence
+    ):
+        return _strip_lead(_words(sentence.split(",", 1)[1]), sentence.split(",", 1)[1])
+    return words
+
+
+def _opener(words: list[str], ends_with_question: bool) -> RuleName | None:
+    """The question type that the first words of a sentence signal, if any."""
+    if not words:
+        return None
+    first, rest = words[0], words[1:]
+    second = rest[0] if rest else ""
+    if first in {"tell", "describe"} or (first in {"talk", "walk"} and second == "me"):
+        return "open_question"
+    if (
+        first in {"can", "could", "would", "will"}
+        and second in {"you", "u"}
+        and len(rest) > 1
+        and rest[1] in _OPEN_REQUEST_VERBS
+    ):
+        return "open_question"
+    if first in _AUXILIARIES:
+        # Without a "?", an auxiliary opens a question only before a subject ("did u send it").
+        if ends_with_question or second in _SUBJECTS:
+            return "closed_question"
+        return None
+    if not ends_with_question:
+        return None
+    if first in {"what", "what's", "whats"}:
+        noun = next((w for w in rest if w not in {"is", "was", "are", "your", "the", "ur"}), "")
+        return "closed_question" if noun in _FACTUAL_WHAT_NOUNS else "open_question"
+    if first in {"how", "how's", "hows"}:
+        return "closed_question" if second in _FACTUAL_HOW else "open_question"
+    if first == "why" or (first in {"in", "to"} and second == "what"):
+        return "open_question"
+    if first in {"which", "when", "where", "who", "who's", "whose", "whom", "where's", "when's"}:
+        return "closed_question"
+    return None
+
+
+def question_form(text: str) -> QuestionForm:
+    """Read the question form of ``text`` (see the module docstring for the rules)."""
+    sentences = [s.strip() for s in _SENTENCE_END.split(text.strip()) if s.strip()]
+    question_mark = "?" in text
+    kinds: list[RuleName] = []
+    for index, sentence in enumerate(sentences):
+        ends = sentence.rstrip().endswith("?")
+        if not ends and index > 0:
+            continue  # without a "?", only the opening sentence can be a question
+        words = _strip_lead(_words(sentence), sentence)
+        if _ADVICE_QUESTION.match(" ".join(words)):
+            return QuestionForm("advice_question", question_mark)
+        kind = _opener(words, ends)
+        if kind is not None:
+            kinds.append(kind)
+    if "open_question" in kinds:
+        return QuestionForm("open_question", question_mark)
+    if kinds:
+        return QuestionForm("closed_question", question_mark)
+    return QuestionForm(None, question_mark)
+
+
+# --- Surface cues ---------------------------------------------------------------------------
+
+_FIGURE = re.compile(r"\d|£|%")
+_REFLECTIVE_OPENER = re.compile(
+    r"^(?:(?:okay|ok|right|mm|so|and)[, ]+)*(?:so\b|it sounds|sounds like|you\b|u\b|it feels|"
+    r"what i'?m hearing|it's like|it's almost)"
+)
+_CONTRAST = re.compile(r"\b(?:but|yet|although|though|however|on the one hand|on the other)\b")
+_CLIENT_WORDS = re.compile(
+    r"\b(?:you(?:'ve)? said|you say|you keep|you(?:'ve)? mentioned|you(?:'ve)? told me|earlier)\b"
+)
+_FIRST_PERSON = re.compile(r"\b(?:i|i'd|i'll|i'm|i've|my|me)\b")
+_SESSION_WORDS = re.compile(
+    r"\b(?:today|session|minutes|notes|confidential|agenda|time together|end of)\b"
+)
+
+#: Names of the surface cues that :func:`surface_features` adds to the embedding, in order.
+SURFACE_FEATURES: tuple[str, ...] = (
+    "has a question mark",
+    "ends with a question mark",
+    "open-question opener",
+    "closed-question opener",
+    "advice-question opener",
+    "length in words / 30 (at most 2)",
+    "commas / 3 (at most 2)",
+    "sentences / 2 (at most 2)",
+    "a figure (digit, £ or %)",
+    "reflective opener (so..., it sounds..., you...)",
+    "contrast word (but, yet, though, on the one hand)",
+    "quotes the client (you said, you keep, earlier)",
+    "the adviser speaks of themself (I, my, me)",
+    "session words (today, session, minutes, notes, confidential)",
+)
+
+
+def surface_features(text: str) -> list[float]:
+    """Cues that sentence embeddings blur: question form, length, figures, contrast, who speaks.
+
+    The embedding says what an utterance is about; these say how it is put, which is what tells a
+    reflection from a question or a summary from a challenge. Each is scaled to about [0, 2].
+    """
+    lowered = normalise(text).replace("’", "'")
+    words = lowered.split()
+    form = question_form(text)
+    sentences = [s for s in _SENTENCE_END.split(text.strip()) if s.strip()]
+    values = [
+        "?" in text,
+        text.strip().endswith("?"),
+        form.kind == "open_question",
+        form.kind == "closed_question",
+        form.kind == "advice_question",
+        min(len(words) / 30, 2.0),
+        min(text.count(",") / 3, 2.0),
+        min(len(sentences) / 2, 2.0),
+        bool(_FIGURE.search(text)),
+        bool(_REFLECTIVE_OPENER.match(lowered)),
+        bool(_CONTRAST.search(lowered)),
+        bool(_CLIENT_WORDS.search(lowered)),
+        bool(_FIRST_PERSON.search(lowered)),
+        bool(_SESSION_WORDS.search(lowered)),
+    ]
+    return [float(v) for v in values]
+
+
+def feature_matrix(
+    texts: Sequence[str], vectors: Vectors, *, weight: float = 1.0
+) -> npt.NDArray[np.float64]:
+    """The classifier's input: each text's embedding followed by its surface cues x ``weight``."""
+    cues = np.array([surface_features(t) for t in texts], dtype=np.float64)
+    cues = cues.reshape(len(texts), len(SURFACE_FEATURES)) * weight
+    return np.hstack([vectors.astype(np.float64), cues])
+
+
+# --- Classifier -------------------------------------------------------------------------------
+
+
+class CachingEmbedder:
+    """An embedder that remembers the vector of each text it has seen (up to ``max_items``).
+
+    Cross-validation and repeated evaluations then embed each text once.
+    """
+
+    def __init__(self, inner: Embedder, *, max_items: int = 50_000) -> None:
+        self.inner = inner
+        self.name = inner.name
+        self.dimension = inner.dimension
+        self.max_items = max_items
+        self._vectors: dict[str, npt.NDArray[np.float32]] = {}
+        self._lock = threading.Lock()
+
+    def embed(self, texts: list[str], *, progress: bool = False) -> Vectors:
+        with self._lock:
+            missing = list(dict.fromkeys(t for t in texts if t not in self._vectors))
+            if missing:
+                fresh = self.inner.embed(missing, progress=progress)
+                if len(self._vectors) + len(missing) > self.max_items:
+                    self._vectors.clear()
+                self._vectors.update(zip(missing, fresh, strict=True))
+                if any(t not in self._vectors for t in texts):  # cleared and over the limit
+                    return self.inner.embed(texts, progress=progress)
+            if not texts:
+                return np.zeros((0, self.dimension), dtype=np.float32)
+            return np.stack([self._vectors[t] for t in texts]).astype(np.float32, copy=False)
+
+
+_DEFAULT_EMBEDDER: CachingEmbedder | None = None
+_EMBEDDER_LOCK = threading.Lock()
+
+
+def default_embedder() -> CachingEmbedder:
+    """The bundled model behind a text-to-vector cache, loaded on first use."""
+    global _DEFAULT_EMBEDDER
+    with _EMBEDDER_LOCK:
+        if _DEFAULT_EMBEDDER is None:
+            _DEFAULT_EMBEDDER = CachingEmbedder(load_embedder(BUNDLED_EMBEDDING_MODEL))
+        return _DEFAULT_EMBEDDER
+
+
+def _one_blas_thread() -> AbstractContextManager[Any]:
+    """Fit and predict on one BLAS thread: on a few shared cores, many threads are 100x slower."""
+    # threadpoolctl (a dependency of scikit-learn) ships no type information.
+    threadpoolctl = importlib.import_module("threadpoolctl")
+    limits: AbstractContextManager[Any] = threadpoolctl.threadpool_limits(limits=1, user_api="blas")
+    return limits
+
+
+class SkillClassifier:
+    """Embeddings + logistic regression, with the question-form rules on top.
+
+    ``SkillClassifier().predict(texts)`` fits itself on the bundled labelled set the first time;
+    ``fit(utterances)`` fits it on any other set (the evaluation fits it on training folds).
+    """
+
+    def __init__(
+        self,
+        embedder: Embedder | None = None,
+        *,
+        override_threshold: float = OVERRIDE_THRESHOLD,
+        c: float = REGULARISATION_C,
+        surface_weight: float = SURFACE_WEIGHT,
+    ) -> None:
+        self._embedder = embedder
+        self.surface_weight = surface_weight
+        self.override_threshold = override_threshold
+        self.c = c
+        self._model: Any = None
+        self._labels: list[SkillLabel] = []
+        self._lock = threading.Lock()
+
+    @property
+    def embedder(self) -> Embedder:
+        if self._embedder is None:
+            self._embedder = default_embedder()
+        return self._embedder
+
+    @property
+    def is_fitted(self) -> bool:
+        return self._model is not None
+
+    def fit(self, utterances: Sequence[LabelledUtterance]) -> SkillClassifier:
+        """Fit the classifier on ``utterances`` (at least two labels); returns ``self``."""
+        from sklearn.linear_model import LogisticRegression
+
+        labels = sorted({u.label for u in utterances}, key=SKILL_LABELS.index)
+        if len(labels) < 2:
+            raise SkillsDataError("The skill classifier needs examples of at least two labels.")
+        texts = [u.text for u in utterances]
+        features = feature_matrix(texts, self.embedder.embed(texts), weight=self.surface_weight)
+        model = LogisticRegression(C=self.c, class_weight="balanced", max_iter=2000)
+        with _one_blas_thread():
+            model.fit(features, [u.label for u in utterances])
+        self._model = model
+        self._labels = [label for label in model.classes_]
+        return self
+
+    def _ensure_fitted(self) -> None:
+        with self._lock:
+            if self._model is None:
+                self.fit(load_utterances())
+
+    def probabilities(self, texts: Sequence[str]) -> npt.NDArray[np.float64]:
+        """One row per text, one column per label of :data:`SKILL_LABELS` (zeros if unseen)."""
+        out = np.zeros((len(texts), len(SKILL_LABELS)), dtype=np.float64)
+        if not texts:
+            return out
+        self._ensure_fitted()
+        features = feature_matrix(
+            texts, self.embedder.embed(list(texts)), weight=self.surface_weight
+        )
+        with _one_blas_thread():
+            proba = np.asarray(self._model.predict_proba(features))
+        for column, label in enumerate(self._labels):
+            out[:, SKILL_LABELS.index(label)] = proba[:, column]
+        return out
+
+    def predict(
+        self, texts: Sequence[str], *, labels: Collection[SkillLabel] | None = None
+    ) -> list[SkillPrediction]:
+        """The skill of each text, in order (see the module docstring for the rules).
+
+        ``labels`` limits the answer to those labels (the classifier's probabilities are
+        renormalised over them), for scoring against a scheme that lacks some of ours; a rule
+        whose label is left out does not fire, but empty text is still ``other``.
+        """
+        present = [i for i, text in enumerate(texts) if text.strip()]
+        proba = self.probabilities([texts[i].strip() for i in present])
+        if labels is not None:
+            keep = np.array([label in labels for label in SKILL_LABELS], dtype=np.float64)
+            if not keep.any():
+                raise ValueError("labels must name at least one skill label")
+            proba = proba * keep
+            totals = proba.sum(axis=1, keepdims=True)
+            proba = np.divide(proba, totals, out=np.full_like(proba, 0.0), where=totals > 0)
+        rows = dict(zip(present, proba, strict=True))
+        predictions: list[SkillPrediction] = []
+        for index, text in enumerate(texts):
+            row = rows.get(index)
+            if row is None:
+                predictions.append(SkillPrediction(label="other", confidence=1.0, rule="empty"))
+            else:
+                predictions.append(self._decide(text, row, labels or SKILL_LABELS))
+        return predictions
+
+    def _decide(
+        self, text: str, row: npt.NDArray[np.float64], allowed: Collection[SkillLabel]
+    ) -> SkillPrediction:
+        top = int(np.argmax(row))
+        top_label, top_p = SKILL_LABELS[top], float(row[top])
+        form = question_form(text)
+        rule_label = "advice" if form.kind == "advice_question" else form.kind
+        if rule_label is not None and rule_label not in allowed:
+            form = QuestionForm(None, form.question_mark)
+        if form.kind == "advice_question":
+            p_advice = float(row[SKILL_LABELS.index("advice")])
+            return SkillPrediction(
+                label="advice", confidence=max(0.5, p_advice), rule="advice_question"
+            )
+        if form.kind in QUESTION_LABELS:
+            overridden = top_label not in QUESTION_LABELS and top_p >= self.override_threshold
+            if not overridden:
+                p_question = sum(float(row[SKILL_LABELS.index(q)]) for q in QUESTION_LABELS)
+                label: SkillLabel = (
+                    "open_question" if form.kind == "open_question" else "closed_question"
+                )
+                return SkillPrediction(label=label, confidence=min(1.0, p_question), rule=form.kind)
+        return SkillPrediction(label=top_label, confidence=min(1.0, top_p), rule=None)
+
+
+_DEFAULT: SkillClassifier | None = None
+_DEFAULT_LOCK = threading.Lock()
+
+
+def default_classifier() -> SkillClassifier:
+    """The shared classifier behind :func:`classify_skill` (fitted on first prediction)."""
+    global _DEFAULT
+    with _DEFAULT_LOCK:
+        if _DEFAULT is None:
+            _DEFAULT = SkillClassifier()
+        return _DEFAULT
+
+
+def classify_skill(text: str) -> SkillPrediction:
+    """The skill of one adviser utterance, with the bundled classifier."""
+    return default_classifier().predict([text])[0]

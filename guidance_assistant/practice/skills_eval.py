@@ -1,0 +1,409 @@
+"""Measure the skill classifier: cross-validated on our labelled set, and on ESConv.
+
+:func:`evaluate_skills` runs stratified k-fold cross-validation of the whole pipeline (rules and
+classifier, fitted on the training folds only) over ``knowledge/skills/utterances*.yaml`` and scores
+it next to a majority-class baseline (the most frequent label of each training fold).
+
+:func:`evaluate_esconv` trains on our set only and labels the ESConv test supporter utterances
+(``../shared/eval-data/esconv/``, CC BY-NC 4.0, read at run time), scoring through the mapping in
+``knowledge/skills/esconv_mapping.yaml``, next to the majority class of ESConv itself.
+
+Run ``python -m guidance_assistant.practice.skills_eval`` to print both tables.
+"""
+
+from __future__ import annotations
+
+import csv
+import random
+import sys
+import time
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from guidance_assistant.errors import GuidanceAssistantError
+from guidance_assistant.paths import shared_dir
+from guidance_assistant.practice.skills import (
+    SKILL_LABELS,
+    LabelledUtterance,
+    SkillClassifier,
+    SkillLabel,
+    default_embedder,
+    load_utterances,
+    skills_dir,
+)
+from guidance_assistant.retrieval.embedding import Embedder
+
+ESCONV_FILE = "esconv_test_supporter_utterances.csv"
+ESCONV_STRATEGIES: tuple[str, ...] = (
+    "Question",
+    "Restatement or Paraphrasing",
+    "Reflection of feelings",
+    "Self-disclosure",
+    "Affirmation and Reassurance",
+    "Providing Suggestions",
+    "Information",
+    "Others",
+)
+#: The column of the confusion matrix for predictions with no scoring class (ESConv: challenge).
+NO_COUNTERPART = "(none)"
+
+
+class SkillsEvalError(GuidanceAssistantError):
+    """The evaluation data are missing or malformed."""
+
+
+class EsconvMapping(BaseModel):
+    """``knowledge/skills/esconv_mapping.yaml``: both label sets onto shared scoring classes."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    scoring_classes: list[str] = Field(min_length=2)
+    esconv_to_scoring: dict[str, str]
+    ours_to_scoring: dict[SkillLabel, str | None]
+
+    @model_validator(mode="after")
+    def _complete_and_consistent(self) -> EsconvMapping:
+        classes = set(self.scoring_classes)
+        if set(self.esconv_to_scoring) != set(ESCONV_STRATEGIES):
+            raise ValueError(f"esconv_to_scoring must map exactly {list(ESCONV_STRATEGIES)}")
+        if set(self.ours_to_scoring) != set(SKILL_LABELS):
+            raise ValueError(f"ours_to_scoring must map exactly {list(SKILL_LABELS)}")
+        unknown = {
+            v for v in [*self.esconv_to_scoring.values(), *self.ours_to_scoring.values()] if v
+        } - classes
+        if unknown:
+            raise ValueError(f"mapped to classes not in scoring_classes: {sorted(unknown)}")
+        return self
+
+
+class LabelScores(BaseModel):
+    """Precision, recall and F1 of one label."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    label: str
+    support: int
+    precision: float
+    recall: float
+    f1: float
+
+
+class MethodScores(BaseModel):
+    """How one method (the classifier or a baseline) did over every label."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str
+    macro_f1: float = Field(description="Unweighted mean of the per-label F1 over the labels.")
+    accuracy: float
+    per_label: list[LabelScores]
+
+    def f1(self, label: str) -> float:
+        return next(s.f1 for s in self.per_label if s.label == label)
+
+
+class SkillsReport(BaseModel):
+    """The result of :func:`evaluate_skills` or :func:`evaluate_esconv`."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    title: str
+    source: str
+    total: int
+    labels: list[str] = Field(description="The scored labels: rows of the confusion matrix.")
+    columns: list[str] = Field(description="Predicted labels: columns of the confusion matrix.")
+    classifier: MethodScores
+    baseline: MethodScores
+    confusion: list[list[int]]
+    rules_fired: dict[str, int]
+    notes: list[str] = Field(default_factory=list)
+    seconds: float
+
+    def render(self) -> str:
+        """A plain-text table of the scores and the confusion matrix."""
+        width = max(len(label) for label in [*self.labels, "accuracy", "macro-F1"]) + 2
+        lines = [self.title, f"source: {self.source} ({self.total} utterances)", ""]
+        lines.append(
+            f"{'label':<{width}}{'support':>8}{'precision':>11}{'recall':>8}{'F1':>7}"
+            f"{'baseline F1':>13}"
+        )
+        for scores in self.classifier.per_label:
+            lines.append(
+                f"{scores.label:<{width}}{scores.support:>8}{scores.precision:>11.3f}"
+                f"{scores.recall:>8.3f}{scores.f1:>7.3f}{self.baseline.f1(scores.label):>13.3f}"
+            )
+        lines.append(
+            f"{'macro-F1':<{width}}{'':>27}{self.classifier.macro_f1:>7.3f}"
+            f"{self.baseline.macro_f1:>13.3f}"
+        )
+        lines.append(
+            f"{'accuracy':<{width}}{'':>27}{self.classifier.accuracy:>7.3f}"
+            f"{self.baseline.accuracy:>13.3f}"
+        )
+        lines.append(f"baseline: {self.baseline.name}")
+        fired = ", ".join(f"{rule} {n}" for rule, n in sorted(self.rules_fired.items()))
+        lines.append(f"rules fired: {fired or 'none'}")
+        lines += ["", "confusion (rows: true label, columns: predicted)"]
+        short = [c[:6] for c in self.columns]
+        lines.append(" " * width + "".join(f"{c:>7}" for c in short))
+        for label, row in zip(self.labels, self.confusion, strict=True):
+            lines.append(f"{label:<{width}}" + "".join(f"{n:>7}" for n in row))
+        lines += [f"note: {note}" for note in self.notes]
+        lines.append(f"({self.seconds:.1f} s)")
+        return "\n".join(lines)
+
+
+def score(
+    name: str, gold: Sequence[str], predicted: Sequence[str], labels: Sequence[str]
+) -> MethodScores:
+    """Per-label precision, recall and F1 over ``labels``, their macro mean, and accuracy.
+
+    A prediction outside ``labels`` counts against the recall of its true label only.
+    """
+    per_label: list[LabelScores] = []
+    for label in labels:
+        tp = sum(1 for g, p in zip(gold, predicted, strict=True) if g == label and p == label)
+        n_pred = sum(1 for p in predicted if p == label)
+        n_gold = sum(1 for g in gold if g == label)
+        precision = tp / n_pred if n_pred else 0.0
+        recall = tp / n_gold if n_gold else 0.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        per_label.append(
+            LabelScores(label=label, support=n_gold, precision=precision, recall=recall, f1=f1)
+        )
+    correct = sum(1 for g, p in zip(gold, predicted, strict=True) if g == p)
+    return MethodScores(
+        name=name,
+        macro_f1=sum(s.f1 for s in per_label) / len(per_label),
+        accuracy=correct / len(gold) if gold else 0.0,
+        per_label=per_label,
+    )
+
+
+def _confusion(
+    gold: Sequence[str], predicted: Sequence[str], rows: Sequence[str], columns: Sequence[str]
+) -> list[list[int]]:
+    counts = Counter(zip(gold, predicted, strict=True))
+    return [[counts[(r, c)] for c in columns] for r in rows]
+
+
+def stratified_folds(labels: Sequence[str], folds: int, seed: int) -> list[int]:
+    """The fold (0..folds-1) of each item: each label's items shuffled and dealt round-robin."""
+    rng = random.Random(seed)
+    fold_of = [0] * len(labels)
+    offset = 0
+    for label in sorted(set(labels)):
+        members = [i for i, value in enumerate(labels) if value == label]
+        rng.shuffle(members)
+        for position, index in enumerate(members):
+            fold_of[index] = (offset + position) % folds
+        offset += len(members)
+    return fold_of
+
+
+def _stratified_sample(labels: Sequence[str], size: int, seed: int) -> list[int]:
+    """Indices of about ``size`` items drawn in proportion to each label, in original order."""
+    rng = random.Random(seed)
+    chosen: list[int] = []
+    for label in sorted(set(labels)):
+        members = [i for i, value in enumerate(labels) if value == label]
+        take = max(1, round(size * len(members) / len(labels)))
+        chosen.extend(rng.sample(members, min(take, len(members))))
+    return sorted(chosen)
+
+
+def _majority(labels: Sequence[str], order: Sequence[str]) -> str:
+    counts = Counter(labels)
+    return max(order, key=lambda label: (counts[label], -order.index(label)))
+
+
+def evaluate_skills(
+    folds: int = 5,
+    seed: int = 0,
+    *,
+    utterances: Sequence[LabelledUtterance] | None = None,
+    embedder: Embedder | None = None,
+) -> SkillsReport:
+    """Stratified ``folds``-fold cross-validation of rules + classifier on our labelled set."""
+    started = time.perf_counter()
+    if folds < 2:
+        raise SkillsEvalError("Cross-validation needs at least two folds.")
+    items = list(utterances) if utterances is not None else load_utterances()
+    embedder = embedder if embedder is not None else default_embedder()
+    gold: list[str] = [u.label for u in items]
+    fold_of = stratified_folds(gold, folds, seed)
+    predicted: list[str] = [""] * len(items)
+    baseline: list[str] = [""] * len(items)
+    baseline_labels: list[str] = []
+    rules: Counter[str] = Counter()
+    for fold in range(folds):
+        train = [u for u, f in zip(items, fold_of, strict=True) if f != fold]
+        test = [i for i, f in enumerate(fold_of) if f == fold]
+        classifier = SkillClassifier(embedder).fit(train)
+        majority = _majority([u.label for u in train], SKILL_LABELS)
+        baseline_labels.append(majority)
+        for index, prediction in zip(
+            test, classifier.predict([items[i].text for i in test]), strict=True
+        ):
+            predicted[index] = prediction.label
+            baseline[index] = majority
+            rules[prediction.rule or "none (classifier)"] += 1
+    labels = list(SKILL_LABELS)
+    return SkillsReport(
+        title=f"Skill classifier: {folds}-fold stratified cross-validation (seed {seed})",
+        source=str(skills_dir() if utterances is None else "given utterances"),
+        total=len(items),
+        labels=labels,
+        columns=labels,
+        classifier=score(
+            "embeddings + logistic regression + question rules", gold, predicted, labels
+        ),
+        baseline=score(
+            f"majority class of each training fold ({', '.join(sorted(set(baseline_labels)))})",
+            gold,
+            baseline,
+            labels,
+        ),
+        confusion=_confusion(gold, predicted, labels, labels),
+        rules_fired=dict(rules),
+        seconds=time.perf_counter() - started,
+    )
+
+
+def load_mapping(path: Path | None = None) -> EsconvMapping:
+    """The ESConv label mapping (default: the bundled ``esconv_mapping.yaml``)."""
+    path = path if path is not None else skills_dir() / "esconv_mapping.yaml"
+    try:
+        return EsconvMapping.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+    except (OSError, yaml.YAMLError, ValidationError) as error:
+        raise SkillsEvalError(f"{path} is not a valid ESConv mapping: {error}") from error
+
+
+def esconv_path() -> Path | None:
+    """The ESConv test utterances beside this checkout, when present."""
+    folder = shared_dir("eval-data")
+    path = folder / "esconv" / ESCONV_FILE if folder is not None else None
+    return path if path is not None and path.is_file() else None
+
+
+def load_esconv(path: Path) -> list[tuple[str, str]]:
+    """(text, strategy) of each supporter utterance in the ESConv CSV."""
+    try:
+        with path.open(encoding="utf-8", newline="") as handle:
+            rows = list(csv.DictReader(handle))
+    except OSError as error:
+        raise SkillsEvalError(f"Cannot read {path}: {error}") from error
+    if not rows or not {"text", "strategy"} <= set(rows[0]):
+        raise SkillsEvalError(f"{path} needs the columns 'text' and 'strategy'.")
+    unknown = {row["strategy"] for row in rows} - set(ESCONV_STRATEGIES)
+    if unknown:
+        raise SkillsEvalError(f"{path} has unknown strategies: {sorted(unknown)}")
+    return [(row["text"], row["strategy"]) for row in rows]
+
+
+def evaluate_esconv(
+    path: Path | None = None,
+    *,
+    classifier: SkillClassifier | None = None,
+    embedder: Embedder | None = None,
+    mapping: EsconvMapping | None = None,
+    sample: int | None = None,
+    seed: int = 0,
+) -> SkillsReport:
+    """Label the ESConv test supporter utterances with a classifier trained on our set only.
+
+    The classifier answers with the labels that have an ESConv counterpart (it is never asked
+    for ``challenge``, which ESConv annotators could not choose); the macro-F1 it would get
+    with all ten labels is given in the notes. ``sample`` scores a stratified random sample of
+    that many utterances (``seed``) instead of all of them, for quick checks.
+    """
+    started = time.perf_counter()
+    path = path if path is not None else esconv_path()
+    if path is None:
+        raise SkillsEvalError(
+            f"ESConv is not beside this checkout (../shared/eval-data/esconv/{ESCONV_FILE})."
+        )
+    mapping = mapping if mapping is not None else load_mapping()
+    rows = load_esconv(path)
+    if sample is not None and sample < len(rows):
+        keep = _stratified_sample([strategy for _, strategy in rows], sample, seed)
+        rows = [rows[i] for i in keep]
+    if classifier is None:
+        classifier = SkillClassifier(embedder if embedder is not None else default_embedder())
+        classifier.fit(load_utterances())
+    texts = [text for text, _ in rows]
+    allowed = [label for label, s in mapping.ours_to_scoring.items() if s is not None]
+    predictions = classifier.predict(texts, labels=allowed)
+    gold = [mapping.esconv_to_scoring[strategy] for _, strategy in rows]
+    predicted = [mapping.ours_to_scoring[p.label] or NO_COUNTERPART for p in predictions]
+    labels = list(mapping.scoring_classes)
+    all_labels = [
+        mapping.ours_to_scoring[p.label] or NO_COUNTERPART for p in classifier.predict(texts)
+    ]
+    unrestricted = score("all ten labels", gold, all_labels, labels)
+    majority = _majority(gold, labels)
+    rules = Counter(p.rule or "none (classifier)" for p in predictions)
+    merged = {
+        scoring: sorted(label for label, s in mapping.ours_to_scoring.items() if s == scoring)
+        for scoring in labels
+    }
+    notes = [
+        "trained on our labelled set only; ESConv strategies and our labels are both mapped "
+        "onto the scoring classes of knowledge/skills/esconv_mapping.yaml",
+        "merged: "
+        + "; ".join(f"{s} = {' + '.join(ours)}" for s, ours in merged.items() if len(ours) > 1),
+    ]
+    unmapped = sorted(label for label, s in mapping.ours_to_scoring.items() if s is None)
+    if unmapped:
+        notes.append(
+            f"no ESConv counterpart, so not offered to the classifier: {', '.join(unmapped)}; "
+            f"with all ten labels (those counted as misses) macro-F1 is "
+            f"{unrestricted.macro_f1:.3f}, accuracy {unrestricted.accuracy:.3f}"
+        )
+    if sample is not None and sample < len(load_esconv(path)):
+        notes.append(f"a stratified sample of {len(rows)} utterances (seed {seed})")
+    return SkillsReport(
+        title="Skill classifier on ESConv test supporter utterances (mapped labels)",
+        source=str(path),
+        total=len(rows),
+        labels=labels,
+        columns=[*labels, NO_COUNTERPART],
+        classifier=score("trained on our set, labels mapped", gold, predicted, labels),
+        baseline=score(
+            f"majority class of ESConv itself ({majority})", gold, [majority] * len(gold), labels
+        ),
+        confusion=_confusion(gold, predicted, labels, [*labels, NO_COUNTERPART]),
+        rules_fired=dict(rules),
+        notes=notes,
+        seconds=time.perf_counter() - started,
+    )
+
+
+def skills_report_text() -> str:
+    """Both evaluations as printed text (ESConv is skipped, with a line, when absent)."""
+    embedder = default_embedder()
+    parts = [evaluate_skills(embedder=embedder).render()]
+    if esconv_path() is None:
+        parts.append("ESConv: skipped, ../shared/eval-data/esconv/ is not beside this checkout.")
+    else:
+        parts.append(evaluate_esconv(embedder=embedder).render())
+    return "\n\n".join(parts)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Print :func:`skills_report_text`."""
+    del argv
+    try:
+        print(skills_report_text())
+    except GuidanceAssistantError as error:
+        print(error, file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
