@@ -23,6 +23,26 @@ from guidance_assistant.sources import Citation, Document
 
 if TYPE_CHECKING:
     from guidance_assistant import lmi
+    from guidance_assistant.dialogue import (
+        ActionPlan,
+        GuidanceSession,
+        PreparationBrief,
+        SafeguardingResult,
+        SessionState,
+        Turn,
+        detect_safeguarding,
+        open_session,
+        prepare_brief,
+    )
+    from guidance_assistant.practice import (
+        ClientTurn,
+        PracticeSession,
+        SessionFeedback,
+        SkillPrediction,
+        classify_skill,
+        get_persona,
+        load_personas,
+    )
     from guidance_assistant.retrieval.knowledge_base import KnowledgeBase, Passage
     from guidance_assistant.retrieval.langchain import KnowledgeBaseRetriever
 
@@ -32,6 +52,32 @@ _LAZY = {
     "KnowledgeBase": "guidance_assistant.retrieval.knowledge_base",
     "Passage": "guidance_assistant.retrieval.knowledge_base",
     "KnowledgeBaseRetriever": "guidance_assistant.retrieval.langchain",
+    **dict.fromkeys(
+        [
+            "ActionPlan",
+            "GuidanceSession",
+            "PreparationBrief",
+            "SafeguardingResult",
+            "SessionState",
+            "Turn",
+            "detect_safeguarding",
+            "open_session",
+            "prepare_brief",
+        ],
+        "guidance_assistant.dialogue",
+    ),
+    **dict.fromkeys(
+        [
+            "ClientTurn",
+            "PracticeSession",
+            "SessionFeedback",
+            "SkillPrediction",
+            "classify_skill",
+            "get_persona",
+            "load_personas",
+        ],
+        "guidance_assistant.practice",
+    ),
 }
 
 
@@ -45,10 +91,13 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
+    "ActionPlan",
     "Citation",
+    "ClientTurn",
     "Document",
     "DocumentError",
     "GuidanceAssistantError",
+    "GuidanceSession",
     "IndexCorruptError",
     "IndexMismatchError",
     "IndexMissingError",
@@ -56,8 +105,21 @@ __all__ = [
     "KnowledgeBaseRetriever",
     "LMIError",
     "Passage",
+    "PracticeSession",
+    "PreparationBrief",
     "QueryError",
+    "SafeguardingResult",
+    "SessionFeedback",
+    "SessionState",
     "Settings",
+    "SkillPrediction",
+    "Turn",
+    "classify_skill",
+    "detect_safeguarding",
+    "get_persona",
     "get_settings",
     "lmi",
+    "load_personas",
+    "open_session",
+    "prepare_brief",
 ]

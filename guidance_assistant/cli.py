@@ -153,6 +153,85 @@ def lmi_find(
         typer.echo(f"{match.record.id:<40} {match.record.title}  (score {match.score:.0f})")
 
 
+@app.command()
+@friendly_errors
+def chat(
+    backend: Annotated[
+        str, typer.Option(help="Who words the replies: offline (default), transformers or openai.")
+    ] = "offline",
+    save: Annotated[
+        Path | None, typer.Option(help="Save the session (JSON, with the transcript) here.")
+    ] = None,
+    year: Annotated[int | None, typer.Option(help="The client's school year, e.g. 11.")] = None,
+    need: Annotated[
+        list[str] | None,
+        typer.Option(help="A need to plan for (repeatable): eal, send, ehcp, young_carer, ..."),
+    ] = None,
+    seed: Annotated[int, typer.Option(help="Varies the wording.")] = 0,
+    index_dir: IndexDirOption = None,
+) -> None:
+    """Hold a guidance interview in the terminal: one message per line, /quit to end."""
+    import sys
+
+    from guidance_assistant.dialogue import Turn, open_session
+    from guidance_assistant.retrieval import KnowledgeBase
+
+    settings = get_settings()
+    kb = KnowledgeBase.bundled(
+        settings=settings, index_dir=index_dir, refresh=False, progress=False
+    )
+    profile: dict[str, Any] = {"year_group": year, "needs": need or []}
+    session = open_session(profile, backend=backend, knowledge=kb, settings=settings, seed=seed)
+    interactive = sys.stdin.isatty()
+
+    def show(turn: Turn) -> None:
+        typer.secho(f"[{turn.stage} · {turn.move}]", fg=typer.colors.CYAN)
+        typer.echo(turn.text)
+        for citation in turn.citations:
+            typer.secho(f"  Source: {citation.render()}", dim=True)
+        typer.echo("")
+
+    try:
+        show(session.opening())
+        while True:
+            if interactive:
+                typer.echo("You: ", nl=False)
+            line = sys.stdin.readline()
+            if not line:
+                break
+            message = line.rstrip("\n")
+            if message.strip().lower() in ("/quit", "/exit"):
+                break
+            show(session.reply(message))
+    except KeyboardInterrupt:
+        typer.echo("")
+    finally:
+        if save is not None:
+            session.save(save)
+            typer.echo(f"Session saved to {save}", err=True)
+
+
+@app.command()
+@friendly_errors
+def prep(
+    notes_file: Annotated[Path, typer.Argument(help="A text file of your notes on the client.")],
+    index_dir: IndexDirOption = None,
+) -> None:
+    """Print a preparation brief (Markdown) from your notes on a client."""
+    from guidance_assistant.dialogue import prepare_brief
+    from guidance_assistant.errors import DocumentError
+    from guidance_assistant.retrieval import KnowledgeBase
+
+    try:
+        notes = notes_file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise DocumentError(f"Cannot read the notes file {notes_file}: {error}") from error
+    kb = KnowledgeBase.bundled(
+        settings=get_settings(), index_dir=index_dir, refresh=False, progress=False
+    )
+    typer.echo(prepare_brief(notes, knowledge=kb).to_markdown())
+
+
 def main() -> None:
     app(prog_name="guidance-assistant")
 

@@ -1,0 +1,218 @@
+"""Dates in a client's words ("by Friday", "next week", "12 March", "12/03") as calendar dates.
+
+Pure: every function takes the session's ``today``. UK conventions: day before month in
+``12/03``; "this weekend" is the coming Saturday; a day-month date already past this year
+means next year.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+from pydantic import BaseModel, ConfigDict
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+MONTHS = (
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+)
+_MONTH_ALT = "|".join(f"{m[:3]}(?:{m[3:]})?" for m in MONTHS).replace(
+    "sep(?:tember)?", "sep(?:t|tember)?"
+)
+_NUMBER_WORDS = {
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "couple of": 2,
+    "a couple of": 2,
+    "few": 3,
+    "a few": 3,
+}
+_COUNT = r"(?P<count>\d{1,2}|a couple of|couple of|a few|few|an|a|one|two|three|four|five|six)"
+
+_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    ("iso", re.compile(r"\b(?P<y>20\d\d)-(?P<m>\d{1,2})-(?P<d>\d{1,2})\b")),
+    ("numeric", re.compile(r"\b(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{2}|\d{4})\b")),
+    (
+        "numeric",
+        re.compile(r"\b(?:by|on|before|until|till)\s+(?:the\s+)?(?P<d>\d{1,2})/(?P<m>\d{1,2})\b"),
+    ),
+    (
+        "day_month",
+        re.compile(
+            rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?(?:\s+of)?\s+(?P<month>{_MONTH_ALT})\b"
+            r"(?:\s+(?P<y>20\d\d))?"
+        ),
+    ),
+    (
+        "month_day",
+        re.compile(
+            rf"\b(?P<month>{_MONTH_ALT})\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<y>20\d\d))?"
+        ),
+    ),
+    ("today", re.compile(r"\b(?:today|tonight|this evening|after school today)\b")),
+    ("tomorrow", re.compile(r"\btomorrow\b")),
+    ("weekend", re.compile(r"\b(?:this|the|at the|over the)\s+weekend\b")),
+    ("next_weekend", re.compile(r"\bnext\s+weekend\b")),
+    ("end_of_week", re.compile(r"\b(?:end of (?:the|this) week)\b")),
+    ("end_of_month", re.compile(r"\b(?:end of (?:the|this) month)\b")),
+    ("end_of_next_month", re.compile(r"\bend of next month\b")),
+    ("next_week", re.compile(r"\bnext week\b")),
+    ("next_month", re.compile(r"\bnext month\b")),
+    (
+        "in_count",
+        re.compile(
+            rf"\b(?:in|within)\s+(?:the\s+next\s+)?{_COUNT}\s+(?P<unit>days?|weeks?|months?)\b"
+        ),
+    ),
+    ("in_count_time", re.compile(rf"\b{_COUNT}\s+(?P<unit>days?|weeks?|months?)(?:'s)?\s+time\b")),
+    (
+        "next_weekday",
+        re.compile(r"\bnext\s+(?P<wd>monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b"),
+    ),
+    (
+        "weekday",
+        re.compile(
+            r"\b(?:by|on|this|before|until|till|for)?\s*"
+            r"(?P<wd>monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b"
+        ),
+    ),
+]
+
+
+class DateMention(BaseModel):
+    """A date found in a message, with the words that gave it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    when: date
+    phrase: str
+
+
+def _add_months(day: date, months: int) -> date:
+    month = day.month - 1 + months
+    year = day.year + month // 12
+    month = month % 12 + 1
+    last = _last_day(year, month)
+    return date(year, month, min(day.day, last))
+
+
+def _last_day(year: int, month: int) -> int:
+    following = date(year + (month == 12), month % 12 + 1, 1)
+    return (following - timedelta(days=1)).day
+
+
+def _next_weekday(today: date, weekday: int, *, strictly_next_week: bool = False) -> date:
+    ahead = (weekday - today.weekday()) % 7
+    if ahead == 0:
+        ahead = 7
+    result = today + timedelta(days=ahead)
+    if strictly_next_week and ahead < 7 and result.isocalendar()[1] == today.isocalendar()[1]:
+        result += timedelta(days=7)
+    return result
+
+
+def _year_for(day: int, month: int, year: str | None, today: date) -> date | None:
+    try:
+        if year:
+            full = int(year) + (2000 if len(year) == 2 else 0)
+            return date(full, month, day)
+        candidate = date(today.year, month, day)
+        if candidate < today:
+            candidate = date(today.year + 1, month, day)
+        return candidate
+    except ValueError:
+        return None
+
+
+def _month_number(name: str) -> int:
+    name = name.lower()[:3]
+    return next(index for index, month in enumerate(MONTHS, start=1) if month.startswith(name))
+
+
+def _resolve(kind: str, match: re.Match[str], today: date) -> date | None:
+    groups = match.groupdict()
+    if kind == "iso":
+        try:
+            return date(int(groups["y"]), int(groups["m"]), int(groups["d"]))
+        except ValueError:
+            return None
+    if kind == "numeric":
+        day, month = int(groups["d"]), int(groups["m"])
+        if not (1 <= month <= 12 and 1 <= day <= 31):
+            return None
+        return _year_for(day, month, groups.get("y"), today)
+    if kind in ("day_month", "month_day"):
+        return _year_for(int(groups["d"]), _month_number(groups["month"]), groups.get("y"), today)
+    if kind == "today":
+        return today
+    if kind == "tomorrow":
+        return today + timedelta(days=1)
+    if kind == "weekend":
+        return _next_weekday(today, 5) if today.weekday() != 5 else today
+    if kind == "next_weekend":
+        return _next_weekday(today, 5, strictly_next_week=True)
+    if kind == "end_of_week":
+        return today + timedelta(days=(4 - today.weekday()) % 7)
+    if kind == "end_of_month":
+        return date(today.year, today.month, _last_day(today.year, today.month))
+    if kind == "end_of_next_month":
+        following = _add_months(date(today.year, today.month, 1), 1)
+        return date(following.year, following.month, _last_day(following.year, following.month))
+    if kind == "next_week":
+        return today + timedelta(days=7)
+    if kind == "next_month":
+        return _add_months(today, 1)
+    if kind in ("in_count", "in_count_time"):
+        raw = groups["count"]
+        count = int(raw) if raw.isdigit() else _NUMBER_WORDS[raw]
+        unit = groups["unit"].rstrip("s")
+        if unit == "day":
+            return today + timedelta(days=count)
+        if unit == "week":
+            return today + timedelta(weeks=count)
+        return _add_months(today, count)
+    if kind == "next_weekday":
+        return _next_weekday(today, WEEKDAYS.index(groups["wd"]), strictly_next_week=True)
+    if kind == "weekday":
+        return _next_weekday(today, WEEKDAYS.index(groups["wd"]))
+    return None  # pragma: no cover - every kind is handled above
+
+
+def find_dates(text: str, today: date) -> list[DateMention]:
+    """Every date in ``text`` (first match wins where patterns overlap), in text order."""
+    lowered = text.lower()
+    taken: list[tuple[int, int]] = []
+    found: list[tuple[int, DateMention]] = []
+    for kind, pattern in _PATTERNS:
+        for match in pattern.finditer(lowered):
+            start, end = match.span()
+            if any(start < e and s < end for s, e in taken):
+                continue
+            resolved = _resolve(kind, match, today)
+            if resolved is None:
+                continue
+            taken.append((start, end))
+            found.append((start, DateMention(when=resolved, phrase=text[start:end].strip())))
+    return [mention for _, mention in sorted(found, key=lambda item: item[0])]
+
+
+def format_date(day: date) -> str:
+    """``Friday 13 March 2026``."""
+    return f"{WEEKDAYS[day.weekday()].capitalize()} {day.day} {MONTHS[day.month - 1].capitalize()} {day.year}"

@@ -1,0 +1,667 @@
+"""A guidance session: one client, one interview, turn by turn.
+
+>>> from guidance_assistant.dialogue import open_session
+>>> session = open_session({"year_group": 11})
+>>> turn = session.reply("Hi, I'm not sure what to do after Year 11")
+>>> turn.stage, turn.move
+('contracting', 'contracting')
+
+Every client message goes through the same steps:
+
+1. clean it (control characters out; HTML kept as plain text; very long messages cut for
+   analysis, with a polite note);
+2. **safeguarding** on the whole message, before anything else and before any backend: on a
+   disclosure the reply is :func:`~guidance_assistant.dialogue.safeguarding.escalation_reply`,
+   the state is flagged and normal guidance stops until an adviser calls :meth:`clear_flag`;
+3. analyse it (:func:`~guidance_assistant.dialogue.analysis.analyse_message`), take any stage
+   transition the client agreed to, and record what it says in the state;
+4. choose the move (:func:`~guidance_assistant.dialogue.policy.choose_move`) and write its draft
+   (grounded by construction);
+5. let the backend word it; check every number in what comes back against the cited passages
+   and the client's words; on failure ask once more with a stricter rule, then fall back to the
+   draft. No backend can show an unsourced figure, and none ever sees a safeguarding turn.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from guidance_assistant.backends.base import (
+    BackendError,
+    GroundingPassage,
+    OfflineResponder,
+    Responder,
+    ResponseRequest,
+)
+from guidance_assistant.dialogue.analysis import MessageAnalysis, analyse_message
+from guidance_assistant.dialogue.drafts import Draft, DraftWriter, display_who
+from guidance_assistant.dialogue.grounding import KnowledgeSource, validate_numbers
+from guidance_assistant.dialogue.interview import (
+    InterviewModel,
+    MoveKind,
+    SignalsFile,
+    StageId,
+    load_interview,
+    load_moves,
+    load_signals,
+)
+from guidance_assistant.dialogue.phrases import Phrasebook, load_phrasebook
+from guidance_assistant.dialogue.plan import ActionPlan, build_action_plan
+from guidance_assistant.dialogue.policy import Move, choose_move, resolve_stage
+from guidance_assistant.dialogue.safeguarding import escalation_reply, promises_secrecy
+from guidance_assistant.dialogue.state import (
+    ClientProfile,
+    SafeguardingFlag,
+    SessionState,
+    TranscriptEntry,
+    TurnCitation,
+)
+from guidance_assistant.dialogue.text import (
+    MAX_TRANSCRIPT_CHARS,
+    clean_input,
+    join_words,
+    truncate,
+)
+from guidance_assistant.dialogue.updates import absorb, apply_move, enter_stage
+from guidance_assistant.errors import GuidanceAssistantError
+
+if TYPE_CHECKING:
+    from guidance_assistant.config import Settings
+
+log = logging.getLogger(__name__)
+
+#: A backend reply longer than this many times the draft (plus some slack) is not used.
+MAX_REPLY_GROWTH = 3.0
+STRICT_NUMBERS = (
+    "Strict rule: use only the numbers that appear in the passages, the draft or the client's "
+    "words, written exactly as they appear there. If unsure, give no numbers at all. "
+    "Numbers you used that are not allowed: {numbers}."
+)
+NUMBERS_RULE = (
+    "Every number (pay, hours, dates, counts, years) must come from the passages, the draft or "
+    "the client's words."
+)
+PLAIN_RULE = "Plain language: short sentences (under 12 words), everyday words, no idioms."
+
+
+class SessionError(GuidanceAssistantError):
+    """A session that cannot be opened or restored (bad profile, unreadable saved state)."""
+
+
+class Turn(BaseModel):
+    """The adviser's reply to one client message."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    text: str
+    stage: StageId
+    move: MoveKind
+    citations: list[TurnCitation] = Field(default_factory=list)
+    flags: list[str] = Field(default_factory=list)
+    variant: str = ""
+    reason: str = ""
+    backend: str = "offline"
+    fallback: str | None = Field(
+        default=None, description="Why the engine's draft was shown instead of the backend's words."
+    )
+
+
+def _resolve_responder(backend: str | Responder, settings: Settings | None) -> Responder:
+    if not isinstance(backend, str):
+        if not isinstance(backend, Responder):
+            raise SessionError(
+                f"backend must be a name ('offline', 'transformers', 'openai') or a Responder, "
+                f"not {type(backend).__name__}."
+            )
+        return backend
+    name = backend.strip().lower()
+    if name == "offline":
+        return OfflineResponder()
+    try:
+        from guidance_assistant.backends.registry import FallbackResponder, make_responder
+    except ImportError as error:  # pragma: no cover - the registry ships with the package
+        raise BackendError(
+            f"The backend '{backend}' is not available here; use 'offline' or pass a Responder."
+        ) from error
+    try:
+        primary = make_responder(settings, backend=name)
+    except ValidationError as error:
+        raise BackendError(
+            f"Unknown backend '{backend}': choose 'offline', 'transformers' or 'openai'."
+        ) from error
+    return FallbackResponder(primary)
+
+
+def _load_knowledge(settings: Settings | None) -> KnowledgeSource:
+    from guidance_assistant.retrieval.knowledge_base import KnowledgeBase
+
+    return KnowledgeBase.bundled(settings=settings, progress=False)
+
+
+def _profile(profile: ClientProfile | Mapping[str, Any] | None) -> ClientProfile:
+    if profile is None:
+        return ClientProfile()
+    if isinstance(profile, ClientProfile):
+        return profile.model_copy(deep=True)
+    try:
+        return ClientProfile.model_validate(dict(profile))
+    except ValidationError as error:
+        first = error.errors()[0]
+        where = ".".join(str(p) for p in first.get("loc", ()))
+        raise SessionError(
+            f"The client profile is not valid: {where}: {first.get('msg')}."
+        ) from error
+
+
+class GuidanceSession:
+    """One client's guidance interview. Make one with :func:`open_session`."""
+
+    def __init__(
+        self,
+        state: SessionState,
+        *,
+        responder: Responder,
+        knowledge: KnowledgeSource | None,
+        interview: InterviewModel | None = None,
+        phrases: Phrasebook | None = None,
+        signals: SignalsFile | None = None,
+    ) -> None:
+        self.state = state
+        self.responder = responder
+        self.knowledge = knowledge
+        self.interview = interview or load_interview()
+        self.phrases = phrases or load_phrasebook()
+        self.signals = signals or load_signals()
+        self.moves = load_moves()
+        self._citations: dict[tuple[str, str], TurnCitation] = {}
+
+    # -- facts --------------------------------------------------------------------------
+
+    @property
+    def plain_language(self) -> bool:
+        profile = self.state.profile
+        if profile.plain_language is not None:
+            return profile.plain_language
+        return any(
+            (guidance := self.phrases.need(need)) is not None and guidance.plain_language
+            for need in profile.needs
+        )
+
+    @property
+    def stage(self) -> StageId:
+        return self.state.stage
+
+    # -- the conversation ----------------------------------------------------------------
+
+    def opening(self) -> Turn:
+        """The adviser's first words (contracting), before the client has said anything."""
+        work = self.state.model_copy(deep=True)
+        move = Move(
+            kind="contracting",
+            stage=work.stage,
+            variant="opening" if not work.contract_items else "agenda_question",
+            reason="open the session: purpose, time, confidentiality and its limits, agenda",
+        )
+        analysis = MessageAnalysis(text="")
+        draft = self._writer(work, analysis).write(move)
+        turn = self._finish(
+            work, move, analysis, draft, draft.text, "offline", None, [], client_spoke=False
+        )
+        self.state = work
+        return turn
+
+    def reply(self, message: str) -> Turn:
+        """The adviser's reply to the client's ``message`` (see the module docstring)."""
+        text = clean_input(message if isinstance(message, str) else str(message))
+        work = self.state.model_copy(deep=True)
+        analysis = analyse_message(text, today=work.session_date, signals=self.signals)
+        flags: list[str] = []
+        if analysis.empty:
+            move = choose_move(work, analysis, interview=self.interview)
+            draft = self._writer(work, analysis).write(move)
+            self._record_client(work, text, analysis, ["empty"])
+            turn = self._finish(
+                work, move, analysis, draft, draft.text, "offline", None, ["empty"], effects=False
+            )
+            self.state = work
+            return turn
+
+        work.client_turns += 1
+        result = analysis.safeguarding
+        if result is not None and result.flagged:
+            work.flags.append(
+                SafeguardingFlag(
+                    category=result.category,
+                    reason=result.reason,
+                    turn=work.client_turns,
+                    raised_at=datetime.now(UTC),
+                )
+            )
+            flags.append("safeguarding")
+        elif work.active_flag is not None:
+            flags.append("safeguarding_open")
+        if analysis.truncated:
+            flags.append("truncated")
+        for intent in ("off_topic", "injection"):
+            if analysis.has(intent):
+                flags.append(intent)
+        self._record_client(work, text, analysis, flags)
+
+        if "safeguarding" in flags or "safeguarding_open" in flags:
+            move = choose_move(work, analysis, interview=self.interview)
+            if move.variant == "escalation" and result is not None:
+                reply = escalation_reply(result, seed=work.seed, plain_language=self.plain_language)
+            else:
+                reply = self.phrases.render(
+                    "safeguarding_response.holding",
+                    seed=work.seed,
+                    turn=work.client_turns,
+                    plain=self.plain_language,
+                )
+            draft = Draft(text=reply)
+            turn = self._finish(work, move, analysis, draft, reply, "offline", None, flags)
+            self.state = work
+            return turn
+
+        target, why = resolve_stage(work, analysis)
+        if target != work.stage:
+            enter_stage(work, target, why or "the client agreed to move on", self.phrases)
+        elif work.pending_transition is not None and analysis.has("disagree"):
+            work.pending_transition = None  # the client wants to stay: nothing moves on
+        absorb(work, analysis, interview=self.interview, signals=self.signals, phrases=self.phrases)
+        move = choose_move(work, analysis, interview=self.interview)
+        draft = self._writer(work, analysis).write(move)
+        words, backend, fallback = self._word(work, move, analysis, draft)
+        if analysis.truncated:
+            note = self.phrases.render(
+                "contracting.long_message",
+                seed=work.seed,
+                turn=work.client_turns,
+                plain=self.plain_language,
+            )
+            words = f"{words}\n\n{note}"
+        if fallback:
+            flags.append("backend_fallback")
+        turn = self._finish(work, move, analysis, draft, words, backend, fallback, flags)
+        self.state = work
+        return turn
+
+    def clear_flag(self, note: str | None = None) -> None:
+        """An adviser's action: the safeguarding concern has been handled; guidance may resume."""
+        work = self.state.model_copy(deep=True)
+        now = datetime.now(UTC)
+        for index, flag in enumerate(work.flags):
+            if not flag.cleared:
+                work.flags[index] = flag.model_copy(
+                    update={"cleared": True, "cleared_at": now, "cleared_note": note}
+                )
+        work.last_variant = "flag_cleared"
+        self.state = work
+
+    # -- internals ----------------------------------------------------------------------
+
+    def _writer(self, state: SessionState, analysis: MessageAnalysis) -> DraftWriter:
+        return DraftWriter(
+            phrases=self.phrases,
+            interview=self.interview,
+            knowledge=self.knowledge,
+            state=state,
+            analysis=analysis,
+            plain=self.plain_language,
+            citation_cache=self._citations,
+        )
+
+    def _record_client(
+        self, state: SessionState, text: str, analysis: MessageAnalysis, flags: list[str]
+    ) -> None:
+        stored, _ = truncate(text, MAX_TRANSCRIPT_CHARS)
+        if len(text) > MAX_TRANSCRIPT_CHARS:
+            stored += f" […shortened: {len(text):,} characters in all]"
+        state.transcript.append(
+            TranscriptEntry(
+                turn=state.client_turns,
+                speaker="client",
+                text=stored,
+                stage=state.stage,
+                flags=list(flags),
+                intents=list(analysis.intents),
+                topics=list(analysis.topic_ids()),
+                occupations=[m.occupation_id for m in analysis.occupations],
+                feelings=list(analysis.feelings),
+            )
+        )
+
+    def _finish(
+        self,
+        state: SessionState,
+        move: Move,
+        analysis: MessageAnalysis,
+        draft: Draft,
+        words: str,
+        backend: str,
+        fallback: str | None,
+        flags: list[str],
+        *,
+        effects: bool = True,
+        client_spoke: bool = True,
+    ) -> Turn:
+        """Record the adviser's turn (and, unless ``effects`` is off, what the move did)."""
+        if effects:
+            if (
+                move.kind == "contracting"
+                and move.resume
+                and not all(
+                    item in state.contract_items for item in ("purpose", "time", "confidentiality")
+                )
+            ):  # a redirect before contracting repeats the whole opening
+                for item in ("purpose", "time", "confidentiality"):
+                    if item not in state.contract_items:
+                        state.contract_items.append(item)
+            apply_move(
+                state,
+                move,
+                phrases=self.phrases,
+                widened=draft.widened,
+                suggested_action=draft.suggested_action,
+            )
+            if client_spoke:
+                state.stage_client_turns += 1
+        stage = move.enter_stage or move.stage
+        state.transcript.append(
+            TranscriptEntry(
+                turn=state.client_turns,
+                speaker="adviser",
+                text=words,
+                stage=stage,
+                move=move.kind,
+                citations=list(draft.citations),
+                flags=list(flags),
+                reason=move.reason,
+                backend=backend,
+                fallback=fallback,
+            )
+        )
+        return Turn(
+            text=words,
+            stage=stage,
+            move=move.kind,
+            citations=list(draft.citations),
+            flags=list(flags),
+            variant=move.variant,
+            reason=move.reason,
+            backend=backend,
+            fallback=fallback,
+        )
+
+    def _allowed_texts(self, draft: Draft) -> list[str]:
+        texts = [draft.text, *draft.grounding]
+        for citation in draft.citations:
+            texts.append(citation.text)
+            texts.append(citation.render())
+        return texts
+
+    def _client_texts(self, state: SessionState) -> list[str]:
+        texts = state.client_texts()
+        profile = state.profile
+        if profile.year_group is not None:
+            texts.append(f"Year {profile.year_group}")
+        if profile.age is not None:
+            texts.append(str(profile.age))
+        return texts
+
+    def _state_summary(self, state: SessionState) -> str:
+        lines = []
+        if state.agenda:
+            lines.append(f"Agenda: {join_words(state.agenda)}.")
+        if state.criteria:
+            lines.append(
+                f"What matters to the client: {join_words([c.label for c in state.criteria])}."
+            )
+        if state.options:
+            lines.append(
+                "Options considered: " + ", ".join(o.title for o in state.options[:5]) + "."
+            )
+        if state.decisions:
+            lines.append(f"Decision: {state.decisions[-1].text}.")
+        return "\n".join(lines) or "Nothing recorded yet."
+
+    def _request(
+        self, state: SessionState, move: Move, analysis: MessageAnalysis, draft: Draft
+    ) -> ResponseRequest:
+        stage = self.interview.stage(move.enter_stage or move.stage)
+        constraints = [self.moves.get(move.kind).backend_rule, NUMBERS_RULE]
+        if self.plain_language:
+            constraints.append(PLAIN_RULE)
+        return ResponseRequest(
+            move=move.kind,
+            stage=stage.id,
+            stage_purpose=stage.purpose,
+            client_message=analysis.text[:2000],
+            state_summary=self._state_summary(state),
+            passages=[
+                GroundingPassage(citation=c.render(), text=c.text[:2000])
+                for c in draft.citations[:6]
+            ],
+            draft=draft.text,
+            constraints=constraints,
+        )
+
+    def _acceptable(self, reply: str, draft: Draft, state: SessionState) -> tuple[bool, str | None]:
+        if not reply or not reply.strip():
+            return False, "the backend returned nothing"
+        if len(reply) > MAX_REPLY_GROWTH * len(draft.text) + 400:
+            return False, "the backend's reply was far longer than the move needs"
+        if promises_secrecy(reply):
+            return False, "the backend's reply promised secrecy"
+        check = validate_numbers(reply, self._allowed_texts(draft), self._client_texts(state))
+        if not check.ok:
+            return False, "unsupported figures: " + ", ".join(check.unsupported)
+        return True, None
+
+    def _word(
+        self, state: SessionState, move: Move, analysis: MessageAnalysis, draft: Draft
+    ) -> tuple[str, str, str | None]:
+        """The backend's wording of the draft, checked; the draft itself when that fails."""
+        responder = self.responder
+        name = getattr(responder, "name", type(responder).__name__)
+        if isinstance(responder, OfflineResponder) or move.kind == "safeguarding_response":
+            return draft.text, "offline", None
+        request = self._request(state, move, analysis, draft)
+        problem: str | None = None
+        for attempt in range(2):
+            try:
+                reply = responder.respond(request).strip()
+            except BackendError as error:
+                log.warning("backend %s failed: %s", name, error)
+                return draft.text, name, f"backend error: {error}"
+            except Exception as error:  # a backend bug must never lose the turn
+                log.exception("backend %s raised", name)
+                return draft.text, name, f"backend error: {type(error).__name__}"
+            last_error = getattr(responder, "last_error", None)
+            ok, problem = self._acceptable(reply, draft, state)
+            if ok:
+                fallback = f"backend error: {last_error}" if last_error is not None else None
+                return self._with_sources(reply, move, draft), name, fallback
+            if attempt == 0:
+                numbers = problem.split(": ", 1)[1] if problem and ": " in problem else "none"
+                request = request.model_copy(
+                    update={
+                        "constraints": [
+                            *request.constraints,
+                            STRICT_NUMBERS.format(numbers=numbers),
+                        ]
+                    }
+                )
+        return draft.text, name, problem
+
+    def _with_sources(self, reply: str, move: Move, draft: Draft) -> str:
+        """A backend's information reply names its sources; add them when it dropped them."""
+        if move.kind not in ("information", "challenge") or not draft.citations:
+            return reply
+        lowered = reply.lower()
+        named = any(
+            c.citation.title.lower() in lowered
+            or (c.citation.publisher or "").lower().split(";")[0] in lowered
+            or "national careers service" in lowered
+            or "ons" in lowered.split()
+            for c in draft.citations
+        )
+        if named:
+            return reply
+        sources = "; ".join(dict.fromkeys(c.render() for c in draft.citations[:3]))
+        return f"{reply}\n\nSources: {sources}"
+
+    # -- records -------------------------------------------------------------------------
+
+    def summary(self) -> str:
+        """The adviser's record of the session, in plain factual sentences."""
+        state = self.state
+        lines = [f"Guidance session on {state.session_date:%d %B %Y}."]
+        profile = state.profile
+        about = []
+        if profile.year_group is not None:
+            about.append(f"Year {profile.year_group}")
+        if profile.needs:
+            labels = [
+                (g.label if (g := self.phrases.need(n)) is not None else n) for n in profile.needs
+            ]
+            about.append("needs planned for: " + join_words(labels))
+        if about:
+            lines.append("Client: " + "; ".join(about) + ".")
+        history = " → ".join(stage.replace("_", " ") for stage in state.stage_history())
+        lines.append(f"Stages: {history}.")
+        if state.agenda:
+            lines.append(f"Agenda: {join_words(state.agenda)}.")
+        for topic in (
+            "interests",
+            "strengths",
+            "values",
+            "circumstances",
+            "influences",
+            "barriers",
+        ):
+            facts = state.facts.get(topic)
+            if facts:
+                gists = [
+                    f.gist
+                    or self.phrases.render(
+                        f"fact.none.{topic}", seed=state.seed, turn=0, plain=False
+                    )
+                    for f in facts[:3]
+                ]
+                lines.append(f"{topic.capitalize()}: " + "; ".join(gists) + ".")
+        if state.criteria:
+            lines.append(
+                "Client's criteria: " + join_words([c.label for c in state.criteria]) + "."
+            )
+        for option in state.options:
+            view = option.client_view or "view not given"
+            origin = {
+                "client": "client's idea",
+                "others": "suggested by others",
+                "widening": "offered when widening",
+            }[option.origin]
+            lines.append(f"Option: {option.title} ({origin}; {view}).")
+        for discrepancy in state.discrepancies:
+            status = "named" if discrepancy.named else "not yet named"
+            lines.append(
+                f"Discrepancy ({status}): {discrepancy.criterion_id.replace('_', ' ')} vs "
+                f"{discrepancy.occupation_id}."
+            )
+        for decision in state.decisions:
+            lines.append(f"Decision: {decision.text}.")
+        for action in state.actions:
+            when = f"{action.when:%d %B %Y}" if action.when else "date to agree"
+            lines.append(f"Action: {display_who(action.who)} to {action.what} by {when}.")
+        if state.next_contact_agreed:
+            lines.append(
+                f"Next contact: {state.next_contact or 'none planned; client knows how to ask'}."
+            )
+        for flag in state.flags:
+            status = (
+                "cleared by adviser"
+                if flag.cleared
+                else "OPEN: refer to the designated safeguarding lead"
+            )
+            lines.append(f"Safeguarding concern at turn {flag.turn} ({flag.category}; {status}).")
+        return "\n".join(lines)
+
+    def action_plan(self) -> ActionPlan:
+        """The client's written action plan (plain language, with sources)."""
+        return build_action_plan(self.state, self.phrases)
+
+    def to_json(self) -> str:
+        """The whole session state as JSON (restore it with :meth:`from_json`)."""
+        return self.state.model_dump_json(indent=2)
+
+    @classmethod
+    def from_json(
+        cls,
+        data: str | bytes,
+        *,
+        backend: str | Responder = "offline",
+        knowledge: KnowledgeSource | None = None,
+        settings: Settings | None = None,
+    ) -> GuidanceSession:
+        """A session restored from :meth:`to_json` output (knowledge is loaded as in
+        :func:`open_session` when not given)."""
+        try:
+            state = SessionState.model_validate_json(data)
+        except ValidationError as error:
+            first = error.errors()[0]
+            where = ".".join(str(p) for p in first.get("loc", ()))
+            raise SessionError(
+                f"The saved session is not valid ({where}: {first.get('msg')}); it may be from "
+                "another version or damaged."
+            ) from error
+        responder = _resolve_responder(backend, settings)
+        if knowledge is None:
+            knowledge = _load_knowledge(settings)
+        return cls(state, responder=responder, knowledge=knowledge)
+
+    def save(self, path: str | Path) -> Path:
+        target = Path(path)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(self.to_json(), encoding="utf-8")
+        return target
+
+
+def open_session(
+    profile: ClientProfile | Mapping[str, Any] | None = None,
+    backend: str | Responder = "offline",
+    knowledge: KnowledgeSource | None = None,
+    *,
+    settings: Settings | None = None,
+    seed: int = 0,
+    today: date | None = None,
+) -> GuidanceSession:
+    """Start a guidance session.
+
+    ``profile``: what the adviser knows (age, year group, needs such as ``"eal"`` or
+    ``"young_carer"``; a name is used only to greet). ``backend``: ``"offline"`` (the default:
+    the engine's own words), another backend name from the settings, or any
+    :class:`~guidance_assistant.backends.Responder`. ``knowledge``: a knowledge base (the bundled
+    one, built or opened on first use, when not given). ``seed`` varies the wording; ``today``
+    fixes the session date (for dates such as "by Friday").
+    """
+    interview = load_interview()  # each raises InterviewModelError naming a bad file
+    phrases = load_phrasebook()
+    signals = load_signals()
+    state = SessionState(session_date=today or date.today(), seed=seed, profile=_profile(profile))
+    responder = _resolve_responder(backend, settings)
+    if knowledge is None:
+        knowledge = _load_knowledge(settings)
+    return GuidanceSession(
+        state,
+        responder=responder,
+        knowledge=knowledge,
+        interview=interview,
+        phrases=phrases,
+        signals=signals,
+    )

@@ -1,0 +1,579 @@
+"""How a turn changes the session state: what the client said (:func:`absorb`) and what the
+adviser's move did (:func:`apply_move`). Both are deterministic functions of their inputs.
+
+``absorb`` records facts per exploration topic (an answer counts for the topic just asked),
+the client's criteria, the options they name (with a snapshot of each record's routes and pay
+band, so the policy can test options without I/O), their view of an option, discrepancies,
+decisions, SMART actions (what, who, by when) and the next contact.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+from guidance_assistant.dialogue.analysis import MessageAnalysis
+from guidance_assistant.dialogue.dates import format_date
+from guidance_assistant.dialogue.interview import (
+    InterviewModel,
+    SignalsFile,
+    StageId,
+    TopicId,
+)
+from guidance_assistant.dialogue.phrases import Phrasebook
+from guidance_assistant.dialogue.policy import Move
+from guidance_assistant.dialogue.state import (
+    ActionItem,
+    ClientCriterion,
+    Decision,
+    Discrepancy,
+    DiscrepancyKind,
+    Fact,
+    OptionConsidered,
+    OptionOrigin,
+    SessionState,
+    StageTransition,
+)
+from guidance_assistant.dialogue.text import clip_words, join_words, second_person
+from guidance_assistant.errors import LMIError
+
+_AGENDA_CUE = re.compile(
+    r"\b(?P<verb>talk about|talk through|help with|help me with|think about|know about|look at|"
+    r"find out about|find out|figure out|work out|sort out|decide|deciding|choose|choosing|"
+    r"ideas? (?:for|about)|advice (?:on|about)|questions? about|here (?:for|about)|"
+    r"here because)\s+(?P<agenda>[^.!?]+)",
+    re.IGNORECASE,
+)
+_KEEP_VERB = {
+    "decide": "deciding",
+    "deciding": "deciding",
+    "choose": "choosing",
+    "choosing": "choosing",
+    "figure out": "working out",
+    "work out": "working out",
+    "sort out": "sorting out",
+    "find out": "finding out",
+}
+_NONE_ANSWER = re.compile(
+    r"^\s*(?:no|nope|nah|not really|nothing|none|no one|nobody|not much|not that i know of|"
+    r"i dont think so|i don't think so|no one really|nobody really|nothing really)\b",
+    re.IGNORECASE,
+)
+MAX_FACTS_PER_TOPIC = 4
+#: When a client gives no date for a step, the adviser suggests one this many days ahead.
+SUGGESTED_DAYS = 14
+
+
+def suggested_date(state: SessionState) -> date:
+    """The date the adviser proposes for an undated step: two weeks from the session."""
+    return state.session_date + timedelta(days=SUGGESTED_DAYS)
+
+
+def article(title: str) -> str:
+    """``a nurse``, ``an electrician``, ``a British Sign Language teacher``, ``a GP``."""
+    first, _, rest = title.partition(" ")
+    proper = first.isupper() or first in {"British", "English", "Royal", "RAF", "NHS", "European"}
+    word = first if proper else first[:1].lower() + first[1:]
+    phrase = f"{word} {rest}".strip()
+    vowel = phrase[:1].lower() in "aeiou" or (first.isupper() and phrase[:1] in "AEFHILMNORSX")
+    return ("an " if vowel else "a ") + phrase
+
+
+def agenda_phrase(text: str) -> str:
+    """What the client wants to cover, from their words ("what to do after Year 11")."""
+    from guidance_assistant.dialogue.analysis import split_clauses
+
+    match = _AGENDA_CUE.search(text)
+    chosen = match.group("agenda") if match else text
+    if match and match.group("verb").lower() in _KEEP_VERB:
+        chosen = f"{_KEEP_VERB[match.group('verb').lower()]} {chosen}"
+    chosen = (split_clauses(chosen) or [chosen])[0]
+    return second_person(clip_words(chosen.strip(" ,;:-"), 14)).rstrip(".!?…")
+
+
+def options_named(state: SessionState, text: str) -> list[str]:
+    """Options in ``state`` whose title the text mostly names ("games developer" for
+    "Computer games developer"), best first."""
+    words = set(re.findall(r"[a-z]+", text.lower()))
+    words |= {w[:-1] for w in words if w.endswith("s")}
+    scored: list[tuple[float, str]] = []
+    for option in state.options:
+        title_words = [w for w in re.findall(r"[a-z]+", option.title.lower()) if len(w) > 2]
+        if not title_words:
+            continue
+        share = sum(1 for w in title_words if w in words or w.rstrip("s") in words) / len(
+            title_words
+        )
+        if share >= 0.6:
+            scored.append((share, option.occupation_id))
+    return [occupation_id for _, occupation_id in sorted(scored, key=lambda item: -item[0])]
+
+
+def make_option(occupation_id: str, origin: OptionOrigin, turn: int) -> OptionConsidered | None:
+    """An option with a snapshot of the record's routes, degree requirement, pay band, subjects."""
+    from guidance_assistant import lmi
+    from guidance_assistant.dialogue import grounding
+
+    try:
+        record = lmi.get(occupation_id)
+    except LMIError:
+        return None
+    return OptionConsidered(
+        occupation_id=record.id,
+        title=record.title,
+        origin=origin,
+        route_types=grounding.route_types(record),
+        degree_only=grounding.is_degree_only(record),
+        pay_band=grounding.pay_band(record),
+        required_subjects=grounding.required_subjects(record),
+        turn=turn,
+    )
+
+
+def _add_fact(state: SessionState, topic: TopicId, gist: str, text: str, turn: int) -> None:
+    facts = state.facts.setdefault(topic, [])
+    if any(fact.text == text and fact.gist == gist for fact in facts):
+        return
+    if len(facts) < MAX_FACTS_PER_TOPIC:
+        facts.append(Fact(topic=topic, gist=gist, text=text, turn=turn))
+
+
+def _absorb_topics(
+    state: SessionState, analysis: MessageAnalysis, interview: InterviewModel
+) -> None:
+    turn = state.client_turns
+    asked = state.last_question_topic
+    by_clause: dict[str, list[tuple[TopicId, str, int]]] = {}
+    for evidence in analysis.topics:
+        by_clause.setdefault(evidence.text, []).append(
+            (evidence.topic, evidence.gist, evidence.weight)
+        )
+    for clause, entries in by_clause.items():
+        # A clause counts for the topic just asked about when it speaks to it at all;
+        # otherwise for its strongest topics.
+        if any(entry[0] == asked for entry in entries):
+            entries = [entry for entry in entries if entry[0] == asked]
+        else:
+            best = max(entry[2] for entry in entries)
+            entries = [entry for entry in entries if entry[2] == best]
+        for topic, gist, _ in entries:
+            _add_fact(state, topic, gist, clause, turn)
+    if analysis.topics or asked is None or analysis.is_question:
+        return
+    if state.stage != "exploration" or state.last_move not in (
+        "open_question",
+        "reflection",
+        "affirmation",
+    ):
+        return
+    spec = next((t for t in interview.stage("exploration").topics if t.id == asked), None)
+    if spec is None:
+        return
+    text = analysis.text.strip()
+    if spec.none_is_an_answer and _NONE_ANSWER.match(text) and analysis.content_words <= 3:
+        _add_fact(state, asked, "", "", turn)  # "nothing in particular": known, with no gist
+        state.facts[asked][-1] = state.facts[asked][-1].model_copy(update={"text": text})
+        return
+    if analysis.content_words >= 2 and not analysis.has("dont_know", "agree", "greeting"):
+        from guidance_assistant.dialogue.analysis import make_gist
+
+        gist = make_gist(text, asked)
+        if gist:
+            _add_fact(state, asked, gist, text, turn)
+
+
+def _absorb_criteria(state: SessionState, analysis: MessageAnalysis, signals: SignalsFile) -> None:
+    known = set(state.criterion_ids())
+    for criterion_id in analysis.criteria:
+        if criterion_id in known:
+            continue
+        signal = signals.criterion(criterion_id)
+        if signal is None:
+            continue
+        state.criteria.append(
+            ClientCriterion(
+                id=criterion_id,
+                label=signal.label,
+                text=clip_words(analysis.text, 30),
+                turn=state.client_turns,
+            )
+        )
+        known.add(criterion_id)
+
+
+def _absorb_options(state: SessionState, analysis: MessageAnalysis) -> None:
+    if state.stage in ("close", "contracting") and not analysis.has("ask_information"):
+        return
+    turn = state.client_turns
+    for mention in analysis.occupations:
+        if not mention.own_idea and not mention.suggested_by_others:
+            continue
+        origin: OptionOrigin = "client" if mention.own_idea else "others"
+        existing = state.option(mention.occupation_id)
+        if existing is None:
+            option = make_option(mention.occupation_id, origin, turn)
+            if option is None:
+                continue
+            state.options.append(option)
+        elif origin == "client" and existing.origin != "client":
+            index = state.options.index(existing)
+            state.options[index] = existing.model_copy(update={"origin": "client"})
+        if mention.own_idea:
+            state.focus_option = mention.occupation_id
+
+
+def _absorb_view(state: SessionState, analysis: MessageAnalysis) -> None:
+    if state.stage not in ("options_and_challenge", "decision_and_action_planning"):
+        return
+    view = analysis.option_view
+    if (
+        view is None
+        and analysis.has("agree")
+        and state.last_move in ("information", "open_question")
+        and state.last_variant in ("occupation", "option_view")
+    ):
+        view = "positive"
+    if view is None:
+        return
+    mentioned = [m.occupation_id for m in analysis.own_occupations if state.option(m.occupation_id)]
+    target_id = mentioned[0] if mentioned else state.focus_option
+    if target_id is None:
+        return
+    option = state.option(target_id)
+    if option is None:
+        return
+    index = state.options.index(option)
+    state.options[index] = option.model_copy(
+        update={"client_view": view, "view_text": clip_words(analysis.text, 30)}
+    )
+
+
+def refresh_discrepancies(state: SessionState, signals: SignalsFile) -> None:
+    """Add any new gap between a client criterion and a considered option."""
+    criteria = set(state.criterion_ids())
+    existing = {(d.kind, d.occupation_id, d.criterion_id) for d in state.discrepancies}
+    subjects = {c.id: (c.subject or "").lower() for c in signals.criteria if c.subject is not None}
+    for option in state.options:
+        if option.client_view == "negative" or option.origin == "widening":
+            continue
+        found: list[tuple[DiscrepancyKind, str]] = []
+        if "avoid_study" in criteria and option.degree_only:
+            found.append(("avoid_study", "avoid_study"))
+        elif "earn_soon" in criteria and option.degree_only:
+            found.append(("earn_soon", "earn_soon"))
+        if "high_pay" in criteria and option.pay_band == "lower":
+            found.append(("high_pay", "high_pay"))
+        for criterion_id, subject in subjects.items():
+            if criterion_id in criteria and any(subject in s for s in option.required_subjects):
+                found.append(("dislike_subject", criterion_id))
+        for kind, criterion_id in found:
+            key = (kind, option.occupation_id, criterion_id)
+            if key not in existing:
+                state.discrepancies.append(
+                    Discrepancy(
+                        kind=kind,
+                        occupation_id=option.occupation_id,
+                        criterion_id=criterion_id,
+                    )
+                )
+                existing.add(key)
+
+
+def _absorb_decision(
+    state: SessionState,
+    analysis: MessageAnalysis,
+    phrases: Phrasebook,
+    interview: InterviewModel,
+) -> None:
+    if state.stage not in ("decision_and_action_planning", "options_and_challenge"):
+        return
+    in_decision = state.stage == "decision_and_action_planning"
+    if analysis.action is not None and not analysis.has("decide"):
+        return  # a step, not a decision
+    turn = state.client_turns
+    route = analysis.routes[0] if analysis.routes else None
+    liked = [o for o in state.options if o.client_view != "negative"]
+    chosen: str | None = None
+    mentioned = [m.occupation_id for m in analysis.own_occupations if state.option(m.occupation_id)]
+    if not mentioned:
+        mentioned = options_named(state, analysis.text)
+    limit = interview.stage("decision_and_action_planning").max_client_turns
+    undecided = (
+        in_decision
+        and not mentioned
+        and (
+            (analysis.has("dont_know") and state.last_variant in ("decision", "dont_know"))
+            or (not state.decisions and state.stage_client_turns + 1 >= limit)
+        )
+    )
+    if analysis.has("keep_open") or undecided:
+        chosen_titles = liked or state.options
+        titles = [article(o.title) for o in chosen_titles][:3]
+        if titles:
+            text = phrases.render(
+                "decision.keep_open",
+                seed=state.seed,
+                turn=turn,
+                plain=False,
+                options=join_words(titles),
+            )
+        else:
+            text = phrases.render(
+                "decision.keep_open_general", seed=state.seed, turn=turn, plain=False
+            )
+        state.decisions.append(Decision(text=text, turn=turn))
+        return
+    if mentioned and (in_decision or analysis.has("decide")):
+        chosen = mentioned[0]
+    elif analysis.has("decide") and state.focus_option:
+        chosen = state.focus_option
+    elif in_decision and state.last_variant == "decision":
+        positive = [o for o in state.options if o.client_view == "positive"]
+        if (analysis.has("agree") or route) and len(positive) == 1:
+            chosen = positive[0].occupation_id
+        elif route and state.focus_option:
+            chosen = state.focus_option
+    if chosen is None:
+        return
+    option = state.option(chosen)
+    if option is None:
+        return
+    if route is not None and route in option.route_types:
+        text = phrases.render(
+            "decision.option_route",
+            seed=state.seed,
+            turn=turn,
+            plain=False,
+            option=article(option.title),
+            route=route,
+        )
+    else:
+        route = None
+        text = phrases.render(
+            "decision.option", seed=state.seed, turn=turn, plain=False, option=article(option.title)
+        )
+    if (
+        state.decisions
+        and state.decisions[-1].occupation_id == chosen
+        and state.decisions[-1].route == route
+    ):
+        return
+    state.decisions.append(Decision(text=text, occupation_id=chosen, route=route, turn=turn))
+    state.focus_option = chosen
+
+
+def _absorb_actions(
+    state: SessionState, analysis: MessageAnalysis, interview: InterviewModel
+) -> None:
+    if state.stage != "decision_and_action_planning":
+        return
+    if state.decisions and state.decisions[-1].turn == state.client_turns and not analysis.dates:
+        return  # the message stated a decision, not a step
+    turn = state.client_turns
+    limit = interview.stage("decision_and_action_planning").max_actions
+    when = analysis.dates[0].when if analysis.dates else None
+    undated = state.undated_action()
+    if analysis.action is not None and len(state.actions) < limit and not analysis.is_question:
+        if undated is not None and when is not None and analysis.action.what in undated.what:
+            undated.when = when
+            undated.turn = turn
+            return
+        state.actions.append(
+            ActionItem(
+                what=second_person(analysis.action.what),
+                who=analysis.action.who,
+                when=when,
+                turn=turn,
+                source_text=clip_words(analysis.text, 40),
+            )
+        )
+        return
+    if when is not None and undated is not None:
+        undated.when = when
+        undated.turn = turn
+        return
+    if undated is not None and state.last_variant == "action_date_offer" and analysis.has("agree"):
+        undated.when = suggested_date(state)
+        undated.turn = turn
+        return
+    if (
+        state.suggested_action
+        and state.last_variant in ("suggest", "invite")
+        and (analysis.has("agree") or (when is not None and analysis.content_words <= 4))
+        and len(state.actions) < limit
+    ):
+        state.actions.append(
+            ActionItem(
+                what=state.suggested_action,
+                who="You",
+                when=when,
+                turn=turn,
+                source_text=clip_words(analysis.text, 40),
+            )
+        )
+        state.suggested_action = None
+
+
+def _absorb_next_contact(state: SessionState, analysis: MessageAnalysis) -> None:
+    if state.stage != "close" or "close" not in state.summaries or state.next_contact_agreed:
+        return
+    if analysis.dates:
+        state.next_contact = f"on or around {format_date(analysis.dates[0].when)}"
+        state.next_contact_agreed = True
+    elif analysis.has("disagree", "finished") and not analysis.has("agree"):
+        state.next_contact = None
+        state.next_contact_agreed = True
+    elif analysis.content_words >= 1 or analysis.has("agree"):
+        text = analysis.text.strip().rstrip(".!")
+        text = re.sub(
+            r"^(?:yes|yeah|yep|ok|okay|sure)\b[,\s]*(?:please)?[,\s]*", "", text, flags=re.I
+        )
+        state.next_contact = (
+            clip_words(second_person(text), 12) if text else "when it suits you both"
+        )
+        state.next_contact_agreed = True
+
+
+def _absorb_agenda(state: SessionState, analysis: MessageAnalysis) -> None:
+    if state.stage != "contracting" or state.agenda_agreed:
+        return
+    if analysis.has("agree", "dont_know", "greeting", "thanks") and analysis.content_words < 4:
+        return
+    if analysis.content_words < 2 and not analysis.is_question:
+        return
+    phrase = agenda_phrase(analysis.text)
+    if phrase and phrase not in state.agenda:
+        if analysis.has("disagree"):
+            state.agenda = [phrase]
+        else:
+            state.agenda.append(phrase)
+
+
+def absorb(
+    state: SessionState,
+    analysis: MessageAnalysis,
+    *,
+    interview: InterviewModel,
+    signals: SignalsFile,
+    phrases: Phrasebook,
+) -> None:
+    """Record what the client's message says (``state`` is changed in place)."""
+    if analysis.empty or analysis.has("off_topic", "injection", "about_adviser"):
+        return
+    if analysis.safeguarding is not None and analysis.safeguarding.flagged:
+        return
+    if state.active_flag is not None:
+        return
+    _absorb_agenda(state, analysis)
+    if state.stage == "exploration":
+        _absorb_topics(state, analysis, interview)
+    if state.stage != "close":
+        _absorb_criteria(state, analysis, signals)
+    _absorb_options(state, analysis)
+    _absorb_view(state, analysis)
+    refresh_discrepancies(state, signals)
+    _absorb_decision(state, analysis, phrases, interview)
+    _absorb_actions(state, analysis, interview)
+    _absorb_next_contact(state, analysis)
+
+
+def enter_stage(state: SessionState, stage: StageId, reason: str, phrases: Phrasebook) -> None:
+    """Move the interview to ``stage`` and record the transition."""
+    if stage == state.stage:
+        return
+    state.transitions.append(
+        StageTransition(
+            from_stage=state.stage, to_stage=stage, turn=state.client_turns, reason=reason
+        )
+    )
+    if state.stage == "contracting":
+        state.agenda_agreed = True
+        if not state.agenda:
+            state.agenda.append(
+                phrases.render(
+                    "agenda.default", seed=state.seed, turn=state.client_turns, plain=False
+                )
+            )
+    state.stage = stage
+    state.pending_transition = None
+    state.stage_client_turns = 0
+    state.last_question_topic = None
+
+
+def apply_move(
+    state: SessionState,
+    move: Move,
+    *,
+    phrases: Phrasebook,
+    widened: list[OptionConsidered] | None = None,
+    suggested_action: str | None = None,
+) -> None:
+    """Record what the adviser's move did (topics asked, options presented, discrepancy named...)."""
+    if move.enter_stage is not None and move.enter_stage != state.stage:
+        enter_stage(state, move.enter_stage, move.transition_reason or "exit criteria met", phrases)
+    turn = state.client_turns
+    kind, variant = move.kind, move.variant
+    if kind == "contracting" and variant == "opening":
+        for item in ("purpose", "time", "confidentiality"):
+            if item not in state.contract_items:
+                state.contract_items.append(item)
+    if move.propose_stage is not None:
+        state.pending_transition = move.propose_stage
+    asked: TopicId | None = None
+    if kind == "open_question" and move.topic is not None and variant in ("topic", "alternative"):
+        asked = move.topic
+    elif move.bridge in (
+        "interests",
+        "strengths",
+        "values",
+        "circumstances",
+        "influences",
+        "barriers",
+    ):
+        asked = move.bridge  # type: ignore[assignment]
+    if asked is not None:
+        state.asked[asked] = state.asked.get(asked, 0) + 1
+        state.last_question_topic = asked
+    if kind == "open_question" and variant == "ideas":
+        state.asked_for_ideas = True
+    if kind == "information" and variant == "occupation":
+        for occupation_id in move.occupation_ids:
+            option = state.option(occupation_id)
+            if option is None and state.stage in (
+                "options_and_challenge",
+                "decision_and_action_planning",
+            ):
+                option = make_option(occupation_id, "client", turn)
+                if option is not None:
+                    state.options.append(option)
+            if option is not None:
+                index = state.options.index(option)
+                state.options[index] = option.model_copy(update={"presented": True})
+                state.focus_option = occupation_id
+    if kind == "information" and variant == "widening":
+        state.widened = True
+        for option in widened or []:
+            if state.option(option.occupation_id) is None:
+                state.options.append(option.model_copy(update={"presented": True}))
+    if kind == "challenge" and move.discrepancy is not None:
+        for index, discrepancy in enumerate(state.discrepancies):
+            if (
+                discrepancy.kind == move.discrepancy.kind
+                and discrepancy.occupation_id == move.discrepancy.occupation_id
+                and discrepancy.criterion_id == move.discrepancy.criterion_id
+            ):
+                state.discrepancies[index] = discrepancy.model_copy(
+                    update={"named": True, "turn_named": turn}
+                )
+    if suggested_action:
+        state.suggested_action = suggested_action
+    if kind == "summary" and state.stage not in state.summaries:
+        state.summaries.append(state.stage)
+    if kind == "affirmation" and variant == "goodbye":
+        state.plan_offered = True
+        state.ended = True
+    same = (kind, variant) == (state.last_move, state.last_variant)
+    state.repeats = state.repeats + 1 if same else 0
+    state.last_move = kind
+    state.last_variant = variant
+    state.last_info = list(move.info_kinds)

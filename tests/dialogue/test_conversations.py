@@ -1,0 +1,188 @@
+"""Whole interviews with the real bundled knowledge (slow: they need the built index)."""
+
+from __future__ import annotations
+
+import re
+import time
+from datetime import date
+from typing import Any
+
+import pytest
+
+from guidance_assistant import lmi
+from guidance_assistant.dialogue import GuidanceSession, open_session, prepare_brief
+from guidance_assistant.dialogue.grounding import extract_numbers
+from guidance_assistant.lmi.render import money
+from tests.dialogue.helpers import RecordingResponder
+
+pytestmark = pytest.mark.slow
+
+TODAY = date(2026, 3, 10)
+STAGES = [
+    "contracting",
+    "exploration",
+    "options_and_challenge",
+    "decision_and_action_planning",
+    "close",
+]
+SCRIPT = [
+    "Hi",
+    "I want to talk about what to do after Year 11, I'm not sure whether to do A levels",
+    "Yes",
+    "I love drawing and playing video games, I spend hours designing my own levels",
+    "I'm good at art and computing, I got a merit in my art project",
+    "Money matters to me, I want a job that pays well. I also hate studying",
+    "I live with my mum and we don't have a car, so I need somewhere I can get to by bus",
+    "My mum wants me to do A levels but my friends are going to college",
+    "Not really, maybe my maths grade",
+    "Yes. I was thinking about being a game designer",
+    "How much do game designers earn?",
+    "That sounds good",
+    "ok",
+    "I like the sound of the web designer one",
+    "yes",
+    "I want to go for the apprenticeship route for games developer",
+    "I'll look up game design apprenticeships on the government website by Friday",
+    "I'll talk to my mum about it this weekend",
+    "no that's it",
+    "yes",
+    "yes, in a month",
+]
+
+
+def run(
+    kb: Any, profile: dict[str, Any] | None = None, script: list[str] = SCRIPT, **kwargs: Any
+) -> GuidanceSession:
+    session = open_session(profile, knowledge=kb, today=TODAY, **kwargs)
+    for message in script:
+        started = time.perf_counter()
+        session.reply(message)
+        assert time.perf_counter() - started < 2.0, f"slow turn: {message!r}"
+    return session
+
+
+def test_a_client_exploring_options_reaches_a_dated_action_plan(bundled_kb: Any) -> None:
+    session = run(bundled_kb, {"year_group": 11})
+    state = session.state
+    assert state.stage_history() == STAGES
+    assert [t.to_stage for t in state.transitions] == STAGES[1:]
+    assert all(t.reason for t in state.transitions)
+    assert state.dated_actions() and state.dated_actions()[0].when == date(2026, 3, 13)
+    assert state.decisions and state.next_contact_agreed and state.ended
+    moves = [e.move for e in state.transcript if e.speaker == "adviser"]
+    for move in (
+        "contracting",
+        "open_question",
+        "reflection",
+        "summary",
+        "information",
+        "action_planning",
+    ):
+        assert move in moves
+    exploration = [
+        e.move for e in state.transcript if e.speaker == "adviser" and e.stage == "exploration"
+    ]
+    assert exploration.count("reflection") + exploration.count("affirmation") > exploration.count(
+        "open_question"
+    )
+    plan = session.action_plan().to_markdown()
+    assert "Friday 13 March 2026" in plan and "lmi/computer-games-developer" in plan
+    assert "Stages: contracting → exploration" in session.summary()
+
+
+def test_options_are_presented_with_technical_and_apprenticeship_routes(bundled_kb: Any) -> None:
+    session = run(bundled_kb, script=SCRIPT[:10])
+    shown = session.state.transcript[-1]
+    assert shown.move == "information"
+    for route in ("University", "College", "Apprenticeship"):
+        assert f"- {route}" in shown.text
+
+
+def test_a_pay_question_gets_the_records_figure_with_its_citation(bundled_kb: Any) -> None:
+    session = open_session({"year_group": 10}, knowledge=bundled_kb, today=TODAY)
+    for message in SCRIPT[:4]:
+        session.reply(message)
+    turn = session.reply("How much do nurses earn?")
+    record = lmi.get("nurse")
+    assert turn.move == "information"
+    assert (
+        record.salary.starter is not None
+        and record.ashe is not None
+        and record.ashe.median is not None
+    )
+    assert money(record.salary.starter.value) in turn.text
+    assert money(record.ashe.median.value) in turn.text
+    assert "National Careers Service job profile, 2020" in turn.text
+    assert any(c.source == "lmi/nurse" and c.citation.section == "Pay" for c in turn.citations)
+    values = {token.value for token in extract_numbers(turn.text)}
+    assert record.salary.starter.value in values
+
+
+def test_a_disclosure_mid_conversation_stops_guidance_even_with_a_model(bundled_kb: Any) -> None:
+    model = RecordingResponder()
+    session = open_session(None, backend=model, knowledge=bundled_kb, today=TODAY)
+    for message in SCRIPT[:6]:
+        assert "MODEL WORDS" in session.reply(message).text
+    calls = len(model.requests)
+    turn = session.reply("Sometimes I think about killing myself")
+    assert turn.move == "safeguarding_response" and "safeguarding" in turn.flags
+    assert "0800 1111" in turn.text and "MODEL WORDS" not in turn.text
+    assert session.state.active_flag is not None
+    assert len(model.requests) == calls
+    later = session.reply("What about being a game designer?")
+    assert later.move == "safeguarding_response" and len(model.requests) == calls
+
+
+def test_an_inventing_backend_never_shows_its_figure(bundled_kb: Any) -> None:
+    session = open_session(
+        None, backend=RecordingResponder("Nurses earn £99,999."), knowledge=bundled_kb, today=TODAY
+    )
+    for message in SCRIPT[:4]:
+        session.reply(message)
+    turn = session.reply("how much does a nurse earn?")
+    assert "99,999" not in turn.text and turn.fallback
+    starter = lmi.get("nurse").salary.starter
+    assert starter is not None and money(starter.value) in turn.text
+
+
+def _figures(session: GuidanceSession) -> list[list[float]]:
+    return [
+        sorted(token.value for token in extract_numbers(e.text))
+        for e in session.state.transcript
+        if e.speaker == "adviser" and e.move != "contracting"
+    ]
+
+
+def test_names_and_genders_do_not_change_options_or_figures(bundled_kb: Any) -> None:
+    profiles = [
+        {"name": "Amira", "gender": "female", "year_group": 11},
+        {"name": "Jack", "gender": "male", "year_group": 11},
+        {"name": "Oluwaseun", "gender": None, "year_group": 11},
+        {"name": None, "gender": "non-binary", "year_group": 11},
+    ]
+    sessions = [run(bundled_kb, profile) for profile in profiles]
+    first = sessions[0].state
+    for other in sessions[1:]:
+        state = other.state
+        assert [o.occupation_id for o in state.options] == [o.occupation_id for o in first.options]
+        assert [(e.stage, e.move) for e in state.transcript] == [
+            (e.stage, e.move) for e in first.transcript
+        ]
+        assert _figures(other) == _figures(sessions[0])
+        assert [[c.source for c in e.citations] for e in state.transcript] == [
+            [c.source for c in e.citations] for e in first.transcript
+        ]
+
+
+def test_prepare_brief_with_the_bundled_knowledge(bundled_kb: Any) -> None:
+    brief = prepare_brief(
+        "Year 11, 16 years old. Has an EHCP for autism. Wants to be an electrician; likes fixing things.",
+        knowledge=bundled_kb,
+    )
+    electrician = next(o for o in brief.occupations if o.occupation_id == "electrician")
+    assert any(re.fullmatch(r"£[\d,]+ a year", f.text) and f.year for f in electrician.pay)
+    assert any(r.family == "apprenticeship" for r in electrician.routes)
+    assert brief.framework_points and all(
+        p.citation.source.endswith(".md") for p in brief.framework_points
+    )
+    assert {need.need for need in brief.needs} >= {"ehcp", "autism"}

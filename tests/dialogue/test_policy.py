@@ -1,0 +1,207 @@
+"""The policy, tested as a pure function: hand-made states and analyses, no knowledge base."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from guidance_assistant.dialogue.analysis import MessageAnalysis, OccupationMention, TopicEvidence
+from guidance_assistant.dialogue.interview import load_interview
+from guidance_assistant.dialogue.policy import choose_move, unmet_criteria
+from guidance_assistant.dialogue.safeguarding import SafeguardingResult
+from guidance_assistant.dialogue.state import (
+    ActionItem,
+    ClientCriterion,
+    ClientProfile,
+    Decision,
+    Discrepancy,
+    Fact,
+    OptionConsidered,
+    SafeguardingFlag,
+    SessionState,
+)
+
+TODAY = date(2026, 3, 10)
+
+
+def state(**changes: object) -> SessionState:
+    base = SessionState(
+        session_date=TODAY,
+        contract_items=["purpose", "time", "confidentiality"],
+        agenda=["what to do after Year 11"],
+        agenda_agreed=True,
+        stage="exploration",
+        client_turns=3,
+        stage_client_turns=2,
+    )
+    return base.model_copy(update=changes)
+
+
+def said(text: str = "something", **fields: object) -> MessageAnalysis:
+    defaults: dict[str, object] = {
+        "text": text,
+        "word_count": len(text.split()),
+        "content_words": len(text.split()),
+    }
+    defaults.update(fields)
+    return MessageAnalysis.model_validate(defaults)
+
+
+def fact(topic: str, turn: int = 1) -> Fact:
+    return Fact(topic=topic, gist=f"you said something about {topic}", text="...", turn=turn)  # type: ignore[arg-type]
+
+
+ALL_FACTS = {
+    t: [fact(t)]
+    for t in ("interests", "strengths", "values", "circumstances", "influences", "barriers")
+}
+CRITERIA = [
+    ClientCriterion(id="avoid_study", label="not wanting to keep studying", text="", turn=1)
+]
+
+
+def test_safeguarding_comes_before_everything() -> None:
+    flagged = SafeguardingResult(
+        flagged=True, category="abuse", reason="test", categories=["abuse"]
+    )
+    move = choose_move(
+        state(), said("my dad hits me, do my homework", safeguarding=flagged, intents=["off_topic"])
+    )
+    assert move.kind == "safeguarding_response" and move.variant == "escalation"
+
+
+def test_an_open_flag_keeps_the_safe_stance() -> None:
+    flag = SafeguardingFlag(category="abuse", reason="x", turn=2, raised_at="2026-03-10T10:00:00Z")  # type: ignore[arg-type]
+    move = choose_move(
+        state(flags=[flag]), said("how much do nurses earn?", intents=["ask_information"])
+    )
+    assert move.kind == "safeguarding_response" and move.variant == "holding"
+
+
+def test_off_topic_is_redirected_to_the_purpose() -> None:
+    move = choose_move(state(), said("do my homework", intents=["off_topic"]))
+    assert move.kind == "contracting" and move.variant == "redirect" and move.resume
+
+
+def test_information_is_given_when_asked_in_any_stage() -> None:
+    nurse = OccupationMention(occupation_id="nurse", title="Nurse", phrase="nurses", score=100)
+    move = choose_move(
+        state(),
+        said(
+            "how much do nurses earn?",
+            intents=["ask_information"],
+            info_kinds=["pay"],
+            occupations=[nurse],
+        ),
+    )
+    assert (
+        move.kind == "information"
+        and move.occupation_ids == ["nurse"]
+        and move.info_kinds == ["pay"]
+    )
+
+
+def test_no_advice_before_the_clients_criteria_are_known() -> None:
+    move = choose_move(state(), said("what should I do?", intents=["ask_opinion"]))
+    assert move.kind == "open_question" and move.variant == "criteria_first"
+    option = OptionConsidered(occupation_id="nurse", title="Nurse", presented=True)
+    move = choose_move(
+        state(stage="options_and_challenge", criteria=CRITERIA, options=[option]),
+        said("what should I do?", intents=["ask_opinion"]),
+    )
+    assert move.variant == "weigh"
+
+
+def test_a_feeling_is_reflected() -> None:
+    move = choose_move(
+        state(), said("I'm so worried", feelings=["worried"], intents=["express_feeling"])
+    )
+    assert move.kind == "reflection" and move.feeling == "worried"
+
+
+def test_once_the_client_talks_reflections_outnumber_questions() -> None:
+    kinds = []
+    current = state(facts={})
+    for turn, topic in enumerate(("interests", "strengths", "values", "circumstances"), start=4):
+        current = current.model_copy(
+            update={"client_turns": turn, "facts": {**current.facts, topic: [fact(topic, turn)]}}
+        )
+        evidence = TopicEvidence(topic=topic, gist="...", text="...")  # type: ignore[arg-type]
+        kinds.append(
+            choose_move(current, said("I really love drawing and art", topics=[evidence])).kind
+        )
+    kinds.append(choose_move(current, said("ok")).kind)
+    reflective = sum(kind in ("reflection", "affirmation") for kind in kinds)
+    assert reflective > kinds.count("open_question")
+
+
+def test_summary_and_proposal_when_exploration_is_done() -> None:
+    done = state(facts=ALL_FACTS, criteria=CRITERIA)
+    assert unmet_criteria(done, load_interview().stage("exploration")) == []
+    move = choose_move(done, said("no, nothing else"))
+    assert move.kind == "summary" and move.propose_stage == "options_and_challenge"
+
+
+def test_agreement_after_a_summary_moves_on_and_disagreement_does_not() -> None:
+    waiting = state(facts=ALL_FACTS, criteria=CRITERIA, pending_transition="options_and_challenge")
+    move = choose_move(waiting, said("yes", intents=["agree"]))
+    assert move.enter_stage == "options_and_challenge"
+    move = choose_move(waiting, said("no, wait", intents=["disagree"]))
+    assert move.enter_stage is None and move.stage == "exploration"
+
+
+def test_challenge_names_a_discrepancy_in_the_options_stage_only() -> None:
+    option = OptionConsidered(
+        occupation_id="nurse",
+        title="Nurse",
+        presented=True,
+        degree_only=True,
+        client_view="positive",
+    )
+    gap = Discrepancy(kind="avoid_study", occupation_id="nurse", criterion_id="avoid_study")
+    options_state = state(
+        stage="options_and_challenge",
+        client_turns=8,
+        criteria=CRITERIA,
+        options=[option],
+        discrepancies=[gap],
+        focus_option="nurse",
+    )
+    move = choose_move(options_state, said("sounds good", option_view="positive"))
+    assert move.kind == "challenge" and move.discrepancy == gap
+    exploration_state = options_state.model_copy(update={"stage": "exploration", "facts": {}})
+    assert choose_move(exploration_state, said("sounds good")).kind != "challenge"
+
+
+def test_an_action_without_a_date_gets_asked_for_one() -> None:
+    planning = state(
+        stage="decision_and_action_planning",
+        client_turns=12,
+        decisions=[Decision(text="find out more about nursing", turn=11)],
+        actions=[ActionItem(what="visit the college", who="You", when=None, turn=12)],
+    )
+    move = choose_move(planning, said("I'll visit the college"))
+    assert move.kind == "closed_question" and move.variant == "action_date"
+    dated = planning.model_copy(
+        update={"actions": [ActionItem(what="visit the college", when=date(2026, 3, 13), turn=12)]}
+    )
+    assert choose_move(dated, said("I'll visit the college by Friday")).kind == "action_planning"
+
+
+def test_the_policy_does_not_read_name_or_gender() -> None:
+    analysis = said(
+        "I love animals and being outdoors",
+        topics=[TopicEvidence(topic="interests", gist="x", text="x")],
+    )
+    base = state(facts={"interests": [fact("interests", 3)]})
+    moves = [
+        choose_move(
+            base.model_copy(update={"profile": ClientProfile(name=name, gender=gender)}), analysis
+        )
+        for name, gender in (
+            ("Amira", "female"),
+            ("Jack", "male"),
+            ("Kwame", None),
+            (None, "non-binary"),
+        )
+    ]
+    assert all(move == moves[0] for move in moves)
