@@ -130,6 +130,74 @@ def eval_retrieval(
     typer.echo(report.render())
 
 
+@eval_app.command("safeguarding")
+@friendly_errors
+def eval_safeguarding(
+    messages: Annotated[
+        Path | None, typer.Option(help="Labelled messages YAML (default: evals/safeguarding).")
+    ] = None,
+) -> None:
+    """Recall and false-alarm rate of the safeguarding check, beside a keyword baseline."""
+    from guidance_assistant.dialogue.safeguarding_eval import evaluate_safeguarding
+
+    typer.echo(evaluate_safeguarding(messages).render())
+
+
+@eval_app.command("skills")
+@friendly_errors
+def eval_skills() -> None:
+    """Cross-validated macro-F1 of the skill classifier, and on ESConv, beside baselines."""
+    from guidance_assistant.practice.skills_eval import skills_report_text
+
+    typer.echo(skills_report_text())
+
+
+@app.command()
+@friendly_errors
+def practice(
+    persona: Annotated[str, typer.Option(help="Persona id (see --list).")] = "year11-undecided",
+    list_personas: Annotated[bool, typer.Option("--list", help="List the personas.")] = False,
+    seed: Annotated[int, typer.Option(help="Seed: the same seed replays the same client.")] = 0,
+    report: Annotated[
+        Path | None, typer.Option(help="Also write the feedback report (Markdown) here.")
+    ] = None,
+) -> None:
+    """Practise an interview with a simulated client; feedback on each turn and at the end.
+
+    Type your adviser turns; an empty line or Ctrl-D ends the session.
+    """
+    from guidance_assistant.practice import PracticeSession, load_personas
+
+    if list_personas:
+        for item in load_personas():
+            typer.echo(f"{item.id:<24} {item.display_name}: {item.profile.situation}")
+        return
+    session = PracticeSession(persona, seed=seed)
+    typer.secho(
+        f"{session.persona.display_name} ({session.persona.profile.situation}) "
+        "is with you. An empty line ends the session.",
+        bold=True,
+    )
+    while True:
+        try:
+            line = input("you> ")
+        except (EOFError, KeyboardInterrupt):
+            typer.echo()
+            break
+        if not line.strip():
+            break
+        turn = session.say(line)
+        typer.echo(f"{session.persona.display_name}: {turn.text}")
+        typer.secho(f"  [{turn.skill}] {turn.feedback.tip}", fg=typer.colors.CYAN)
+        if turn.feedback.alternative:
+            typer.secho(f"  try: {turn.feedback.alternative}", fg=typer.colors.CYAN)
+    feedback = session.feedback().to_markdown()
+    typer.echo("\n" + feedback)
+    if report is not None:
+        report.write_text(feedback, encoding="utf-8")
+        typer.echo(f"Feedback saved to {report}")
+
+
 @lmi_app.command("show")
 @friendly_errors
 def lmi_show(occupation_id: Annotated[str, typer.Argument(help="e.g. paramedic")]) -> None:

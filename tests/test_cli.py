@@ -74,3 +74,30 @@ def test_help_is_fast_and_lists_commands() -> None:
     assert time.perf_counter() - started < 5
     for command in ("index", "search", "serve", "eval", "lmi"):
         assert command in out.stdout
+
+
+def test_practice_runs_in_the_terminal_and_ends_with_the_feedback_report(
+    tmp_path: Path,
+) -> None:
+    report = tmp_path / "feedback.md"
+    trainee = "What would you like to get out of today?\nTell me about school.\n\n"
+    result = runner.invoke(
+        app, ["practice", "--persona", "year11-undecided", "--report", str(report)], input=trainee
+    )
+    assert result.exit_code == 0, result.output
+    assert "Maisie:" in result.output
+    assert "[open_question]" in result.output
+    assert "# Practice session with Maisie" in result.output
+    assert report.read_text(encoding="utf-8").startswith("# Practice session with Maisie")
+
+
+def test_practice_with_an_unknown_persona_is_a_plain_error() -> None:
+    result = runner.invoke(app, ["practice", "--persona", "nobody"])
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+
+
+def test_safeguarding_eval_prints_the_detector_beside_its_baseline() -> None:
+    result = runner.invoke(app, ["eval", "safeguarding"])
+    assert result.exit_code == 0, result.output
+    assert "recall" in result.output.lower() and "baseline" in result.output.lower()
