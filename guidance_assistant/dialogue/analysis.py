@@ -16,7 +16,7 @@ import functools
 import re
 from collections.abc import Iterable
 from datetime import date
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 from rapidfuzz import fuzz
@@ -41,6 +41,9 @@ from guidance_assistant.dialogue.text import (
     truncate,
     words,
 )
+
+if TYPE_CHECKING:
+    from guidance_assistant.lmi.models import OccupationMatch
 
 Intent = Literal[
     "ask_information",
@@ -85,7 +88,7 @@ _NEGATORS = re.compile(
 )
 _CLAUSE_SPLIT = re.compile(
     r"[.!?;\n]+|,\s*(?:but|and|so|because|although|though)\s+|\s+but\s+"
-    r"|,\s*(?=(?:i|im|i'm|i've|ive|my|we|me)\b)",
+    r"|,\s*(?=(?:i|im|i'm|i've|ive|my|we|me)\b)|\s+and\s+(?=(?:i|im|ive)\b)",
     re.IGNORECASE,
 )
 _PHRASE_STOP_WORDS = (
@@ -113,6 +116,11 @@ _JOB_PATTERNS: list[tuple[re.Pattern[str], bool]] = [
         ),
         (r"\bwhat\s+(?:do|does)\s+(?:an?\s+)?(?P<phrase>[a-z][a-z -]{1,60}?)\s+do\b", True),
         (
+            r"\bwhat\s+(?:do|does|would|could|can|will)\s+(?:an?\s+)?"
+            r"(?P<phrase>[a-z][a-z -]{1,60}?)\s+(?:earn|make|get\s+paid)\b",
+            True,
+        ),
+        (
             r"\b(?:pay|salary|salaries|wages?|hours|earnings)\s+(?:of|for|as)\s+(?:an?\s+)?"
             + _WORD_,
             True,
@@ -120,6 +128,12 @@ _JOB_PATTERNS: list[tuple[re.Pattern[str], bool]] = [
         (
             r"\bhow\s+(?:do|can|would|could)\s+(?:i|you|someone|people)\s+(?:become|get\s+into|"
             rf"train\s+as|qualify\s+as)\s+(?:an?\s+)?{_WORD_}",
+            True,
+        ),
+        (
+            r"\b(?:make|making|design|designing|create|creating|develop|developing|build|"
+            r"building|program|programming|code|coding)\s+(?:my\s+own\s+|their\s+own\s+)?"
+            r"(?P<phrase>(?:video|computer|mobile)\s+games?)\b",
             True,
         ),
         (rf"\b(?:go|going|get|getting|move|moving)\s+into\s+{_WORD_}", False),
@@ -200,6 +214,12 @@ class ActionMention(BaseModel):
     what: str
     who: str
     text: str
+    concrete: bool = Field(
+        default=False, description="Starts with a doing word ('look at', 'talk to'): a real step."
+    )
+    anaphoric: bool = Field(
+        default=False, description="Points back at steps already said ('I'll do it', 'do both')."
+    )
 
 
 class MessageAnalysis(BaseModel):
@@ -228,6 +248,18 @@ class MessageAnalysis(BaseModel):
     routes: list[RouteKind] = Field(default_factory=list)
     dates: list[DateMention] = Field(default_factory=list)
     action: ActionMention | None = None
+    actions: list[ActionMention] = Field(
+        default_factory=list, description="Every step named ('look at X and talk to Y': two)."
+    )
+    refers_back: bool = Field(
+        default=False, description="Points at something already discussed ('into it', 'that job')."
+    )
+    agenda_change: bool = Field(
+        default=False, description="Names a (new) focus for the session ('I want to talk about')."
+    )
+    criteria_gists: dict[str, str] = Field(
+        default_factory=dict, description="Criterion id → the clause that said it, turned to 'you'."
+    )
     needs: list[Need] = Field(default_factory=list)
     subject_words: list[str] = Field(
         default_factory=list, description="Subjects named, e.g. 'maths' (for challenges)."
@@ -288,6 +320,8 @@ class _Lexicon:
         self.decision = cues(signals.decision)
         self.keep_open = cues(signals.keep_open)
         self.action_starts = cues(signals.action_starts)
+        self.action_verbs = cues(signals.action_verbs)
+        self.refers_back = cues(signals.refers_back)
         self.owners = [(label, cues(items)) for label, items in signals.owners.items()]
         self.routes = {route: cues(items) for route, items in signals.routes.items()}
         self.needs = {need: cues(items) for need, items in signals.needs.items()}
@@ -517,8 +551,12 @@ def _fuzzy_mentions(
                     if strong:
                         ambiguous.append(AmbiguousMention(phrase=phrase, candidates=heads[:4]))
                     continue
+                if len(heads) == 1 and len(singular.split()) >= 2 and strong:
+                    # "games developers" is the tail of exactly one title: that job.
+                    record_hit = (heads[0][0], heads[0][1], FUZZY_SURE)
+            if record_hit is None:
                 try:
-                    matches = lmi.find(phrase, limit=4)
+                    matches = _find_forms(phrase)
                 except LMIError:
                     continue
                 matches = [m for m in matches if _shares_word(phrase, m.matched_title)]
@@ -557,6 +595,24 @@ def _fuzzy_mentions(
     return found, ambiguous
 
 
+def _find_forms(phrase: str) -> list[OccupationMatch]:
+    """:func:`lmi.find` for ``phrase`` and its singular ("games developers" → "games
+    developer"), best score first, each record once."""
+    from guidance_assistant import lmi
+
+    words_ = phrase.split()
+    forms = [phrase]
+    for form in _singulars(words_[-1])[1:]:
+        forms.append(" ".join([*words_[:-1], form]))
+    best: dict[str, OccupationMatch] = {}
+    for form in dict.fromkeys(forms):
+        for match in lmi.find(form, limit=4):
+            known = best.get(match.record.id)
+            if known is None or match.score > known.score:
+                best[match.record.id] = match
+    return sorted(best.values(), key=lambda m: -m.score)[:4]
+
+
 def find_occupations(
     text: str, signals: SignalsFile | None = None
 ) -> tuple[list[OccupationMention], list[AmbiguousMention]]:
@@ -589,7 +645,8 @@ _TOPIC_FRAMES: dict[str, str] = {
 }
 _PERSONAL = re.compile(r"\b(?:i|im|i'm|ive|i've|id|i'd|my|me|we|our|us)\b", re.IGNORECASE)
 _LEADING_FILLER = re.compile(
-    r"^(?:(?:and|but|so|well|um+|er+|erm|like|yeah|yes|yep|no|nah|ok|okay|not really|oh|hmm|i mean)\b[,\s]*)+",
+    r"^(?:(?:and|but|so|well|um+|er+|erm|like|yeah|yes|yep|no|nah|ok|okay|not really|oh|hmm|i mean|"
+    r"maybe|perhaps|probably|something like|kind of|sort of)\b[,\s]*)+",
     re.IGNORECASE,
 )
 
@@ -627,12 +684,22 @@ def _is_question(clause: str, norm: str, lexicon: _Lexicon) -> bool:
     return match is not None
 
 
+_ANAPHORIC_STEP = re.compile(
+    r"^(?:do|sort|get|have)\s+(?:it|that|this|them|those|these|both|all|everything)"
+    r"(?:\s+(?:done|sorted|of\s+them))?$"
+)
+_AGENDA_CHANGE = re.compile(
+    r"\b(?:actually|instead|rather talk|talk about|help with|help me with|main thing|"
+    r"want to (?:talk|discuss|focus|look at))\b"
+)
+
+
 def _action(
     clause: str, norm: str, lexicon: _Lexicon, dates: list[DateMention]
-) -> ActionMention | None:
+) -> list[ActionMention]:
     starts = _found(lexicon.action_starts, norm)
     if not starts:
-        return None
+        return []
     first = starts[0]
     who = "You"
     for label, pattern in lexicon.owners:
@@ -649,8 +716,30 @@ def _action(
         rest = re.sub(r"^(?:please\s+)?", "", rest)
         rest = re.sub(r"\bme\b", "the client", rest)
     if len(rest.split()) < 2:
-        return None
-    return ActionMention(what=rest, who=who, text=clause)
+        return []
+
+    def starts_with_verb(part: str) -> bool:
+        match = lexicon.action_verbs.match(part) if lexicon.action_verbs else None
+        return match is not None
+
+    # "look at apprenticeships and talk to my mum": two steps, each starting with a verb.
+    parts = [rest]
+    if starts_with_verb(rest):
+        pieces = re.split(r"\s+(?:and|and then|then|and also)\s+", rest)
+        if len(pieces) > 1 and all(
+            len(piece.split()) >= 2 and starts_with_verb(piece) for piece in pieces
+        ):
+            parts = pieces
+    return [
+        ActionMention(
+            what=part,
+            who=who,
+            text=clause,
+            concrete=starts_with_verb(part),
+            anaphoric=_ANAPHORIC_STEP.match(part) is not None,
+        )
+        for part in parts
+    ]
 
 
 def analyse_message(
@@ -736,7 +825,8 @@ def analyse_message(
     topics: list[TopicEvidence] = []
     criteria: list[str] = []
     dates = find_dates(view, today)
-    action: ActionMention | None = None
+    actions: list[ActionMention] = []
+    criteria_gists: dict[str, str] = {}
     for clause in _clauses(view):
         clause_norm = normalise_for_matching(clause)
         if _is_question(clause, clause_norm, lexicon):
@@ -755,8 +845,14 @@ def analyse_message(
             negatable = criterion_id not in lexicon.subjects.values()
             if criterion_id not in criteria and _any(pattern, clause_norm, negatable=negatable):
                 criteria.append(criterion_id)
-        if action is None:
-            action = _action(clause, clause_norm, lexicon, dates)
+        for criterion_id in criteria:
+            if criterion_id not in criteria_gists:
+                gist = make_gist(clause, "values")
+                if gist:
+                    criteria_gists[criterion_id] = gist
+        if not actions:
+            actions = _action(clause, clause_norm, lexicon, dates)
+    action = actions[0] if actions else None
     if any(t.topic == "interests" for t in topics):
         add("state_interest")
     if any(t.topic == "strengths" for t in topics):
@@ -808,6 +904,10 @@ def analyse_message(
         routes=routes,
         dates=dates,
         action=action,
+        actions=actions,
+        refers_back=_any(lexicon.refers_back, norm),
+        agenda_change=_AGENDA_CHANGE.search(norm) is not None,
+        criteria_gists=criteria_gists,
         needs=needs,
         subject_words=subjects,
     )

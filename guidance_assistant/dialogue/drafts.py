@@ -186,6 +186,15 @@ class DraftWriter:
 
     def write(self, move: Move) -> Draft:
         draft = self._write(move)
+        dated_now = [a for a in self.state.actions if a.turn == self.turn and a.when is not None]
+        if (
+            dated_now
+            and self.turn > 0
+            and move.kind not in ("action_planning", "summary", "safeguarding_response")
+            and move.variant not in ("action_date", "action_date_offer")
+        ):
+            noted = self.say("action_planning.noted", steps=self._steps_text(dated_now))
+            draft.text = f"{noted} {draft.text}"
         draft.text = tidy(draft.text)
         return draft
 
@@ -349,6 +358,9 @@ class DraftWriter:
         text = ""
         if variant == "topic" and move.topic is not None:
             gist = self.fact_gist(move.topic)
+            also = self._also_said(gist)
+            if gist and also:
+                gist = f"{gist}, {also}"
             text = self.say(f"reflection.{move.topic}", gist=gist) if gist else ""
         elif variant == "feeling" and move.feeling is not None:
             text = self.say(f"reflection.feeling.{move.feeling}")
@@ -380,6 +392,23 @@ class DraftWriter:
             follow = self.resume_prompt()
         return Draft(text=f"{text} {follow}".strip())
 
+    def _also_said(self, gist: str) -> str:
+        """What else the client's message said that matters to them ("but you hate exams"),
+        for reflecting it beside the topic (empty when nothing, or already in ``gist``)."""
+        extra: list[str] = []
+        lowered = self.analysis.text.lower()
+        for criterion_gist in dict.fromkeys(self.analysis.criteria_gists.values()):
+            if criterion_gist in gist or criterion_gist in extra:
+                continue
+            clause = criterion_gist.split(" ", 1)[-1]
+            joiner = (
+                "but"
+                if re.search(rf"\bbut\s+(?:i\s+|i'm\s+)?{re.escape(clause)}", lowered)
+                else "and"
+            )
+            extra.append(f"{joiner} {criterion_gist}")
+        return " ".join(extra[:2])
+
     def _affirmation(self, move: Move) -> Draft:
         if move.variant == "strengths":
             gist = self.fact_gist("strengths")
@@ -388,6 +417,9 @@ class DraftWriter:
                 if gist
                 else self.say("affirmation.effort")
             )
+            enjoys = [f.gist for f in self.state.facts.get("interests", []) if f.turn == self.turn]
+            if enjoys and gist:
+                text = f"{self.say('reflection.interests', gist=join_words(enjoys[:2]))} {text}"
             return Draft(text=f"{text} {self.bridge(move.bridge)}".strip())
         if move.variant == "goodbye":
             if self.state.next_contact:
@@ -407,6 +439,21 @@ class DraftWriter:
         when = format_date(action.when) if action.when else "a date to agree"
         return self.say(
             "summary.line.action", who=display_who(action.who), what=action.what, when=when
+        )
+
+    def _steps_text(self, actions: list[ActionItem] | None = None) -> str:
+        """The client's steps in a phrase: "look at apprenticeships and talk to your mum, by
+        Friday 20 March 2026" (each with its own date when they differ)."""
+        chosen = self.state.actions if actions is None else actions
+        if not chosen:
+            return ""
+        dates = {a.when for a in chosen}
+        if len(dates) == 1:
+            when = next(iter(dates))
+            what = join_words([a.what for a in chosen], "and")
+            return f"{what}, by {format_date(when)}" if when else what
+        return join_words(
+            [f"{a.what} by {format_date(a.when)}" if a.when else a.what for a in chosen], "and"
         )
 
     def _option_line(self, option: OptionConsidered) -> str:
@@ -452,6 +499,8 @@ class DraftWriter:
             ideas = [o for o in state.options if o.origin in ("client", "others")]
             if ideas:
                 lines.append(self.say("summary.line.ideas", options=self.option_names(ideas)))
+            if state.actions:
+                lines.append(self.say("summary.line.steps", steps=self._steps_text()))
         elif stage_id == "options_and_challenge":
             shown = [
                 o
@@ -487,7 +536,10 @@ class DraftWriter:
             record = _record(occupation_id)
             if record is None:
                 continue
-            blocks.append(self._occupation(record, move, draft))
+            block = self._occupation(record, move, draft)
+            if move.info_kinds and self._renamed(record):
+                block = f"{self.say('information.profile', title=record.title)}\n\n{block}"
+            blocks.append(block)
         if not blocks:
             return Draft(text=self.say("information.not_found"))
         end = self.say("information.check")
@@ -496,6 +548,20 @@ class DraftWriter:
             end = self.say("information.fit", criteria=criteria)
         draft.text = "\n\n".join([*blocks, end])
         return draft
+
+    def _renamed(self, record: OccupationRecord) -> bool:
+        """Whether the client named this job in other words than its profile's title ("games
+        developers" for "Computer games developer"; plurals and articles aside): the answer
+        then says which profile its figures come from."""
+
+        def norm(text: str) -> str:
+            return " ".join(w.rstrip("s") for w in re.findall(r"[a-z]+", text.lower()))
+
+        title = norm(record.title)
+        return any(
+            m.occupation_id == record.id and norm(m.phrase) != title
+            for m in self.analysis.occupations
+        )
 
     def _cite(self, draft: Draft, record: OccupationRecord, section: str, query: str) -> None:
         citation = grounding.lmi_citation(
@@ -817,7 +883,22 @@ class DraftWriter:
             return Draft(text=self.say("open_question.more"))
         job = article(record.title)
         draft = Draft(text="")
-        if discrepancy.kind in ("avoid_study", "earn_soon"):
+        if discrepancy.kind == "study_route":
+            self._cite(draft, record, "Entry routes", "entry routes apprenticeship university")
+            criterion = next(
+                (c for c in self.state.criteria if c.id == discrepancy.criterion_id), None
+            )
+            said = (criterion.gist if criterion else None) or "you'd rather not keep studying"
+            others = [r for r in record.entry_routes if r.route not in ("university", "other")]
+            other = join_words(
+                list(dict.fromkeys(grounding.ROUTE_WORDS[r.route] for r in others)), "and"
+            )
+            kinds = {r.route for r in others}
+            route = "apprenticeship" if "apprenticeship" in kinds else "college"
+            draft.text = self.say(
+                "challenge.study_route", option=job, said=said, other=other, route=route
+            )
+        elif discrepancy.kind in ("avoid_study", "earn_soon"):
             self._cite(draft, record, "Entry routes", "entry routes")
             draft.text = self.say(
                 f"challenge.{discrepancy.kind}", option=job, routes=grounding.route_phrase(record)
@@ -890,6 +971,8 @@ class DraftWriter:
                 else self.say("closed_question.another_action")
             )
             return Draft(text=f"{text} {follow}")
+        if variant == "review":
+            return Draft(text=self.say("action_planning.review", steps=self._steps_text()))
         if variant == "ask_what":
             return Draft(text=self.say("action_planning.ask_what"))
         return Draft(text=self.say("action_planning.ask_what"))

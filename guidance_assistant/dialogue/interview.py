@@ -314,6 +314,8 @@ class SignalsFile(_Strict):
     decision: list[str]
     keep_open: list[str]
     action_starts: list[str]
+    action_verbs: list[str] = Field(default_factory=list)
+    refers_back: list[str] = Field(default_factory=list)
     owners: dict[str, list[str]]
     others_jobs: list[str]
     suggested_jobs: list[str]

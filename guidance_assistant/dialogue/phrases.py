@@ -112,6 +112,7 @@ PHRASE_SLOTS: dict[str, frozenset[str]] = {
     "summary.line.option": _slots("option", "view"),
     "summary.line.decision": _slots("decision"),
     "summary.line.action": _slots("what", "who", "when"),
+    "summary.line.steps": _slots("steps"),
     "summary.line.next_contact": _slots("when"),
     "summary.bridge.options_and_challenge": _NONE,
     "summary.bridge.decision_and_action_planning": _NONE,
@@ -153,12 +154,14 @@ PHRASE_SLOTS: dict[str, frozenset[str]] = {
     "information.widening.item": _slots("occupation", "routes"),
     "information.widening.none": _NONE,
     "information.check": _NONE,
+    "information.profile": _slots("title"),
     "information.fit": _slots("criteria"),
     # challenge
     "challenge.avoid_study": _slots("option", "routes"),
     "challenge.earn_soon": _slots("option", "routes"),
     "challenge.high_pay": _slots("option", "pay", "source"),
     "challenge.dislike_subject": _slots("option", "subject"),
+    "challenge.study_route": _slots("option", "said", "other", "route"),
     # action planning
     "action_planning.invite": _slots("decision"),
     "action_planning.idea.apprenticeship": _slots("option"),
@@ -172,6 +175,8 @@ PHRASE_SLOTS: dict[str, frozenset[str]] = {
     "action_planning.confirm_other": _slots("what", "who", "when"),
     "action_planning.plan_full": _NONE,
     "action_planning.ask_what": _NONE,
+    "action_planning.review": _slots("steps"),
+    "action_planning.noted": _slots("steps"),
     # words the engine records in the state and reads back
     **{f"fact.none.{topic}": _NONE for topic in TOPIC_IDS},
     "agenda.default": _NONE,

@@ -146,6 +146,17 @@ def resolve_stage(state: SessionState, analysis: MessageAnalysis) -> tuple[Stage
     """The stage this message belongs to: a proposed transition happens unless the client
     disagrees (or the message is about something else entirely)."""
     pending = state.pending_transition
+    implicit = False
+    if (
+        pending is None
+        and state.stage == "contracting"
+        and state.agenda
+        and state.stage_client_turns >= 1
+        and not _contract_missing(state)
+        and (analysis.content_words >= 3 or analysis.topics or analysis.occupations)
+    ):
+        # The client stated what they want from today and now keeps talking: start exploring.
+        pending, implicit = "exploration", True
     if pending is None or analysis.empty or state.active_flag is not None:
         return state.stage, None
     if analysis.safeguarding is not None and analysis.safeguarding.flagged:
@@ -156,10 +167,29 @@ def resolve_stage(state: SessionState, analysis: MessageAnalysis) -> tuple[Stage
         return state.stage, None
     if analysis.has("ask_information", "ask_framework") and not analysis.has("agree"):
         return state.stage, None
-    if state.stage == "contracting" and not analysis.has("agree") and analysis.content_words >= 3:
-        return state.stage, None  # a new or changed agenda: check it before moving on
+    if state.stage == "contracting" and not analysis.has("agree"):
+        if analysis.agenda_change:
+            return state.stage, None  # a new or changed agenda: check it before moving on
+        if analysis.content_words >= 2 or analysis.topics or analysis.occupations or implicit:
+            said = _content_label(analysis)
+            return pending, (
+                f"agenda stated ({state.agenda[0] if state.agenda else 'today'}); the client went "
+                f"on to talk about {said}, taken as agreement to the agenda"
+            )
     source = "agenda check" if state.stage == "contracting" else "summary"
-    return pending, f"exit criteria met; the client agreed after the {source}"
+    why = state.pending_reason or "exit criteria met"
+    return pending, f"{why}; the client agreed after the {source}"
+
+
+def _content_label(analysis: MessageAnalysis) -> str:
+    topics = [str(topic) for topic in analysis.topic_ids()]
+    if analysis.occupations:
+        topics.append("a job idea")
+    if analysis.criteria:
+        topics.append("what matters to them")
+    if not topics:
+        return "their situation"
+    return ", ".join(topics[:-1]) + (" and " if len(topics) > 1 else "") + topics[-1]
 
 
 # ---------------------------------------------------------------------------------- policy
@@ -349,6 +379,23 @@ def _information_request(
 ) -> Move | None:
     if not analysis.has("ask_information", "ask_framework"):
         return None
+    if (
+        analysis.has("ask_framework")
+        and analysis.refers_back
+        and analysis.info_kinds
+        and not analysis.occupations
+        and stage.allows("information")
+        and _ideas_in_focus(state)
+    ):
+        # "What other ways are there into it?": "it" is the job being talked about.
+        return Move(
+            kind="information",
+            stage=stage.id,
+            variant="occupation",
+            reason="the client asked about the job in focus ('it'): answer from its record",
+            occupation_ids=_ideas_in_focus(state)[:1],
+            info_kinds=list(analysis.info_kinds),
+        )
     if not stage.allows("information"):
         return Move(
             kind="reflection",
@@ -366,8 +413,8 @@ def _information_request(
                 reason=f"'{analysis.ambiguous[0].phrase}' could mean several jobs",
                 candidates=analysis.ambiguous[0].candidates,
             )
-        if not ids and state.focus_option is not None and analysis.info_kinds:
-            ids = [state.focus_option]
+        if not ids and analysis.info_kinds:
+            ids = _ideas_in_focus(state)
         if ids:
             kinds = list(analysis.info_kinds)
             return Move(
@@ -394,6 +441,15 @@ def _information_request(
         reason="the client asked about education or training: answer from the framework documents",
         query=analysis.text,
     )
+
+
+def _ideas_in_focus(state: SessionState) -> list[str]:
+    """The job being talked about: the focus option, else the client's own ideas (latest
+    first), else anyone's."""
+    if state.focus_option is not None:
+        return [state.focus_option]
+    own = [o.occupation_id for o in reversed(state.options) if o.origin == "client"]
+    return own or [o.occupation_id for o in reversed(state.options)]
 
 
 def _opinion(state: SessionState, stage: StageSpec) -> Move:
@@ -512,6 +568,16 @@ def _exploration(
             feeling=feeling,
             bridge="more" if not new_facts else bridge,
             reason=f"the client expressed a feeling ({feeling}): reflect it",
+        )
+    steps = [a for a in state.actions if a.turn == state.client_turns]
+    if steps and state.options:
+        # The client is already proposing steps and has ideas to test: sum up, move on.
+        return _summary_or_advance(
+            state,
+            stage,
+            interview,
+            f"the client proposed {len(steps)} step(s) and options are known: sum up and move "
+            "towards options, decision and planning",
         )
     unmet = unmet_criteria(state, stage)
     if not unmet or upcoming is None or state.stage_client_turns + 1 >= stage.max_client_turns:
@@ -800,6 +866,18 @@ def _decision(
             bridge="decide",
             reason="the client is undecided: keeping options open is a decision too",
         )
+    if (
+        state.decisions[-1].turn == turn
+        and not any(a.turn == turn for a in state.actions)
+        and dated
+        and state.last_variant != "review"
+    ):
+        return Move(
+            kind="action_planning",
+            stage=stage.id,
+            variant="review",
+            reason="the client already set dated steps: check them against the decision",
+        )
     if state.decisions[-1].turn == turn and not any(a.turn == turn for a in state.actions):
         return Move(
             kind="action_planning",
@@ -855,7 +933,7 @@ def _decision(
         return _summary_or_advance(state, stage, interview, "actions agreed; the client is done")
     if dated and state.last_variant == "ask_what":
         return _summary_or_advance(state, stage, interview, "no further step given")
-    if dated and analysis.has("agree") and state.last_variant == "confirm":
+    if dated and analysis.has("agree") and state.last_variant in ("confirm", "review"):
         return Move(
             kind="action_planning",
             stage=stage.id,

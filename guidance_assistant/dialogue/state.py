@@ -29,7 +29,7 @@ STATE_VERSION = 1
 
 OptionView = Literal["positive", "negative", "unsure"]
 OptionOrigin = Literal["client", "others", "widening"]
-DiscrepancyKind = Literal["avoid_study", "earn_soon", "high_pay", "dislike_subject"]
+DiscrepancyKind = Literal["avoid_study", "study_route", "earn_soon", "high_pay", "dislike_subject"]
 PayBand = Literal["lower", "middle", "higher"]
 Speaker = Literal["client", "adviser"]
 
@@ -111,6 +111,7 @@ class ClientCriterion(_Model):
     label: str
     text: str
     turn: int
+    gist: str | None = Field(default=None, description="The clause that said it: 'you hate exams'.")
 
 
 class OptionConsidered(_Model):
@@ -210,6 +211,9 @@ class SessionState(_Model):
     stage: StageId = "contracting"
     transitions: list[StageTransition] = Field(default_factory=list)
     pending_transition: StageId | None = None
+    pending_reason: str | None = Field(
+        default=None, description="Why the pending transition was proposed."
+    )
     stage_client_turns: int = 0
     client_turns: int = 0
     contract_items: list[ContractItem] = Field(default_factory=list)

@@ -54,6 +54,19 @@ _KEEP_VERB = {
     "sort out": "sorting out",
     "find out": "finding out",
 }
+_FILLERS = re.compile(
+    r"^(?:(?:hi|hello|hey|hiya|hey there|hi there|good morning|good afternoon|morning|afternoon|"
+    r"um+|umm+|er+|erm+|uh+|ah+|oh|hmm+|yeah|yes|yep|yup|ok|okay|so|well|like|right|basically|"
+    r"honestly|i mean|i guess|you know|anyway)\b[,.!…\s-]*)+",
+    re.IGNORECASE,
+)
+_UNSURE = re.compile(
+    r"^(?:i'?m|i’m|i am)\s+(?:really\s+|just\s+|a bit\s+|quite\s+)?(?:not sure|unsure|"
+    r"confused|stuck|undecided|torn)\s*(?:about\s+)?(?=(?:what|whether|if|which|how|where)\b|$)"
+    r"|^i\s+(?:really\s+)?(?:don'?t|don’t|do not|dont)\s+know\s*(?:about\s+)?"
+    r"(?=(?:what|whether|if|which|how|where)\b|$)",
+    re.IGNORECASE,
+)
 _NONE_ANSWER = re.compile(
     r"^\s*(?:no|nope|nah|not really|nothing|none|no one|nobody|not much|not that i know of|"
     r"i dont think so|i don't think so|no one really|nobody really|nothing really)\b",
@@ -80,15 +93,29 @@ def article(title: str) -> str:
 
 
 def agenda_phrase(text: str) -> str:
-    """What the client wants to cover, from their words ("what to do after Year 11")."""
+    """What the client wants to cover, from their words: "Hi, yeah I'm not sure what to do after
+    year 11" → "working out what to do after Year 11" (greetings and fillers dropped)."""
     from guidance_assistant.dialogue.analysis import split_clauses
 
+    text = strip_fillers(text)
     match = _AGENDA_CUE.search(text)
     chosen = match.group("agenda") if match else text
     if match and match.group("verb").lower() in _KEEP_VERB:
         chosen = f"{_KEEP_VERB[match.group('verb').lower()]} {chosen}"
     chosen = (split_clauses(chosen) or [chosen])[0]
+    chosen = strip_fillers(chosen)
+    unsure = _UNSURE.match(chosen)
+    if unsure:
+        rest = chosen[unsure.end() :].strip()
+        rest = re.sub(r"^if\b", "whether", rest, flags=re.IGNORECASE)
+        chosen = f"working out {rest}" if rest else ""
+    chosen = re.sub(r"\byear\s+(\d{1,2})\b", r"Year \1", chosen, flags=re.IGNORECASE)
     return second_person(clip_words(chosen.strip(" ,;:-"), 14)).rstrip(".!?…")
+
+
+def strip_fillers(text: str) -> str:
+    """``text`` without leading greetings and fillers ("Hi, yeah, um, so ...")."""
+    return _FILLERS.sub("", text.strip()).strip(" ,;:-")
 
 
 def options_named(state: SessionState, text: str) -> list[str]:
@@ -144,7 +171,10 @@ def _absorb_topics(
     turn = state.client_turns
     asked = state.last_question_topic
     by_clause: dict[str, list[tuple[TopicId, str, int]]] = {}
+    step_clauses = {m.text.strip() for m in analysis.actions if m.concrete}
     for evidence in analysis.topics:
+        if evidence.text in step_clauses and state.options:
+            continue  # a step the client proposes, not something about them
         by_clause.setdefault(evidence.text, []).append(
             (evidence.topic, evidence.gist, evidence.weight)
         )
@@ -158,6 +188,14 @@ def _absorb_topics(
             entries = [entry for entry in entries if entry[2] == best]
         for topic, gist, _ in entries:
             _add_fact(state, topic, gist, clause, turn)
+    if analysis.own_occupations and not analysis.topics and not analysis.is_question:
+        from guidance_assistant.dialogue.analysis import make_gist
+
+        # "I want to make video games": an idea that says what they enjoy.
+        gist = make_gist(analysis.text.strip(), "interests")
+        if gist:
+            _add_fact(state, "interests", gist, analysis.text.strip(), turn)
+        return
     if analysis.topics or asked is None or analysis.is_question:
         return
     if state.stage != "exploration" or state.last_move not in (
@@ -196,13 +234,14 @@ def _absorb_criteria(state: SessionState, analysis: MessageAnalysis, signals: Si
                 label=signal.label,
                 text=clip_words(analysis.text, 30),
                 turn=state.client_turns,
+                gist=analysis.criteria_gists.get(criterion_id),
             )
         )
         known.add(criterion_id)
 
 
 def _absorb_options(state: SessionState, analysis: MessageAnalysis) -> None:
-    if state.stage in ("close", "contracting") and not analysis.has("ask_information"):
+    if state.stage == "close" and not analysis.has("ask_information"):
         return
     turn = state.client_turns
     for mention in analysis.occupations:
@@ -233,6 +272,14 @@ def _absorb_view(state: SessionState, analysis: MessageAnalysis) -> None:
         and state.last_variant in ("occupation", "option_view")
     ):
         view = "positive"
+    if (
+        view is None
+        and analysis.has("agree")
+        and not analysis.has("disagree")
+        and state.last_move == "challenge"
+        and state.last_variant == "study_route"
+    ):
+        view = "positive"  # "yes" to "the apprenticeship route may fit what you said"
     if view is None:
         return
     mentioned = [m.occupation_id for m in analysis.own_occupations if state.option(m.occupation_id)]
@@ -259,6 +306,13 @@ def refresh_discrepancies(state: SessionState, signals: SignalsFile) -> None:
         found: list[tuple[DiscrepancyKind, str]] = []
         if "avoid_study" in criteria and option.degree_only:
             found.append(("avoid_study", "avoid_study"))
+        elif (
+            "avoid_study" in criteria
+            and "university" in option.route_types
+            and {"apprenticeship", "college"} & set(option.route_types)
+        ):
+            # Not degree-only, but the degree route means exams: name it beside the others.
+            found.append(("study_route", "avoid_study"))
         elif "earn_soon" in criteria and option.degree_only:
             found.append(("earn_soon", "earn_soon"))
         if "high_pay" in criteria and option.pay_band == "lower":
@@ -288,8 +342,8 @@ def _absorb_decision(
     if state.stage not in ("decision_and_action_planning", "options_and_challenge"):
         return
     in_decision = state.stage == "decision_and_action_planning"
-    if analysis.action is not None and not analysis.has("decide"):
-        return  # a step, not a decision
+    if analysis.action is not None and (analysis.action.anaphoric or not analysis.has("decide")):
+        return  # a step (or a date for steps already said), not a decision
     turn = state.client_turns
     route = analysis.routes[0] if analysis.routes else None
     liked = [o for o in state.options if o.client_view != "negative"]
@@ -362,32 +416,84 @@ def _absorb_decision(
     state.focus_option = chosen
 
 
+def _date_undated(state: SessionState, when: date, turn: int) -> bool:
+    """Give every undated step ``when`` ("I'll do it by Friday"); whether there were any."""
+    dated = False
+    for action in state.actions:
+        if action.when is None:
+            action.when = when
+            action.turn = turn
+            dated = True
+    return dated
+
+
+def _add_steps(
+    state: SessionState, analysis: MessageAnalysis, when: date | None, limit: int
+) -> int:
+    """Record each step the client named (what, who, when); how many were new."""
+    added = 0
+    for mention in analysis.actions:
+        what = second_person(mention.what)
+        if len(state.actions) >= limit or any(a.what == what for a in state.actions):
+            continue
+        state.actions.append(
+            ActionItem(
+                what=what,
+                who=mention.who,
+                when=when,
+                turn=state.client_turns,
+                source_text=clip_words(analysis.text, 40),
+            )
+        )
+        added += 1
+    return added
+
+
+def _absorb_early_steps(state: SessionState, analysis: MessageAnalysis, limit: int) -> None:
+    """Steps a client proposes before the planning stage ("I could look at apprenticeships and
+    talk to my mum"), once there are options to act on: recorded, and dated later."""
+    if analysis.is_question:
+        return
+    when = analysis.dates[0].when if analysis.dates else None
+    if (
+        when is not None
+        and state.undated_action() is not None
+        and (analysis.action is None or analysis.action.anaphoric)
+    ):
+        _date_undated(state, when, state.client_turns)
+        return
+    if not state.options or not analysis.actions or analysis.has("decide"):
+        return  # "I want to go for graphic designer" is a decision for the next stage
+    if not all(m.concrete and not m.anaphoric for m in analysis.actions):
+        return
+    _add_steps(state, analysis, when, limit)
+
+
 def _absorb_actions(
     state: SessionState, analysis: MessageAnalysis, interview: InterviewModel
 ) -> None:
+    limit = interview.stage("decision_and_action_planning").max_actions
+    if state.stage in ("exploration", "options_and_challenge"):
+        _absorb_early_steps(state, analysis, limit)
+        return
     if state.stage != "decision_and_action_planning":
         return
     if state.decisions and state.decisions[-1].turn == state.client_turns and not analysis.dates:
         return  # the message stated a decision, not a step
     turn = state.client_turns
-    limit = interview.stage("decision_and_action_planning").max_actions
     when = analysis.dates[0].when if analysis.dates else None
     undated = state.undated_action()
-    if analysis.action is not None and len(state.actions) < limit and not analysis.is_question:
+    if analysis.action is not None and analysis.action.anaphoric:
+        if when is not None and undated is not None:
+            _date_undated(state, when, turn)
+            return
+    elif analysis.action is not None and len(state.actions) < limit and not analysis.is_question:
         if undated is not None and when is not None and analysis.action.what in undated.what:
             undated.when = when
             undated.turn = turn
             return
-        state.actions.append(
-            ActionItem(
-                what=second_person(analysis.action.what),
-                who=analysis.action.who,
-                when=when,
-                turn=turn,
-                source_text=clip_words(analysis.text, 40),
-            )
-        )
-        return
+        if _add_steps(state, analysis, when, limit):
+            return
     if when is not None and undated is not None:
         undated.when = when
         undated.turn = turn
@@ -399,7 +505,11 @@ def _absorb_actions(
     if (
         state.suggested_action
         and state.last_variant in ("suggest", "invite")
-        and (analysis.has("agree") or (when is not None and analysis.content_words <= 4))
+        and (
+            analysis.has("agree")
+            or (analysis.action is not None and analysis.action.anaphoric)
+            or (when is not None and analysis.content_words <= 4)
+        )
         and len(state.actions) < limit
     ):
         state.actions.append(
@@ -496,6 +606,7 @@ def enter_stage(state: SessionState, stage: StageId, reason: str, phrases: Phras
             )
     state.stage = stage
     state.pending_transition = None
+    state.pending_reason = None
     state.stage_client_turns = 0
     state.last_question_topic = None
 
@@ -519,6 +630,7 @@ def apply_move(
                 state.contract_items.append(item)
     if move.propose_stage is not None:
         state.pending_transition = move.propose_stage
+        state.pending_reason = move.reason if move.kind == "summary" else None
     asked: TopicId | None = None
     if kind == "open_question" and move.topic is not None and variant in ("topic", "alternative"):
         asked = move.topic

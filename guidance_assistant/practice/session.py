@@ -19,6 +19,7 @@ import importlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, cast
 
 from guidance_assistant.backends.base import BackendError, OfflineResponder, Responder
@@ -44,6 +45,13 @@ from guidance_assistant.practice.feedback import (
     turn_feedback,
 )
 from guidance_assistant.practice.personas import Persona, PracticeError, Skill, get_persona
+from guidance_assistant.practice.review import (
+    SupervisorComment,
+    annotated_transcript,
+    export_report,
+    full_report,
+    make_comment,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -108,6 +116,7 @@ class PracticeSession:
         self.engine = ClientEngine(self.persona, seed=seed)
         self.records: list[TurnRecord] = []
         self.turns: list[ClientTurn] = []
+        self.comments: list[SupervisorComment] = []
 
     @property
     def skill_of(self) -> SkillOf:
@@ -185,3 +194,30 @@ class PracticeSession:
     def feedback(self) -> SessionFeedback:
         """The review of the session so far."""
         return session_feedback(self.persona, self.records, self.targets)
+
+    # -- the supervisor's view ------------------------------------------------------------
+
+    def add_comment(
+        self, text: str, *, turn: int | None = None, author: str = "supervisor"
+    ) -> SupervisorComment:
+        """Attach a supervisor's comment to trainee turn ``turn`` (1-based) or the session."""
+        comment = make_comment(text, turn=turn, author=author, turns=len(self.records))
+        self.comments.append(comment)
+        return comment
+
+    def transcript_markdown(self) -> str:
+        """Each trainee turn annotated with its skill, tip, alternative and comments."""
+        return annotated_transcript(
+            self.persona.display_name,
+            self.records,
+            [turn.feedback for turn in self.turns],
+            self.comments,
+        )
+
+    def report_markdown(self) -> str:
+        """The feedback report: targets, skill mix, disclosures, then the annotated transcript."""
+        return full_report(self.feedback(), self.transcript_markdown())
+
+    def export(self, path: str | Path) -> Path:
+        """Write the report to ``path`` as Markdown (.md) or PDF (.pdf)."""
+        return export_report(self.report_markdown(), path)

@@ -136,3 +136,66 @@ def test_html_is_read_as_plain_words() -> None:
     result = analyse("<b>I love</b> <i>drawing</i> &amp; painting")
     assert result.has("state_interest")
     assert "<b>" not in result.text
+
+
+# -- the trial conversation (year 11, art and games) ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Hi, yeah I'm not sure what to do after year 11", "working out what to do after Year 11"),
+        (
+            "um so I dont know if I should go to college",
+            "working out whether you should go to college",
+        ),
+        ("Hello! Well, I want to talk about apprenticeships", "apprenticeships"),
+    ],
+)
+def test_the_agenda_echo_drops_greetings_and_fillers_and_reads_as_a_phrase(
+    text: str, expected: str
+) -> None:
+    from guidance_assistant.dialogue.updates import agenda_phrase
+
+    assert agenda_phrase(text) == expected
+
+
+def test_interests_and_strengths_joined_by_and_are_each_kept() -> None:
+    result = analyse("I like art and I'm good at drawing, and I like computers")
+    gists = {(t.topic, t.gist) for t in result.topics}
+    assert ("interests", "you like art") in gists
+    assert ("interests", "you like computers") in gists
+    assert ("strengths", "you're good at drawing") in gists
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "How much do games developers earn?",
+        "How much does a games developer earn?",
+        "I want to make video games maybe",
+        "I'd love to design computer games",
+    ],
+)
+def test_games_developer_is_found_from_plurals_and_everyday_words(text: str) -> None:
+    result = analyse(text)
+    assert [m.occupation_id for m in result.occupations] == ["computer-games-developer"]
+
+
+def test_two_steps_in_one_breath_are_two_actions_and_do_it_points_back() -> None:
+    result = analyse("I could look at apprenticeships and talk to my mum")
+    assert [(a.what, a.who, a.concrete) for a in result.actions] == [
+        ("look at apprenticeships", "You", True),
+        ("talk to my mum", "You", True),
+    ]
+    later = analyse("I'll do it by next Friday")
+    assert later.action is not None and later.action.anaphoric
+    assert later.dates and later.dates[0].when == date(2026, 3, 20)
+    wish = analyse("I want to make video games maybe")
+    assert not any(a.concrete for a in wish.actions)
+
+
+def test_a_question_about_it_refers_back_and_a_criterion_keeps_its_clause() -> None:
+    assert analyse("What other ways are there into it apart from uni?").refers_back
+    result = analyse("My parents want me to do A levels and go to uni but I hate exams")
+    assert result.criteria_gists.get("avoid_study") == "you hate exams"

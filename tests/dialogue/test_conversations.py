@@ -186,3 +186,108 @@ def test_prepare_brief_with_the_bundled_knowledge(bundled_kb: Any) -> None:
         p.citation.source.endswith(".md") for p in brief.framework_points
     )
     assert {need.need for need in brief.needs} >= {"ehcp", "autism"}
+
+
+# -- the trial conversation: a cooperative Year 11 who likes art and games ---------------------
+
+TRIAL = [
+    "Hi, yeah I'm not sure what to do after year 11",
+    "I like art and I'm good at drawing, and I like computers",
+    "I want to make video games maybe",
+    "My parents want me to do A levels and go to uni but I hate exams",
+    "I'd want a job that pays well and is creative",
+    "How much do games developers earn?",
+    "What other ways are there into it apart from uni?",
+    "I could look at apprenticeships and talk to my mum",
+    "I'll do it by next Friday",
+    "yes",
+    "thanks",
+    "yes",
+    "I'd go for the apprenticeship route for games developer",
+    "no that's it",
+    "yes",
+    "yes, in a month",
+]
+TRIAL_VARIANT = [
+    "Hello, um, so I don't know what to do after Year 11",
+    "I love art and I'm really good at drawing. I also like computers",
+    "Maybe something like making video games",
+    "My mum and dad want me to stay on for A levels and then university, but I really hate exams",
+    "Good pay matters to me and I want to do something creative",
+    "What does a games developer earn?",
+    "Are there other routes into it, not university?",
+    "I might research apprenticeships online and speak to my mum about it",
+    "By next Friday",
+    "yeah that makes sense",
+    "ok thanks",
+    "yes",
+    "I want to do the apprenticeship route for games developer",
+    "no, that's everything",
+    "yes",
+    "yes, in a month",
+]
+
+
+@pytest.mark.parametrize("script", [TRIAL, TRIAL_VARIANT], ids=["trial", "variant"])
+def test_the_trial_conversation_becomes_a_whole_interview(
+    bundled_kb: Any, script: list[str]
+) -> None:
+    session = open_session({"year_group": 11}, knowledge=bundled_kb, today=TODAY)
+    session.opening()
+    turns = []
+    for message in script:
+        started = time.perf_counter()
+        turns.append(session.reply(message))
+        assert time.perf_counter() - started < 2.0, f"slow turn: {message!r}"
+    state = session.state
+
+    # Contracting: the agenda is recorded (no greetings or fillers echoed) and agreed by turn 3.
+    assert state.agenda and state.agenda[0] == "working out what to do after Year 11"
+    assert "Hi" not in turns[0].text and "um" not in turns[0].text.split()
+    first_move_on = state.transitions[0]
+    assert first_move_on.to_stage == "exploration" and first_move_on.turn <= 3
+    assert first_move_on.reason
+    interests = " ".join(f.gist for f in state.facts.get("interests", []))
+    assert "art" in interests and "computers" in interests
+
+    # Exploration reflects the family influence and the feeling about exams; no enjoyment
+    # question once interests are known.
+    family = turns[3]
+    assert family.move == "reflection" and "exams" in family.text
+    for turn in turns[2:5]:
+        assert "enjoy most" not in turn.text and "what you enjoy" not in turn.text
+
+    # The pay answer: the games developer record's figures, cited, naming the profile.
+    record = lmi.get("computer-games-developer")
+    assert record.salary.starter is not None
+    pay = turns[5]
+    assert pay.move == "information"
+    assert any(c.source == "lmi/computer-games-developer" for c in pay.citations)
+    assert money(record.salary.starter.value) in pay.text
+    assert "'Computer games developer'" in pay.text
+
+    # The routes answer ("into it"): from the same record, an apprenticeship among the routes.
+    routes = turns[6]
+    assert routes.move == "information"
+    assert any(c.source == "lmi/computer-games-developer" for c in routes.citations)
+    assert "- Apprenticeship" in routes.text and "- University" in routes.text
+
+    # The discrepancy is named in the options stage.
+    challenge = next(t for t in turns if t.move == "challenge")
+    assert challenge.stage == "options_and_challenge"
+    assert "exams" in challenge.text and "apprenticeship route" in challenge.text
+
+    # Stages in order, ending at close, each transition with its reason.
+    assert state.stage_history() == STAGES
+    assert all(t.reason for t in state.transitions)
+    assert state.ended and state.next_contact_agreed and state.decisions
+
+    # The plan: the client's steps, dated, owned by the client.
+    dated = state.dated_actions()
+    assert len(dated) >= 2 and all(a.who == "You" for a in dated)
+    assert {a.when for a in dated} == {date(2026, 3, 20)}
+    assert any("apprenticeships" in a.what for a in dated)
+    assert any("mum" in a.what for a in dated)
+    plan = session.action_plan().to_markdown()
+    assert "No steps agreed yet" not in plan and "Friday 20 March 2026" in plan
+    assert "lmi/computer-games-developer" in plan

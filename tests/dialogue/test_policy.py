@@ -205,3 +205,114 @@ def test_the_policy_does_not_read_name_or_gender() -> None:
         )
     ]
     assert all(move == moves[0] for move in moves)
+
+
+# -- the trial conversation (year 11, art and games) ------------------------------------------
+
+GAMES = OptionConsidered(
+    occupation_id="computer-games-developer",
+    title="Computer games developer",
+    route_types=["university", "college", "apprenticeship", "work"],
+    turn=3,
+)
+
+
+def test_content_after_the_agenda_check_is_agreement_and_the_reason_is_recorded() -> None:
+    from guidance_assistant.dialogue.policy import resolve_stage
+
+    s = state(
+        stage="contracting",
+        agenda=["working out what to do after Year 11"],
+        agenda_agreed=False,
+        pending_transition="exploration",
+        client_turns=2,
+        stage_client_turns=1,
+        last_move="contracting",
+        last_variant="agenda_check",
+    )
+    message = said(
+        "I like art and I'm good at drawing",
+        topics=[TopicEvidence(topic="interests", gist="you like art", text="I like art")],
+    )
+    target, why = resolve_stage(s, message)
+    assert target == "exploration"
+    assert why is not None and "taken as agreement" in why and "interests" in why
+    # ...and even without a pending check, a second substantive message moves on.
+    target, why = resolve_stage(s.model_copy(update={"pending_transition": None}), message)
+    assert target == "exploration" and why
+    # A new focus is checked first.
+    changed = said("Actually I want to talk about university", agenda_change=True)
+    assert resolve_stage(s, changed)[0] == "contracting"
+
+
+def test_a_question_about_it_is_answered_for_the_job_in_focus() -> None:
+    s = state(options=[GAMES], focus_option="computer-games-developer")
+    move = choose_move(
+        s,
+        said(
+            "What other ways are there into it apart from uni?",
+            is_question=True,
+            intents=["ask_framework"],
+            info_kinds=["routes"],
+            refers_back=True,
+        ),
+    )
+    assert move.kind == "information" and move.variant == "occupation"
+    assert move.occupation_ids == ["computer-games-developer"] and move.info_kinds == ["routes"]
+
+
+def test_a_pay_question_naming_no_job_uses_the_clients_earlier_idea() -> None:
+    s = state(options=[GAMES], focus_option=None)
+    move = choose_move(
+        s,
+        said(
+            "How much would I earn?",
+            is_question=True,
+            intents=["ask_information"],
+            info_kinds=["pay"],
+        ),
+    )
+    assert move.kind == "information" and move.occupation_ids == ["computer-games-developer"]
+
+
+def test_steps_proposed_in_exploration_lead_to_a_summary_that_proposes_moving_on() -> None:
+    s = state(
+        options=[GAMES.model_copy(update={"presented": True})],
+        facts={"interests": [fact("interests")], "values": [fact("values")]},
+        actions=[
+            ActionItem(what="look at apprenticeships", turn=3),
+            ActionItem(what="talk to your mum", turn=3),
+        ],
+    )
+    move = choose_move(s, said("I could look at apprenticeships and talk to my mum"))
+    assert move.kind == "summary" and move.propose_stage == "options_and_challenge"
+    assert "proposed 2 step" in move.reason
+
+
+def test_interests_already_known_are_not_asked_about_again() -> None:
+    s = state(
+        stage_client_turns=3,
+        facts={"interests": [fact("interests")], "strengths": [fact("strengths")]},
+    )
+    s.facts["influences"] = [fact("influences", turn=3)]
+    move = choose_move(
+        s,
+        said(
+            "My parents want me to do A levels and go to uni but I hate exams",
+            criteria=["avoid_study"],
+            criteria_gists={"avoid_study": "you hate exams"},
+        ),
+    )
+    assert move.kind == "reflection" and move.topic == "influences"
+    assert move.bridge != "interests"
+
+
+def test_a_route_with_exams_is_a_discrepancy_for_a_client_who_hates_exams() -> None:
+    from guidance_assistant.dialogue.interview import load_signals
+    from guidance_assistant.dialogue.updates import refresh_discrepancies
+
+    s = state(stage="options_and_challenge", options=[GAMES], criteria=CRITERIA)
+    refresh_discrepancies(s, load_signals())
+    assert [(d.kind, d.occupation_id) for d in s.discrepancies] == [
+        ("study_route", "computer-games-developer")
+    ]

@@ -330,3 +330,42 @@ def test_cli_chat_and_prep(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> N
     assert "# Preparation brief" in result.output and "Electrician" in result.output
     result = runner.invoke(app, ["prep", str(tmp_path / "missing.txt")])
     assert result.exit_code == 1 and "Cannot read" in result.output
+
+
+def test_the_trial_conversation_moves_on_answers_and_captures_dated_steps(
+    start: Callable[..., GuidanceSession],
+) -> None:
+    session = start({"year_group": 11})
+    session.opening()
+    first = session.reply("Hi, yeah I'm not sure what to do after year 11")
+    assert "the main thing for today is working out what to do after Year 11" in first.text
+    second = session.reply("I like art and I'm good at drawing, and I like computers")
+    state = session.state
+    assert second.stage == "exploration" and state.agenda_agreed
+    assert state.agenda == ["working out what to do after Year 11"]
+    assert "taken as agreement" in state.transitions[0].reason
+    assert {f.gist for f in state.facts["interests"]} >= {"you like art", "you like computers"}
+    talk(session, ["I want to make video games maybe"])
+    assert session.state.focus_option == "computer-games-developer"
+    family = session.reply("My parents want me to do A levels and go to uni but I hate exams")
+    assert family.move == "reflection" and "you hate exams" in family.text
+    values = session.reply("I'd want a job that pays well and is creative")
+    assert "enjoy" not in values.text
+    pay = session.reply("How much do games developers earn?")
+    starter = lmi.get("computer-games-developer").salary.starter
+    assert pay.move == "information" and starter is not None
+    assert money(starter.value) in pay.text
+    assert "profile 'Computer games developer'" in pay.text
+    routes = session.reply("What other ways are there into it apart from uni?")
+    assert routes.move == "information" and "- Apprenticeship" in routes.text
+    steps = session.reply("I could look at apprenticeships and talk to my mum")
+    assert steps.move == "summary" and session.state.pending_transition == "options_and_challenge"
+    dated = session.reply("I'll do it by next Friday")
+    assert dated.stage == "options_and_challenge" and dated.move == "challenge"
+    actions = [(a.what, a.who, a.when) for a in session.state.actions]
+    assert actions == [
+        ("look at apprenticeships", "You", date(2026, 3, 20)),
+        ("talk to your mum", "You", date(2026, 3, 20)),
+    ]
+    assert "the client proposed 2 step(s)" in session.state.transitions[-1].reason
+    assert "No steps agreed yet" not in session.action_plan().to_markdown()
