@@ -41,7 +41,11 @@ from guidance_assistant.backends.base import (
 )
 from guidance_assistant.dialogue.analysis import MessageAnalysis, analyse_message
 from guidance_assistant.dialogue.drafts import Draft, DraftWriter, display_who
-from guidance_assistant.dialogue.grounding import KnowledgeSource, validate_numbers
+from guidance_assistant.dialogue.grounding import (
+    KnowledgeSource,
+    extract_numbers,
+    validate_numbers,
+)
 from guidance_assistant.dialogue.interview import (
     InterviewModel,
     MoveKind,
@@ -462,6 +466,17 @@ class GuidanceSession:
         check = validate_numbers(reply, self._allowed_texts(draft), self._client_texts(state))
         if not check.ok:
             return False, "unsupported figures: " + ", ".join(check.unsupported)
+        if draft.citations:
+            # Information the client asked for must survive the rewording: a reply that drops
+            # the draft's pay figures has not answered the question.
+            kept = {token.value for token in extract_numbers(reply)}
+            dropped = [
+                token.raw
+                for token in extract_numbers(draft.text)
+                if "£" in token.raw and token.value not in kept
+            ]
+            if dropped:
+                return False, "the reply left out the figures asked for: " + ", ".join(dropped)
         return True, None
 
     def _word(

@@ -99,3 +99,17 @@ def test_no_backend_shows_an_unsourced_figure(
         check = validate_numbers(turn.text, sources, [message])
         assert check.ok, (name, turn.text, check)
     assert informed >= 1, name
+
+
+def test_a_model_that_drops_the_asked_for_figures_is_not_used(
+    openai_server: FakeOpenAIServer,
+) -> None:
+    """Rewording may change the words, never lose the answer: the draft's figures come back."""
+    openai_server.reply = "Nursing can be a rewarding career; what else would you like to know?"
+    session = _session(FallbackResponder(OpenAICompatibleResponder(openai_server.base_url, "t")))
+    for message in OPENING:
+        session.reply(message)
+    turn = session.reply("How much do nurses earn?")
+    assert turn.move == "information"
+    assert "£" in turn.text and "rewarding career" not in turn.text
+    assert turn.fallback is not None and "left out the figures" in turn.fallback
