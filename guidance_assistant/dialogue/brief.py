@@ -54,7 +54,8 @@ _AGE = re.compile(
 )
 _THIRD_PERSON = {
     "interests": re.compile(
-        r"\b(?:enjoys|likes|loves|is interested in|is into|is keen on|is passionate about|"
+        r"\b(?:enjoys|likes|loves|(?:is |are |shows an? )?interest(?:ed)? in|is into|"
+        r"(?:is )?keen on|(?:is )?passionate about|wants to (?:be|become|work)|"
         r"spends (?:his|her|their) (?:free|spare) time)\s+(?P<x>[^.;]+)",
         re.IGNORECASE,
     ),

@@ -369,3 +369,15 @@ def test_the_trial_conversation_moves_on_answers_and_captures_dated_steps(
     ]
     assert "the client proposed 2 step(s)" in session.state.transitions[-1].reason
     assert "No steps agreed yet" not in session.action_plan().to_markdown()
+
+
+def test_brief_reads_interests_written_in_note_style() -> None:
+    """Advisers' notes drop the verb: 'interested in animals' still counts as an interest."""
+    from guidance_assistant.dialogue.brief import _third_person
+
+    notes = "Year 11, interested in animals and maybe nursing. Keen on art. Wants to be a vet."
+    assert _third_person(notes, "interests") == [
+        "animals and maybe nursing",
+        "art",
+        "a vet",
+    ]
