@@ -27,3 +27,13 @@ def shared_dir(name: str) -> Path | None:
     """The sibling ``../shared/<name>`` folder of a checkout, when it exists (else ``None``)."""
     candidate = REPO_ROOT.parent / "shared" / name
     return candidate if candidate.is_dir() else None
+
+
+def file_stamp(path: Path) -> tuple[int, int]:
+    """(modification time, size) of ``path``, or (-1, -1) when it can't be read: part of a cache
+    key, so that an expert's edit to a YAML file is picked up without a restart."""
+    try:
+        info = path.stat()
+    except OSError:
+        return (-1, -1)
+    return (info.st_mtime_ns, info.st_size)

@@ -25,7 +25,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from guidance_assistant.errors import GuidanceAssistantError
-from guidance_assistant.paths import bundled_dir
+from guidance_assistant.paths import bundled_dir, file_stamp
 
 MoveKind = Literal[
     "contracting",
@@ -405,14 +405,6 @@ def _load(model: type[M], path: Path) -> M:
         raise InterviewModelError(validation_message(path, error)) from error
 
 
-def _stamp(path: Path) -> tuple[int, int]:
-    try:
-        info = path.stat()
-    except OSError:
-        return (-1, -1)
-    return (info.st_mtime_ns, info.st_size)
-
-
 @functools.lru_cache(maxsize=8)
 def _cached_interview(folder: Path, stamp: tuple[tuple[int, int], ...]) -> InterviewModel:
     del stamp
@@ -434,16 +426,16 @@ def _cached_signals(folder: Path, stamp: tuple[tuple[int, int], ...]) -> Signals
 def load_interview(folder: Path | str | None = None) -> InterviewModel:
     """The stages (``stages.yaml``), read once and again when the file changes."""
     base = Path(folder) if folder is not None else interview_dir()
-    return _cached_interview(base, (_stamp(base / STAGES_FILE),))
+    return _cached_interview(base, (file_stamp(base / STAGES_FILE),))
 
 
 def load_moves(folder: Path | str | None = None) -> MovesFile:
     """The micro-skills (``moves.yaml``)."""
     base = Path(folder) if folder is not None else interview_dir()
-    return _cached_moves(base, (_stamp(base / MOVES_FILE),))
+    return _cached_moves(base, (file_stamp(base / MOVES_FILE),))
 
 
 def load_signals(folder: Path | str | None = None) -> SignalsFile:
     """The analyser's phrases (``signals.yaml``)."""
     base = Path(folder) if folder is not None else interview_dir()
-    return _cached_signals(base, (_stamp(base / SIGNALS_FILE),))
+    return _cached_signals(base, (file_stamp(base / SIGNALS_FILE),))

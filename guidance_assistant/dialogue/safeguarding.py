@@ -49,7 +49,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from guidance_assistant.errors import GuidanceAssistantError
-from guidance_assistant.paths import bundled_dir
+from guidance_assistant.paths import bundled_dir, file_stamp
 
 CATEGORIES_FILE = "categories.yaml"
 RESPONSE_FILE = "response.yaml"
@@ -398,7 +398,7 @@ class SafeguardingRules:
                 f"The safeguarding rules folder {folder} does not exist. Point to a folder that "
                 f"holds {CATEGORIES_FILE} and {RESPONSE_FILE}."
             )
-        stamps = tuple(_stamp(folder / name) for name in (CATEGORIES_FILE, RESPONSE_FILE))
+        stamps = tuple(file_stamp(folder / name) for name in (CATEGORIES_FILE, RESPONSE_FILE))
         return _load_cached(folder, stamps)
 
     @property
@@ -722,14 +722,6 @@ def _clip(text: str, limit: int) -> str:
 # --------------------------------------------------------------------------------------------
 # Loading and checking
 # --------------------------------------------------------------------------------------------
-
-
-def _stamp(path: Path) -> tuple[int, int]:
-    try:
-        info = path.stat()
-    except OSError:
-        return (-1, -1)
-    return (info.st_mtime_ns, info.st_size)
 
 
 @functools.lru_cache(maxsize=16)

@@ -30,33 +30,12 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from guidance_assistant.errors import GuidanceAssistantError
 from guidance_assistant.paths import bundled_dir
+from guidance_assistant.practice.skills import SKILL_LABELS, SkillLabel
 
-Skill = Literal[
-    "contracting",
-    "open_question",
-    "closed_question",
-    "reflection",
-    "summary",
-    "affirmation",
-    "information",
-    "advice",
-    "challenge",
-    "other",
-]
+Skill = SkillLabel
 """The trainee skills the classifier tells apart."""
 
-SKILLS: tuple[Skill, ...] = (
-    "contracting",
-    "open_question",
-    "closed_question",
-    "reflection",
-    "summary",
-    "affirmation",
-    "information",
-    "advice",
-    "challenge",
-    "other",
-)
+SKILLS: tuple[Skill, ...] = SKILL_LABELS
 
 Resistance = Literal["low", "medium", "high"]
 
