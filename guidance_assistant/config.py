@@ -78,6 +78,18 @@ class Settings(BaseSettings):
     database_url: str | None = Field(
         default=None, description="SQLAlchemy URL; defaults to SQLite in DATA_DIR."
     )
+    # store
+    retention_days: int | None = Field(
+        default=None,
+        ge=1,
+        description="Days after their last change that guidance and practice sessions and "
+        "briefs are deleted (store.purge_expired); None keeps them until deleted.",
+    )
+    redact_transcripts: bool = Field(
+        default=False,
+        description="Replace names, emails, UK phone numbers, street addresses and postcodes "
+        "with placeholders before transcripts are written to the database.",
+    )
     backend: Literal["offline", "transformers", "openai"] = "offline"
     # backends
     transformers_model_path: Path | None = Field(
