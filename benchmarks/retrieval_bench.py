@@ -123,13 +123,16 @@ def main() -> None:
     store = LangChainFAISS.from_embeddings(
         list(zip(texts, raw.tolist(), strict=True)), lc_embeddings
     )
-    lc_ms = time_queries(lambda q: store.similarity_search(q, k=5), queries, args.repeats)
-
-    rows = [
-        ("hybrid KnowledgeBase.search", ours),
-        ("floor: encode + FAISS", floor_ms),
-        ("LangChain FAISS similarity_search", lc_ms),
-    ]
+    timed = time_interleaved(
+        {
+            "hybrid KnowledgeBase.search": lambda q: kb.search(q, k=5),  # (a)
+            "floor: encode + FAISS": floor,  # (b)
+            "LangChain FAISS similarity_search": lambda q: store.similarity_search(q, k=5),  # (c)
+        },
+        queries,
+        args.repeats,
+    )
+    rows = list(timed.items())
     print(f"\n{'query latency (ms)':<36}{'p50':>8}{'p95':>8}")
     for name, samples in rows:
         p50, p95 = percentiles(samples)
