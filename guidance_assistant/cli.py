@@ -20,7 +20,9 @@ app = typer.Typer(
 eval_app = typer.Typer(help="Run evaluations.", no_args_is_help=True)
 lmi_app = typer.Typer(help="Look up occupation records (pay, hours, routes).", no_args_is_help=True)
 app.add_typer(eval_app, name="eval")
+users_app = typer.Typer(help="Manage the app's accounts.", no_args_is_help=True)
 app.add_typer(lmi_app, name="lmi")
+app.add_typer(users_app, name="users")
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -196,6 +198,38 @@ def practice(
     if report is not None:
         report.write_text(feedback, encoding="utf-8")
         typer.echo(f"Feedback saved to {report}")
+
+
+@users_app.command("add")
+@friendly_errors
+def users_add(
+    username: Annotated[str, typer.Argument(help="Login name.")],
+    role: Annotated[
+        str, typer.Option(help="adviser, trainee, supervisor, evaluator or admin.")
+    ] = "adviser",
+    supervisor: Annotated[
+        str | None, typer.Option(help="For a trainee: the supervisor's login name.")
+    ] = None,
+    display_name: Annotated[str | None, typer.Option(help="Name shown in the app.")] = None,
+    password: Annotated[
+        str | None,
+        typer.Option(help="Password (asked for, hidden, when not given).", hidden=True),
+    ] = None,
+) -> None:
+    """Create an account (run by the service's administrator on the server)."""
+    from guidance_assistant.store.commands import add_user
+
+    if password is None:
+        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    user = add_user(
+        username,
+        password,
+        role,
+        supervisor=supervisor,
+        display_name=display_name,
+        settings=get_settings(),
+    )
+    typer.echo(f"Created {user.role} account '{user.username}'.")
 
 
 @lmi_app.command("show")

@@ -101,3 +101,20 @@ def test_safeguarding_eval_prints_the_detector_beside_its_baseline() -> None:
     result = runner.invoke(app, ["eval", "safeguarding"])
     assert result.exit_code == 0, result.output
     assert "recall" in result.output.lower() and "baseline" in result.output.lower()
+
+
+def test_users_add_creates_an_account_that_can_log_in(env: Path) -> None:
+    from guidance_assistant.config import get_settings
+    from guidance_assistant.store.commands import authenticate
+
+    result = runner.invoke(
+        app, ["users", "add", "msmith", "--role", "adviser", "--password", "a-long-password-1"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "Created adviser account 'msmith'" in result.output
+    user = authenticate("msmith", "a-long-password-1", settings=get_settings())
+    assert user.role == "adviser"
+    again = runner.invoke(
+        app, ["users", "add", "msmith", "--role", "adviser", "--password", "a-long-password-1"]
+    )
+    assert again.exit_code == 1 and "Traceback" not in again.output
