@@ -1,9 +1,10 @@
 """Start the guidance-assistant app: ``python app.py`` (settings from GA_* variables)."""
 
-from guidance_assistant.cli import main
+from guidance_assistant.config import get_settings
+from guidance_assistant.ui import launch
 
 if __name__ == "__main__":
-    import sys
+    import logging
 
-    sys.argv = [sys.argv[0], "serve", *sys.argv[1:]]
-    main()
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    launch(get_settings())

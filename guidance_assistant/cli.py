@@ -132,6 +132,56 @@ def eval_retrieval(
     typer.echo(report.render())
 
 
+@eval_app.command("run")
+@friendly_errors
+def eval_run(
+    suites: Annotated[list[Path], typer.Argument(help="Suite files or folders under evals/.")],
+    config: Annotated[
+        Path | None, typer.Option(help="Run configuration YAML (default: offline).")
+    ] = None,
+    workers: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 1,
+    out: Annotated[Path, typer.Option(help="Where to write the results (JSONL).")] = Path(
+        "eval-run.jsonl"
+    ),
+    skills_agreement: Annotated[
+        bool, typer.Option(help="Also measure the skill classifier's agreement (slower).")
+    ] = False,
+) -> None:
+    """Run test conversations against a configuration; scores per case and scorer."""
+    from guidance_assistant.evals.commands import cli_run
+
+    typer.echo(cli_run(suites, config, workers, out, skills_agreement=skills_agreement))
+
+
+@eval_app.command("report")
+@friendly_errors
+def eval_report(
+    run: Annotated[Path, typer.Argument(help="A run's JSONL file.")],
+    out: Annotated[Path, typer.Option(help="The HTML report to write.")] = Path("eval-report.html"),
+) -> None:
+    """Write an HTML report with plots and every transcript, failures marked."""
+    from guidance_assistant.evals.commands import cli_report
+
+    typer.echo(cli_report(run, out))
+
+
+@eval_app.command("compare")
+@friendly_errors
+def eval_compare(
+    run_a: Annotated[Path, typer.Argument(help="The earlier run (JSONL).")],
+    run_b: Annotated[Path, typer.Argument(help="The later run (JSONL).")],
+    threshold: Annotated[
+        float, typer.Option(help="A drop in a scorer's mean larger than this is a regression.")
+    ] = 0.05,
+) -> None:
+    """What got better or worse, case by case; exits 1 on a regression (a CI gate)."""
+    from guidance_assistant.evals.commands import cli_compare
+
+    text, code = cli_compare(run_a, run_b, threshold)
+    typer.echo(text)
+    raise typer.Exit(code)
+
+
 @eval_app.command("safeguarding")
 @friendly_errors
 def eval_safeguarding(

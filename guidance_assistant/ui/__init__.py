@@ -1,29 +1,76 @@
-"""Gradio front end: thin builders over the library."""
+"""Gradio front end: thin builders over the library.
+
+:func:`build_app` makes the app (tabs for preparing, holding, practising, reviewing and
+evaluating guidance sessions, and the knowledge search); :func:`launch` opens the store and the
+bundled knowledge and serves it behind Gradio's login, checked by the store.
+"""
 
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING, Any
 
 from guidance_assistant.config import Settings
+from guidance_assistant.errors import GuidanceAssistantError
+
+if TYPE_CHECKING:
+    import gradio as gr
 
 log = logging.getLogger(__name__)
 
+LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
+
+
+def build_app(settings: Settings, knowledge: Any | None = None) -> gr.Blocks:
+    """The app over ``knowledge`` (the bundled knowledge base when not given)."""
+    from guidance_assistant.ui.app import build_app as build
+
+    return build(settings, knowledge)
+
 
 def launch(settings: Settings) -> None:
-    """Open (building on first run) the bundled knowledge and serve the app."""
+    """Open the store (making a local admin on the first run), open (building on first run) the
+    bundled knowledge, and serve the app behind a login."""
     from guidance_assistant.retrieval import KnowledgeBase
-    from guidance_assistant.ui.search_page import build_search_app
+    from guidance_assistant.store import Store
+    from guidance_assistant.ui.app import build_blocks
+    from guidance_assistant.ui.context import AppContext, has_users
 
-    if settings.host not in ("127.0.0.1", "localhost", "::1"):
+    local = settings.host in LOCAL_HOSTS
+    store = Store(settings)
+    if not local:
         log.warning(
-            "The app listens on %s, beyond this computer, and has no accounts yet: "
-            "anyone who can reach it can use it.",
+            "The app listens on %s, beyond this computer: anyone who can reach it can try to "
+            "sign in. Give every account a strong password and serve it over HTTPS (a reverse "
+            "proxy) so that passwords and transcripts are not sent in clear.",
             settings.host,
+        )
+    if not local and not has_users(store):
+        raise GuidanceAssistantError(
+            "There are no accounts yet: create one with `guidance-assistant users add NAME "
+            "--role admin` before serving beyond this computer."
+        )
+    password = store.ensure_admin() if local else None
+    if password is not None:
+        print(
+            "First run: created the local admin account.\n"
+            f"  user name: admin\n  password:  {password}\n"
+            "This password is shown only once; change it or add accounts with "
+            "`guidance-assistant users add`.",
+            flush=True,
         )
     print(f"Loading the knowledge index in {settings.resolved_index_dir} ...", flush=True)
     kb = KnowledgeBase.bundled(settings=settings)
     for problem in kb.load_problems:
         print(f"Skipped {problem}", flush=True)
     print(f"{len(kb)} passages ready.", flush=True)
-    demo = build_search_app(kb)
-    demo.launch(server_name=settings.host, server_port=settings.port, show_error=True)
+    context = AppContext(settings=settings, store=store, knowledge=kb)
+    demo = build_blocks(context)
+    demo.launch(
+        server_name=settings.host,
+        server_port=settings.port,
+        auth=context.check_login,
+        auth_message="Sign in with your guidance-assistant account.",
+        allowed_paths=[str(context.exports)],
+        show_error=False,
+    )

@@ -1,18 +1,41 @@
-"""Turning library results into safe Markdown for the app (HTML is shown as text)."""
+"""Turning library results into safe Markdown and HTML for the app (HTML is shown as text).
+
+Two rules: text from people or documents goes through :func:`escape` (HTML and Markdown made
+inert); Markdown the library writes (briefs, plans, reports) goes through :func:`safe_markdown`,
+which keeps its formatting but turns any HTML inside it into visible text.
+"""
 
 from __future__ import annotations
 
 import html
+from collections.abc import Iterable, Sequence
+from typing import Any
 
+from guidance_assistant.dialogue.interview import STAGE_IDS
+from guidance_assistant.dialogue.state import SessionState, TranscriptEntry, TurnCitation
 from guidance_assistant.retrieval.knowledge_base import Passage
+
+STAGE_LABELS = {
+    "contracting": "Contracting",
+    "exploration": "Exploration",
+    "options_and_challenge": "Options and challenge",
+    "decision_and_action_planning": "Decision and action planning",
+    "close": "Close",
+}
 
 
 def escape(text: str) -> str:
     """Escape HTML and Markdown-active characters so user or document text is shown as text."""
-    escaped = html.escape(text, quote=True)
+    escaped = html.escape(text, quote=False).replace('"', "&quot;")
     for ch in ("\\", "`", "*", "_", "[", "]", "#", "|"):
         escaped = escaped.replace(ch, "\\" + ch)
     return escaped
+
+
+def safe_markdown(markdown: str) -> str:
+    """Library-written Markdown with any HTML in it (from notes, messages, documents) made
+    visible text: ``<``, ``>`` and ``&`` become entities, the Markdown itself is kept."""
+    return html.escape(markdown, quote=False)
 
 
 def passages_markdown(question: str, passages: list[Passage]) -> str:
@@ -27,3 +50,111 @@ def passages_markdown(question: str, passages: list[Passage]) -> str:
             f"{escape(passage.doc_type)} · score {passage.score:.3f}\n"
         )
     return "\n".join(parts)
+
+
+def stage_tracker_html(stage: str | None, visited: Iterable[str] = ()) -> str:
+    """The five interview stages in order, the current one highlighted (``aria-current``)."""
+    seen = set(visited)
+    items = []
+    for number, stage_id in enumerate(STAGE_IDS, start=1):
+        label = html.escape(STAGE_LABELS.get(stage_id, stage_id))
+        if stage_id == stage:
+            style = "background:#1d4ed8;color:#fff;font-weight:700;"
+            extra = ' aria-current="step" class="ga-stage current"'
+        elif stage_id in seen:
+            style = "background:#dbeafe;color:#1e3a8a;"
+            extra = ' class="ga-stage visited"'
+        else:
+            style = "background:#f3f4f6;color:#374151;"
+            extra = ' class="ga-stage"'
+        items.append(
+            f'<li data-stage="{stage_id}"{extra} style="{style}padding:4px 10px;'
+            f'border-radius:12px;list-style:none">{number}. {label}</li>'
+        )
+    return (
+        '<ol id="ga-stages" aria-label="Interview stages" '
+        'style="display:flex;gap:6px;flex-wrap:wrap;padding:0;margin:0">' + "".join(items) + "</ol>"
+    )
+
+
+def _bullets(items: Sequence[str], empty: str) -> list[str]:
+    return [f"- {item}" for item in items] if items else [f"- *{empty}*"]
+
+
+def state_markdown(state: SessionState) -> str:
+    """What the session knows: agenda, facts by topic, criteria, options, actions."""
+    lines = ["#### Agenda", *_bullets([escape(a) for a in state.agenda], "not agreed yet")]
+    lines.append("#### What is known")
+    known = [
+        f"**{escape(topic)}:** " + "; ".join(escape(fact.gist) for fact in facts)
+        for topic, facts in state.facts.items()
+        if facts
+    ]
+    known += [f"**criterion:** {escape(c.label)}" for c in state.criteria]
+    lines += _bullets(known, "nothing yet")
+    lines.append("#### Options")
+    options = []
+    for option in state.options:
+        view = f" — client: {escape(option.client_view)}" if option.client_view else ""
+        options.append(f"{escape(option.title)}{view}")
+    lines += _bullets(options, "none yet")
+    lines.append("#### Actions")
+    actions = [
+        f"{escape(a.what)} — {escape(a.who)}"
+        + (f", by {a.when.isoformat()}" if a.when else ", no date yet")
+        for a in state.actions
+    ]
+    lines += _bullets(actions, "none yet")
+    return "\n".join(lines)
+
+
+def citations_markdown(citations: Sequence[TurnCitation]) -> str:
+    if not citations:
+        return "*This reply drew on no sources.*"
+    parts = ["#### Sources behind this reply"]
+    for number, cited in enumerate(citations, start=1):
+        snippet = cited.text if len(cited.text) <= 300 else cited.text[:300] + "…"
+        parts.append(f"{number}. **{escape(cited.render())}**  \n   {escape(snippet)}")
+    return "\n".join(parts)
+
+
+def safeguarding_markdown(state: SessionState) -> str:
+    flag = state.active_flag
+    if flag is None:
+        return ""
+    return (
+        f"## ⚠️ Safeguarding concern (turn {flag.turn})\n"
+        f"{escape(flag.category or 'unspecified')}: {escape(flag.reason)}.\n\n"
+        "**Follow your safeguarding procedure: refer to the designated safeguarding lead.**"
+    )
+
+
+def chat_messages(transcript: Sequence[TranscriptEntry]) -> list[dict[str, Any]]:
+    """The transcript as Chatbot messages (client = user, adviser = assistant), escaped."""
+    return [
+        {
+            "role": "user" if entry.speaker == "client" else "assistant",
+            "content": escape(entry.text)
+            if entry.speaker == "client"
+            else safe_markdown(entry.text),
+        }
+        for entry in transcript
+    ]
+
+
+def transcript_markdown(state: SessionState) -> str:
+    """Every turn with its annotations: stage, move, sources and flags."""
+    lines = []
+    for entry in state.transcript:
+        who = "Client" if entry.speaker == "client" else "Adviser"
+        notes = [STAGE_LABELS.get(entry.stage, entry.stage)]
+        if entry.move:
+            notes.append(entry.move.replace("_", " "))
+        if entry.flags:
+            notes.append("flags: " + ", ".join(entry.flags))
+        lines.append(f"**{entry.turn}. {who}** *({escape(' · '.join(notes))})*  ")
+        lines.append(escape(entry.text))
+        for cited in entry.citations:
+            lines.append(f"> Source: {escape(cited.render())}")
+        lines.append("")
+    return "\n".join(lines) or "*No turns yet.*"

@@ -1,0 +1,50 @@
+"""The conversation suites on the full bundled knowledge, and the scorers' agreement with labels."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import pytest
+
+from guidance_assistant.evals.agreement import (
+    render_agreement,
+    safeguarding_agreement,
+    skills_agreement,
+)
+from guidance_assistant.evals.runner import run_suites
+from guidance_assistant.paths import REPO_ROOT
+
+EVALS = REPO_ROOT / "evals"
+
+
+def test_the_safeguarding_scorer_reports_its_agreement_with_the_labelled_set() -> None:
+    summary = safeguarding_agreement()
+    assert summary["messages"] >= 100
+    for key in ("accuracy", "recall", "precision", "f1"):
+        assert 0.0 <= summary[key] <= 1.0
+    assert "safeguarding" in render_agreement({"safeguarding": summary})
+
+
+@pytest.mark.slow
+def test_the_skill_scorer_reports_its_agreement_with_the_labelled_set() -> None:
+    summary = skills_agreement()
+    print("\n" + render_agreement({"skill_classifier": summary}))
+    assert summary["utterances"] > 0 and 0.0 <= summary["macro_f1"] <= 1.0
+
+
+@pytest.mark.slow
+def test_the_guidance_suite_on_the_offline_backend(bundled_kb: Any) -> None:
+    started = time.perf_counter()
+    run = run_suites([EVALS / "guidance"], knowledge=bundled_kb, progress=False)
+    elapsed = time.perf_counter() - started
+    print("\n" + run.summary())
+    for result in run.results:
+        for score in result.scores:
+            if not score.passed:
+                print(f"  FAIL {result.case_id} {score.name}: {score.details[:200]}")
+    assert elapsed < 120
+    assert len(run.results) >= 15
+    assert all(r.transcript.error is None for r in run.results)
+    for name in ("stage_progression", "safeguarding", "grounding", "action_plan"):
+        assert run.pass_rates()[name] == 1.0, name

@@ -1,0 +1,95 @@
+"""The app as a person reaches it: ``app.py`` started as a real server on a free port on
+127.0.0.1, with a temporary data folder (its own accounts database) and the session's bundled
+index (``bundled_kb``; set GA_TEST_DATA_DIR to reuse one between runs)."""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from guidance_assistant.config import get_settings
+from guidance_assistant.paths import REPO_ROOT
+
+ARTIFACTS = REPO_ROOT / "test-artifacts"
+PASSWORD = "correct-horse-battery"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class AppServer:
+    url: str
+    data_dir: Path
+    log: Path
+    admin_password: str
+    passwords: dict[str, str] = field(default_factory=dict)
+
+    def client(self, username: str) -> Any:
+        from gradio_client import Client
+
+        return Client(self.url, auth=(username, self.passwords[username]), verbose=False)
+
+
+@pytest.fixture(scope="session")
+def app_server(bundled_kb: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
+    from guidance_assistant.store import add_user
+
+    data_dir = tmp_path_factory.mktemp("app-data")
+    port = _free_port()
+    env = {
+        **os.environ,
+        "GA_DATA_DIR": str(data_dir),
+        "GA_INDEX_DIR": str(bundled_kb.index_dir),
+        "GA_PORT": str(port),
+        "GA_HOST": "127.0.0.1",
+    }
+    log = data_dir / "app.log"
+    with log.open("w") as out:
+        process = subprocess.Popen(
+            [sys.executable, str(REPO_ROOT / "app.py")], env=env, stdout=out, stderr=out
+        )
+        deadline = time.monotonic() + 240
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                pytest.fail(f"the app exited early:\n{log.read_text()}")
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=1):
+                    break
+            except OSError:
+                time.sleep(0.5)
+        else:
+            process.kill()
+            pytest.fail(f"the app did not start:\n{log.read_text()}")
+        try:
+            found = re.search(r"password:\s+(\S+)", log.read_text())
+            assert found, f"the first run printed no admin password:\n{log.read_text()}"
+            server = AppServer(f"http://127.0.0.1:{port}/", data_dir, log, found.group(1))
+            server.passwords["admin"] = found.group(1)
+            settings = get_settings(data_dir=data_dir)
+            for name, role, supervisor in [
+                ("adviser", "adviser", None),
+                ("adviser2", "adviser", None),
+                ("supervisor", "supervisor", None),
+                ("trainee", "trainee", "supervisor"),
+                ("evaluator", "evaluator", None),
+            ]:
+                add_user(name, PASSWORD, role, supervisor=supervisor, settings=settings)
+                server.passwords[name] = PASSWORD
+            yield server
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
