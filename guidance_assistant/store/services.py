@@ -355,6 +355,18 @@ class Store:
             check_password(password)
             row.password_hash = hash_password(password)
 
+    def signed_in_user(self, username: str) -> User | None:
+        """The active account named ``username`` (for a session the web server has already
+        authenticated), or ``None``."""
+        with self._tx() as db:
+            user = db.scalar(select(User).where(User.username == username))
+            return user if user is not None and user.active else None
+
+    def has_users(self) -> bool:
+        """Whether any account exists (a first run has none)."""
+        with self._tx() as db:
+            return db.scalar(select(User.id).limit(1)) is not None
+
     def ensure_admin(self, username: str = "admin") -> str | None:
         """On first run (no users at all), make a local admin and return its random password
         (show it once); ``None`` when users exist already."""

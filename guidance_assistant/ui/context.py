@@ -9,8 +9,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
-
 from guidance_assistant.config import Settings
 from guidance_assistant.errors import GuidanceAssistantError
 from guidance_assistant.store import PermissionDeniedError, Store, User
@@ -39,9 +37,8 @@ class AppContext:
         username = getattr(request, "username", None) if request is not None else None
         if not username:
             raise NotSignedInError("You are not signed in: reload the page and sign in.")
-        with self.store._tx() as db:
-            user = db.scalar(select(User).where(User.username == username))
-        if user is None or not user.active:
+        user = self.store.signed_in_user(username)
+        if user is None:
             raise PermissionDeniedError("Your account is no longer active; ask an admin.")
         return user
 
@@ -83,5 +80,4 @@ def ok(text: str) -> str:
 
 def has_users(store: Store) -> bool:
     """Whether any account exists (the first run has none)."""
-    with store._tx() as db:
-        return db.scalar(select(User.id).limit(1)) is not None
+    return store.has_users()

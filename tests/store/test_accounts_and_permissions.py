@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -282,3 +283,16 @@ def test_others_cannot_see_eval_runs(store: Store, people: People, who: str) -> 
         store.save_eval_run(actor, "run-2", {})
     with pytest.raises(PermissionDeniedError):
         store.add_eval_result(actor, "run-1", "c", "offline", {})
+
+
+def test_signed_in_user_and_has_users(tmp_path: Path) -> None:
+    from guidance_assistant.config import get_settings
+    from guidance_assistant.store import Store
+
+    store = Store(get_settings(data_dir=tmp_path / "data"))
+    assert store.has_users() is False
+    password = store.ensure_admin()
+    assert password and store.has_users() is True
+    admin = store.signed_in_user("admin")
+    assert admin is not None and admin.role == "admin"
+    assert store.signed_in_user("nobody") is None
