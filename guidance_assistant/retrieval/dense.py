@@ -97,6 +97,13 @@ class DenseIndex:
                 params = faiss.SearchParametersIVF(sel=selector, nprobe=self.index.nprobe)
             else:
                 params = faiss.SearchParameters(sel=selector)
-        scores, ids = self.index.search(query.reshape(1, -1), k, params=params)
+        # A single query gains nothing from FAISS's OpenMP threads at this size, and their
+        # start-up costs more than the search itself: search it on one thread.
+        threads = faiss.omp_get_max_threads()
+        faiss.omp_set_num_threads(1)
+        try:
+            scores, ids = self.index.search(query.reshape(1, -1), k, params=params)
+        finally:
+            faiss.omp_set_num_threads(threads)
         keep = ids[0] >= 0
         return ids[0][keep].astype(np.int64), scores[0][keep].astype(np.float32)
