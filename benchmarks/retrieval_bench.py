@@ -32,15 +32,20 @@ def percentiles(samples: list[float]) -> tuple[float, float]:
 def time_interleaved(
     methods: dict[str, Callable[[str], object]], queries: list[str], repeats: int
 ) -> dict[str, list[float]]:
-    """Milliseconds per query for each method, taking turns query by query, so that a change
-    in machine load during the run falls on every method alike."""
+    """Milliseconds per query for each method, taking turns query by query (so that a change in
+    machine load during the run falls on every method alike) and rotating which method goes
+    first (whichever runs right after another encode of the same text was seen to gain)."""
     for fn in methods.values():
         for query in queries[:5]:
             fn(query)  # warm-up
     samples: dict[str, list[float]] = {name: [] for name in methods}
+    order = list(methods.items())
+    turn = 0
     for _ in range(repeats):
         for query in queries:
-            for name, fn in methods.items():
+            turn += 1
+            shift = turn % len(order)
+            for name, fn in order[shift:] + order[:shift]:
                 started = time.perf_counter()
                 fn(query)
                 samples[name].append(1000 * (time.perf_counter() - started))
