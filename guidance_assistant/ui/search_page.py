@@ -1,8 +1,6 @@
-"""The knowledge search page: ask a question, read cited passages."""
+"""Knowledge search for the app: a question in, cited passages (or a plain message) out."""
 
 from __future__ import annotations
-
-from typing import Any
 
 from guidance_assistant.errors import GuidanceAssistantError
 from guidance_assistant.retrieval.knowledge_base import KnowledgeBase
@@ -21,34 +19,3 @@ def search_to_markdown(
     except GuidanceAssistantError as error:
         return f"**Cannot search:** {escape(str(error))}"
     return passages_markdown(question, passages)
-
-
-def build_search_app(kb: KnowledgeBase) -> Any:
-    import gradio as gr
-
-    with gr.Blocks(title="Guidance assistant — knowledge search") as demo:
-        gr.Markdown(
-            "# Guidance assistant\n"
-            "Search the careers knowledge base: Gatsby Benchmarks, CDI Framework, routes, "
-            "and labour market information. Every passage shows its source.\n\n"
-            "*Contains public sector information licensed under the Open Government Licence "
-            "v3.0 (National Careers Service; Office for National Statistics).*"
-        )
-        with gr.Row():
-            question = gr.Textbox(
-                label="Question",
-                placeholder="e.g. What do game designers earn when they start?",
-                scale=4,
-                elem_id="question",
-            )
-            k = gr.Slider(1, 20, value=kb.settings.k, step=1, label="Passages", scale=1)
-        doc_types = gr.CheckboxGroup(DOC_TYPES, value=DOC_TYPES, label="Document types")
-        ask = gr.Button("Search", variant="primary", elem_id="search")
-        results = gr.Markdown(elem_id="results")
-
-        def run(q: str, n: float, types: list[str]) -> str:
-            return search_to_markdown(kb, q, int(n), types)
-
-        ask.click(run, [question, k, doc_types], results, api_name="search")
-        question.submit(run, [question, k, doc_types], results)
-    return demo
