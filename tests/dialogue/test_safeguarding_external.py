@@ -60,3 +60,14 @@ def test_malformed_data_gives_a_clear_error(tmp_path: Path) -> None:
     bad.write_text("{not json", encoding="utf-8")
     with pytest.raises(ExternalCheckError, match="not ESConv dialogues"):
         seeker_turns(bad)
+
+
+def test_the_round_two_held_out_wordings_stay_caught() -> None:
+    """evals/safeguarding/heldout.yaml: first measured at 78.3% recall, then fixed; now kept."""
+    from guidance_assistant.dialogue.safeguarding_eval import evaluate_safeguarding
+    from guidance_assistant.paths import REPO_ROOT
+
+    report = evaluate_safeguarding(REPO_ROOT / "evals" / "safeguarding" / "heldout.yaml")
+    assert report.positives >= 40 and report.negatives >= 40
+    assert not report.misses, [m.text for m in report.misses]
+    assert not report.false_alarms, [m.text for m in report.false_alarms]
