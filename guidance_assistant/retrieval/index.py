@@ -8,16 +8,20 @@ Layout of an index folder::
     dense.faiss       the FAISS index over those rows
 
 Every file is written to a temporary name and renamed, so an interrupted build leaves the
-previous index whole. Loading checks the checksums and the model: a damaged or mismatched
+previous index whole. Writers take an exclusive lock on ``.lock`` in the folder and readers a
+shared one, so two processes starting at once (two app workers, parallel test runs) never see or
+write half an index; an update that changes nothing writes nothing. Loading checks the checksums and the model: a damaged or mismatched
 index raises an error that says how to rebuild, never returns wrong results.
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
 import os
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -114,6 +118,33 @@ def _replace(tmp: Path, final: Path) -> None:
     os.replace(tmp, final)
 
 
+LOCK_FILE = ".lock"
+
+
+@contextlib.contextmanager
+def index_lock(index_dir: Path, *, exclusive: bool) -> Iterator[None]:
+    """Hold the index folder's lock: exclusive to write, shared to read (POSIX ``flock``).
+
+    The lock belongs to an open file, so nested use in one process must not ask again: the
+    update path reads the old index with :meth:`IndexData.read_unlocked` under its own lock.
+    """
+    if exclusive:
+        index_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        handle = (index_dir / LOCK_FILE).open("a+b")
+    except OSError:
+        if exclusive:
+            raise
+        yield  # a read-only index folder: nobody can be writing it
+        return
+    with handle:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
 class IndexData:
     """The loaded contents of an index folder."""
 
@@ -127,6 +158,17 @@ class IndexData:
 
     @classmethod
     def load(cls, index_dir: Path, *, expect_model: str | None = None) -> IndexData:
+        """Read and check the index at ``index_dir`` (under a shared lock)."""
+        if not (index_dir / "manifest.json").is_file():
+            raise IndexMissingError(
+                f"No knowledge index at {index_dir}. Build it with: guidance-assistant index"
+            )
+        with index_lock(index_dir, exclusive=False):
+            return cls.read_unlocked(index_dir, expect_model=expect_model)
+
+    @classmethod
+    def read_unlocked(cls, index_dir: Path, *, expect_model: str | None = None) -> IndexData:
+        """:meth:`load` without taking the lock (for a caller that already holds it)."""
         manifest_path = index_dir / "manifest.json"
         if not manifest_path.is_file():
             raise IndexMissingError(
@@ -199,13 +241,42 @@ def update_index(
     Unchanged documents (same content hash, same model and chunking) keep their vectors;
     only new or changed ones are chunked and embedded. With ``prune_origin`` the documents
     of the same ``origin`` that are not in ``documents`` are removed (the bundled knowledge
-    is refreshed this way without touching an adviser's own documents).
+    is refreshed this way without touching an adviser's own documents). When nothing changed,
+    nothing is written. The folder is locked for the whole update.
     """
+    with index_lock(index_dir, exclusive=True):
+        return _update_locked(
+            index_dir,
+            documents,
+            embedder=embedder,
+            chunk_size=chunk_size,
+            chunk_overlap=chunk_overlap,
+            dense_kind_for=dense_kind_for,
+            origin=origin,
+            prune_origin=prune_origin,
+            rebuild=rebuild,
+            progress=progress,
+        )
+
+
+def _update_locked(
+    index_dir: Path,
+    documents: Sequence[Document],
+    *,
+    embedder: Embedder,
+    chunk_size: int,
+    chunk_overlap: int,
+    dense_kind_for: Callable[[int], DenseKind],
+    origin: str,
+    prune_origin: bool,
+    rebuild: bool,
+    progress: bool,
+) -> tuple[IndexData, UpdateReport]:
     started = time.perf_counter()
     report = UpdateReport()
     old: IndexData | None = None
     if not rebuild and (index_dir / "manifest.json").exists():
-        old = IndexData.load(index_dir)
+        old = IndexData.read_unlocked(index_dir)
         if old.manifest.model != embedder.name or old.manifest.dimension != embedder.dimension:
             raise IndexMismatchError(
                 f"The index at {index_dir} was built with '{old.manifest.model}' "
@@ -269,6 +340,17 @@ def update_index(
             origin=origin,
             chunks=len(chunks),
         )
+
+    if (
+        old is not None
+        and not new_docs
+        and not report.removed
+        and len(kept_rows) == len(old.rows)
+        and old.manifest.dense_kind == dense_kind_for(len(old.rows))
+    ):
+        report.chunk_count = len(old.rows)
+        report.seconds = time.perf_counter() - started
+        return old, report  # nothing changed: nothing to embed or write
 
     new_vectors = embedder.embed([row.chunk.index_text() for row in new_rows], progress=progress)
     report.chunks_embedded = len(new_rows)

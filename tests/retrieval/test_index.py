@@ -161,3 +161,47 @@ def test_auto_switches_to_hnsw_above_the_threshold(
     assert kb._data.dense.kind == "hnsw"
     vectors = np.load(kb.index_dir / "embeddings.npy")
     assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-4)
+
+
+def test_an_update_that_changes_nothing_writes_nothing(
+    corpus: Path, make_settings: Callable[..., Settings]
+) -> None:
+    settings = make_settings()
+    KnowledgeBase.from_paths([corpus], settings=settings, progress=False)
+    folder = settings.resolved_index_dir
+    before = {p.name: p.stat().st_mtime_ns for p in folder.iterdir() if p.name != ".lock"}
+    again = KnowledgeBase.from_paths([corpus], settings=settings, progress=False)
+    after = {p.name: p.stat().st_mtime_ns for p in folder.iterdir() if p.name != ".lock"}
+    assert again.last_update is not None and again.last_update.chunks_embedded == 0
+    assert after == before
+    assert again.search("plumber training", k=1)[0].source == "plumbing.md"
+
+
+def test_concurrent_builders_leave_a_whole_index(
+    corpus: Path, make_settings: Callable[..., Settings]
+) -> None:
+    """Two processes updating the same folder at once: the lock serialises them."""
+    import multiprocessing
+
+    settings = make_settings()
+    KnowledgeBase.from_paths([corpus], settings=settings, progress=False)
+    (corpus / "law.md").write_text(TOPICS["law.md"] + "\nBarristers train differently.")
+    context = multiprocessing.get_context("spawn")
+    workers = [
+        context.Process(target=_build, args=(str(corpus), str(settings.data_dir)))
+        for _ in range(2)
+    ]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=300)
+    assert [w.exitcode for w in workers] == [0, 0]
+    reloaded = KnowledgeBase.load(settings=settings)
+    assert len(reloaded.search("barristers", k=3)) > 0
+
+
+def _build(corpus: str, data_dir: str) -> None:
+    from guidance_assistant.config import get_settings
+
+    settings = get_settings(data_dir=Path(data_dir), extra_sources=[])
+    KnowledgeBase.from_paths([Path(corpus)], settings=settings, progress=False)
