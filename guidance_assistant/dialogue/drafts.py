@@ -465,15 +465,11 @@ class DraftWriter:
         stage_id = move.stage
         lines: list[str] = []
         if move.variant == "close":
+            # What was asked for, what was looked at and what was agreed; the client's own
+            # picture was summed up (and checked) at the end of exploration.
             lines.append(self.say("summary.close.intro"))
             if state.agenda:
                 lines.append(self.say("summary.line.agenda", agenda=self.agenda_text()))
-            for topic in ("interests", "strengths"):
-                gist = self.fact_gist(topic, latest=False)
-                if gist:
-                    lines.append(self.say(f"summary.line.{topic}", gist=gist))
-            if state.criteria:
-                lines.append(self.say("summary.line.criteria", criteria=self.criteria_text()))
             looked = [
                 o
                 for o in state.options
@@ -484,15 +480,29 @@ class DraftWriter:
             lines += [
                 self.say("summary.line.decision", decision=d.text) for d in state.decisions[-2:]
             ]
-            lines += [self._action_line(action) for action in state.actions]
+            if "decision_and_action_planning" not in state.summaries:
+                # (when the plan was just read back, its steps are not read out again)
+                lines += [self._action_line(action) for action in state.actions]
             lines.append(self.say("closed_question.next_contact"))
             return Draft(text=" ".join(lines))
         lines.append(self.say(f"summary.{stage_id}.intro"))
         if stage_id == "exploration":
+            # One point per topic, each said once (a message can feed several topics); a
+            # "nothing there" answer is not read back.
             stage = self.interview.stage("exploration")
+            given: set[str] = set()
             for spec in stage.topics:
-                gist = self.fact_gist(spec.id, latest=False)
+                facts = self.state.facts.get(spec.id, [])
+                gist = next(
+                    (
+                        f.gist
+                        for f in facts
+                        if f.gist and not any(f.gist in other for other in given)
+                    ),
+                    "",
+                )
                 if gist:
+                    given.add(gist)
                     lines.append(self.say(f"summary.line.{spec.id}", gist=gist))
             if state.criteria:
                 lines.append(self.say("summary.line.criteria", criteria=self.criteria_text()))
@@ -518,8 +528,7 @@ class DraftWriter:
         if len(lines) == 1:
             lines = [self.say("summary.empty")]
         if move.propose_stage is not None:
-            if stage_id != "decision_and_action_planning" and len(lines) > 1:
-                lines.append(self.say("summary.check"))
+            # The bridge checks the summary and asks to move on, in one question.
             lines.append(self.say(f"summary.bridge.{move.propose_stage}"))
         return Draft(text=" ".join(lines))
 
@@ -538,7 +547,7 @@ class DraftWriter:
                 continue
             block = self._occupation(record, move, draft)
             if move.info_kinds and self._renamed(record):
-                block = f"{self.say('information.profile', title=record.title)}\n\n{block}"
+                block = f"{self.say('information.profile', title=record.title)} {block}"
             blocks.append(block)
         if not blocks:
             return Draft(text=self.say("information.not_found"))
@@ -578,11 +587,13 @@ class DraftWriter:
         kinds: list[str] = list(dict.fromkeys(move.info_kinds)) or ["overview"]
         parts: list[str] = []
         if "overview" in kinds:
-            parts.append(self.say("information.overview.intro", occupation=job))
-            parts.append(self._routes(record, job, draft))
+            # The headline only: the ways in side by side and the typical pay. The detail
+            # (entry requirements, national pay figures, hours) is there when the client asks.
+            brief = [self._routes_brief(record, job, draft)]
             pay = self._pay(record, job, draft, brief=True)
             if pay:
-                parts.append(pay)
+                brief.append(pay)
+            parts.append(" ".join(brief))
         for kind in kinds:
             if kind == "pay":
                 parts.append(self._pay(record, job, draft, brief=False))
@@ -598,68 +609,92 @@ class DraftWriter:
                 parts.append(self._skills(record, job, draft))
         return "\n\n".join(part for part in parts if part)
 
+    def _said_before(self, *texts: str) -> bool:
+        """Whether every one of ``texts`` appeared in an earlier adviser turn of this session."""
+        earlier = [e.text for e in self.state.transcript if e.speaker == "adviser"]
+        return all(any(text in turn for turn in earlier) for text in texts)
+
     def _pay(self, record: OccupationRecord, job: str, draft: Draft, *, brief: bool) -> str:
+        """The pay figures to give now: the job's typical pay (the National Careers Service's
+        starting and experienced salary), or the wider group's national figures (ONS) when the
+        typical pay was already given this session and the client asks again, or when there is
+        no typical figure. One set of figures per turn. ``brief`` (beside the routes when an
+        option is first looked at): no caveat, and nothing when the typical pay was already
+        given."""
         salary = record.salary
-        lines: list[str] = []
-        if salary.starter is not None and salary.experienced is not None:
-            lines.append(
-                self.say(
-                    "information.pay.range",
-                    occupation=job,
-                    starter=money(salary.starter.value),
-                    experienced=money(salary.experienced.value),
-                    source=cite_figure(salary.starter.source, salary.starter.year),
-                )
-            )
-        elif salary.starter is not None:
-            lines.append(
-                self.say(
-                    "information.pay.starter",
-                    occupation=job,
-                    starter=money(salary.starter.value),
-                    source=cite_figure(salary.starter.source, salary.starter.year),
-                )
-            )
-        elif salary.experienced is not None:
-            lines.append(
-                self.say(
-                    "information.pay.experienced",
-                    occupation=job,
-                    experienced=money(salary.experienced.value),
-                    source=cite_figure(salary.experienced.source, salary.experienced.year),
-                )
-            )
-        elif salary.note:
-            lines.append(self.say("information.pay.variable", occupation=job, source=NCS_CITE))
-        ashe = record.ashe
-        if ashe is not None and ashe.median is not None and (not brief or not lines):
-            source = cite_figure(ashe.median.source, ashe.median.year)
-            if ashe.p25 is not None and ashe.p75 is not None and not self.plain:
-                lines.append(
-                    self.say(
-                        "information.pay.ashe",
-                        group=ashe.soc2020_title,
-                        median=money(ashe.median.value),
-                        p25=money(ashe.p25.value),
-                        p75=money(ashe.p75.value),
-                        source=source,
-                    )
-                )
-            else:
-                lines.append(
-                    self.say(
-                        "information.pay.ashe_median",
-                        group=ashe.soc2020_title,
-                        median=money(ashe.median.value),
-                        source=source,
-                    )
-                )
-        if not lines:
+        figures = [f for f in (salary.starter, salary.experienced) if f is not None]
+        typical_said = bool(figures) and self._said_before(*(money(f.value) for f in figures))
+        if brief and typical_said:
+            return ""
+        typical = self._typical_pay(record, job)
+        national = self._national_pay(record)
+        if typical is None and national is None:
             return self.say("information.pay.none", occupation=job)
         self._cite(draft, record, "Pay", "pay salary")
-        if not brief:
-            lines.append(self.say("information.pay.caveat"))
-        return " ".join(lines)
+        ashe = record.ashe
+        national_said = (
+            ashe is not None
+            and ashe.median is not None
+            and self._said_before(money(ashe.median.value))
+        )
+        if national is not None and (
+            not figures or (not brief and typical_said and not national_said)
+        ):
+            lines = [typical] if typical is not None and not figures else []
+            lines.append(national)
+            if not brief:
+                lines.append(self.say("information.pay.caveat"))
+            return " ".join(lines)
+        return typical or ""
+
+    def _typical_pay(self, record: OccupationRecord, job: str) -> str | None:
+        salary = record.salary
+        if salary.starter is not None and salary.experienced is not None:
+            return self.say(
+                "information.pay.range",
+                occupation=job,
+                starter=money(salary.starter.value),
+                experienced=money(salary.experienced.value),
+                source=cite_figure(salary.starter.source, salary.starter.year),
+            )
+        if salary.starter is not None:
+            return self.say(
+                "information.pay.starter",
+                occupation=job,
+                starter=money(salary.starter.value),
+                source=cite_figure(salary.starter.source, salary.starter.year),
+            )
+        if salary.experienced is not None:
+            return self.say(
+                "information.pay.experienced",
+                occupation=job,
+                experienced=money(salary.experienced.value),
+                source=cite_figure(salary.experienced.source, salary.experienced.year),
+            )
+        if salary.note:
+            return self.say("information.pay.variable", occupation=job, source=NCS_CITE)
+        return None
+
+    def _national_pay(self, record: OccupationRecord) -> str | None:
+        ashe = record.ashe
+        if ashe is None or ashe.median is None:
+            return None
+        source = cite_figure(ashe.median.source, ashe.median.year)
+        if ashe.p25 is not None and ashe.p75 is not None and not self.plain:
+            return self.say(
+                "information.pay.ashe",
+                group=ashe.soc2020_title,
+                median=money(ashe.median.value),
+                p25=money(ashe.p25.value),
+                p75=money(ashe.p75.value),
+                source=source,
+            )
+        return self.say(
+            "information.pay.ashe_median",
+            group=ashe.soc2020_title,
+            median=money(ashe.median.value),
+            source=source,
+        )
 
     def _hours(self, record: OccupationRecord, job: str, draft: Draft) -> str:
         hours = record.hours
@@ -710,7 +745,12 @@ class DraftWriter:
             intro = self.say("information.routes.intro", occupation=job, source=NCS_CITE)
             text = intro + "\n" + "\n".join(f"- {line}" for line in lines)
             text += "\n" + self.say("information.routes.impartial")
-        if record.apprenticeship_standards and not self.plain:
+        if (
+            record.apprenticeship_standards
+            and not self.plain
+            and "apprenticeship" in self.analysis.routes
+        ):
+            # The named apprenticeships only when the client asked about apprenticeships.
             self._cite(draft, record, "Apprenticeships", "apprenticeship standards")
             text += "\n" + self.say(
                 "information.routes.standards",
@@ -718,6 +758,21 @@ class DraftWriter:
                 source=NCS_CITE,
             )
         return text
+
+    def _routes_brief(self, record: OccupationRecord, job: str, draft: Draft) -> str:
+        """The ways in, side by side in one sentence (the detail when the client asks)."""
+        if not record.entry_routes:
+            return self.say("information.routes.none", occupation=job)
+        self._cite(draft, record, "Entry routes", "entry routes apprenticeship university college")
+        kinds = {r.route for r in record.entry_routes if r.route not in ("volunteering", "other")}
+        routes = grounding.route_phrase(record, with_levels=False)
+        if len(kinds) <= 1:
+            return self.say(
+                "information.routes.only",
+                occupation=job,
+                routes=routes or grounding.ROUTE_WORDS[record.entry_routes[0].route],
+            )
+        return self.say("information.routes.brief", occupation=job, routes=routes, source=NCS_CITE)
 
     def _outlook(self, record: OccupationRecord, job: str, draft: Draft) -> str:
         ashe = record.ashe

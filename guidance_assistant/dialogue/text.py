@@ -101,6 +101,16 @@ _SECOND_PERSON = {
     "us": "you",
 }
 _AFTER_I_ONLY = {"am", "was"}
+#: Words after which "ill" is the adjective ("she is ill"), not "I'll" typed without its
+#: apostrophe.
+_ILL_ADJECTIVE_AFTER = frozenset(
+    (
+        *("is", "was", "are", "were", "be", "been", "being", "am", "become", "became"),
+        *("feel", "feels", "felt", "feeling", "get", "gets", "got", "getting", "fell", "falls"),
+        *("very", "really", "so", "too", "quite", "bit", "often", "always", "long"),
+        *("seriously", "chronically", "mentally", "terminally"),
+    )
+)
 _TOKEN = re.compile(r"[A-Za-z']+|[^A-Za-z']+")
 
 
@@ -113,7 +123,11 @@ def second_person(text: str) -> str:
     previous = ""
     for token in _TOKEN.findall(text.translate(_APOSTROPHES)):
         lower = token.lower()
-        if lower in _SECOND_PERSON and (lower not in _AFTER_I_ONLY or previous in {"i", "we"}):
+        if (
+            lower in _SECOND_PERSON
+            and (lower not in _AFTER_I_ONLY or previous in {"i", "we"})
+            and not (lower == "ill" and previous in _ILL_ADJECTIVE_AFTER)
+        ):
             replacement = _SECOND_PERSON[lower]
             if token[:1].isupper() and lower not in {"i", "im", "i'm", "ive", "i've", "id", "i'd"}:
                 replacement = replacement.capitalize()

@@ -60,6 +60,14 @@ _FILLERS = re.compile(
     r"honestly|i mean|i guess|you know|anyway)\b[,.!…\s-]*)+",
     re.IGNORECASE,
 )
+#: A self-introduction ("my name is Oliver", "I'm Aisha"): a greeting, not what the client
+#: wants to cover. After "I'm" only a capitalised word ending the clause counts as a name
+#: ("I'm stuck" is not one).
+_INTRODUCTION = re.compile(
+    r"^(?:(?i:my name is|my name's|my names|i am called|i'm called|im called|call me)\s+"
+    r"[A-Za-z'’-]+|(?i:i'm|i’m|i am|im|this is)\s+[A-Z][a-z'’-]+(?=\s*(?:$|[,.!…]|(?i:and)\b)))"
+    r"[,.!…\s-]*"
+)
 _UNSURE = re.compile(
     r"^(?:i'?m|i’m|i am)\s+(?:really\s+|just\s+|a bit\s+|quite\s+)?(?:not sure|unsure|"
     r"confused|stuck|undecided|torn)\s*(?:about\s+)?(?=(?:what|whether|if|which|how|where)\b|$)"
@@ -97,7 +105,7 @@ def agenda_phrase(text: str) -> str:
     year 11" → "working out what to do after Year 11" (greetings and fillers dropped)."""
     from guidance_assistant.dialogue.analysis import split_clauses
 
-    text = strip_fillers(text)
+    text = strip_fillers(_INTRODUCTION.sub("", strip_fillers(text)))
     match = _AGENDA_CUE.search(text)
     chosen = match.group("agenda") if match else text
     if match and match.group("verb").lower() in _KEEP_VERB:

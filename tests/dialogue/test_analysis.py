@@ -132,6 +132,14 @@ def test_input_cleaning_and_you_forms() -> None:
     )
 
 
+def test_ill_is_only_ill_after_a_word_that_describes_someone() -> None:
+    assert (
+        second_person("I look after my mum because she is ill")
+        == "you look after your mum because she is ill"
+    )
+    assert second_person("ill ask my mum") == "you'll ask your mum"
+
+
 def test_html_is_read_as_plain_words() -> None:
     result = analyse("<b>I love</b> <i>drawing</i> &amp; painting")
     assert result.has("state_interest")
@@ -150,6 +158,11 @@ def test_html_is_read_as_plain_words() -> None:
             "working out whether you should go to college",
         ),
         ("Hello! Well, I want to talk about apprenticeships", "apprenticeships"),
+        # a self-introduction is a greeting, not what the client wants to cover
+        ("Hello, my name is Oliver", ""),
+        ("Hi, I'm Aisha", ""),
+        ("Hi, I'm Kwame and I want to talk about college", "college"),
+        ("I'm stuck on what to do after year 11", "you're stuck on what to do after Year 11"),
     ],
 )
 def test_the_agenda_echo_drops_greetings_and_fillers_and_reads_as_a_phrase(

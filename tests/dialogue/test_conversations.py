@@ -94,8 +94,16 @@ def test_options_are_presented_with_technical_and_apprenticeship_routes(bundled_
     session = run(bundled_kb, script=SCRIPT[:10])
     shown = session.state.transcript[-1]
     assert shown.move == "information"
+    # The headline: the ways in side by side in one sentence, cited (the entry requirements
+    # route by route come when the client asks about routes).
+    for route in ("university", "college", "an apprenticeship"):
+        assert route in shown.text
+    assert "(National Careers Service job profile, 2020)" in shown.text
+    assert any(c.citation.section == "Entry routes" for c in shown.citations)
+    routes = session.reply("What are the ways to become a computer games developer?")
+    assert routes.move == "information"
     for route in ("University", "College", "Apprenticeship"):
-        assert f"- {route}" in shown.text
+        assert f"- {route}" in routes.text
 
 
 def test_a_pay_question_gets_the_records_figure_with_its_citation(bundled_kb: Any) -> None:
@@ -111,11 +119,18 @@ def test_a_pay_question_gets_the_records_figure_with_its_citation(bundled_kb: An
         and record.ashe.median is not None
     )
     assert money(record.salary.starter.value) in turn.text
-    assert money(record.ashe.median.value) in turn.text
     assert "National Careers Service job profile, 2020" in turn.text
     assert any(c.source == "lmi/nurse" and c.citation.section == "Pay" for c in turn.citations)
     values = {token.value for token in extract_numbers(turn.text)}
     assert record.salary.starter.value in values
+    # One set of figures per answer: asked again, the wider group's national figures (ONS),
+    # with their own source and year, rather than the same figures repeated.
+    again = session.reply("How much do nurses earn?")
+    assert again.move == "information"
+    assert money(record.ashe.median.value) in again.text
+    assert money(record.salary.starter.value) not in again.text
+    assert f"Annual Survey of Hours and Earnings {record.ashe.median.year}" in again.text
+    assert any(c.source == "lmi/nurse" and c.citation.section == "Pay" for c in again.citations)
 
 
 def test_a_disclosure_mid_conversation_stops_guidance_even_with_a_model(bundled_kb: Any) -> None:

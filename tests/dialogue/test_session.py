@@ -17,7 +17,7 @@ from guidance_assistant.dialogue import (
     open_session,
     prepare_brief,
 )
-from guidance_assistant.dialogue.text import mean_sentence_length
+from guidance_assistant.dialogue.text import mean_sentence_length, words
 from guidance_assistant.lmi.render import money
 from tests.dialogue.helpers import RecordingResponder, RephrasingResponder, StubKnowledge
 
@@ -187,6 +187,53 @@ def test_a_backend_that_invents_a_figure_is_caught(start: Callable[..., Guidance
     assert money(nurse.salary.starter.value) in turn.text
     assert len(liar.requests) >= 2
     assert any("Strict rule" in rule for rule in liar.requests[-1].constraints)
+
+
+def test_information_gives_one_set_of_figures_and_hands_back_to_the_client(
+    start: Callable[..., GuidanceSession],
+) -> None:
+    session = start()
+    talk(session, OPENING)
+    nurse = lmi.get("nurse")
+    starter, ashe = nurse.salary.starter, nurse.ashe
+    assert starter is not None and ashe is not None and ashe.median is not None
+    first = session.reply("How much do nurses earn?")
+    assert first.move == "information" and first.text.endswith("?")
+    assert money(starter.value) in first.text and money(ashe.median.value) not in first.text
+    assert "(National Careers Service job profile, 2020)" in first.text
+    assert len(words(first.text)) <= 40
+    # asked again: the national figures, with their own source and year, not a repeat
+    again = session.reply("How much do nurses earn?")
+    assert money(ashe.median.value) in again.text and money(starter.value) not in again.text
+    assert f"Annual Survey of Hours and Earnings {ashe.median.year}" in again.text
+    assert again.text.endswith("?")
+    # the routes in detail when asked, technical routes among them
+    routes = session.reply("What are the ways to become a nurse?")
+    assert routes.move == "information" and "- Apprenticeship" in routes.text
+    assert routes.text.endswith("?")
+
+
+def test_the_exploration_summary_says_each_point_once(
+    start: Callable[..., GuidanceSession],
+) -> None:
+    session = start({"year_group": 11, "needs": ["young_carer"]})
+    talk(
+        session,
+        [
+            "Hi",
+            "I want to talk about what to do after my GCSEs",
+            "Yes",
+            "I like helping people, I look after my mum because she is ill",
+            "I'm good at caring and listening, and I'm organised",
+            "I want a job helping people, and I need to stay close to home",
+            "I care for my mum so I can't travel far or study away",
+        ],
+    )
+    summary = session.reply("My teacher thinks I could be a nurse")
+    assert summary.move == "summary" and summary.stage == "exploration"
+    assert summary.text.count("you can't travel far") == 1
+    assert "she is ill" in summary.text and "you'll" not in summary.text
+    assert summary.text.endswith("?")
 
 
 def test_a_backend_that_keeps_the_facts_is_used(start: Callable[..., GuidanceSession]) -> None:
