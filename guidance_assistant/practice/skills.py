@@ -27,31 +27,42 @@ How an utterance is labelled (:class:`SkillClassifier`):
 
 1. The labelled set in ``knowledge/skills/utterances*.yaml`` (written for this project) is embedded
    with the bundled sentence-transformers model; each vector is extended with a few surface cues
-   (:data:`SURFACE_FEATURES`: question form, length, figures, contrast words, who speaks), which
-   say how an utterance is put where the embedding says what it is about; and a logistic
-   regression (balanced class weights) is fitted on them the first time a prediction is asked for
-   (seconds; on one BLAS thread, which is far faster than many on a few shared cores).
+   (:data:`SURFACE_FEATURES`: question form, length, figures, contrast words, who speaks) and with
+   the function-word n-grams of the utterance (:func:`style_tokens`: "i _ you should _",
+   "it sounds _ you're _", every content word blanked out), which say how an utterance is put
+   where the embedding says what it is about, and so carry over to conversations on other
+   topics; and a logistic regression (balanced class weights) is fitted on them the first time a
+   prediction is asked for (seconds; on one BLAS thread, which is far faster than many on a few
+   shared cores).
 2. Rules, applied in this order, where a rule is sharper than the classifier:
 
    ``empty``
        empty or whitespace-only text is ``other`` with confidence 1.0.
    ``advice_question``
-       a question that proposes an action ("Have you thought about/considered...", "Would you
-       consider...", "Why not...", "Why don't you...", "How/What about <verb>-ing...") is
-       ``advice``. Confidence: the classifier's probability of advice, at least 0.5.
+       a question that proposes an action ("Have you thought about/considered/tried/looked
+       at...", "Would you consider...", "Could you maybe/try...", "Why not...", "Why don't
+       you...", "How/What about <verb>-ing...", "What if you...", "Would it help to...", "Is it
+       worth...") is ``advice``. Confidence: the classifier's probability of advice, at least 0.5.
    ``open_question`` / ``closed_question``
        a question sentence (one that ends in "?", or starts with an auxiliary verb and a subject
-       such as "did you", or with "tell me"/"describe"/"talk me through") whose first words are an
-       interrogative opener is a question; its opener decides the type: what/how/why, "tell me",
-       "describe", "can you tell me", "walk me through" are open; do/did/are/is/can/have/would/will
-       and the factual wh-forms (which, when, where, who, how many/long/old/far, "what year/grade/
-       time/name") are closed. Leading discourse words and greetings ("okay", "so", "and", "hi") are
-       skipped, and so is a leading "when you.../if you..." clause up to its comma. When several
-       question sentences are present, any open one makes the turn open. The rule yields to the
-       classifier when the classifier's top label is not a question label and its probability is at
-       least :data:`OVERRIDE_THRESHOLD` (a reflection, summary, challenge or advice phrased as a
-       question). Confidence: the classifier's probability that the utterance is a question at all
-       (open + closed).
+       such as "did you", or a wh-word, an auxiliary and a subject such as "how did u", or with
+       "tell me"/"describe"/"talk me through") whose first words are an interrogative opener is a
+       question; its opener decides the type: what/how/why, "tell me", "describe", "can you tell
+       me", "walk me through", "where do you see/think" are open; do/did/are/is/can/have/would/
+       will, the factual wh-forms (which, when, where, who, how many/long/old/far, "what year/
+       grade/time/name") and elliptical questions ("Anything else on your mind?", "Any luck?")
+       are closed. Leading discourse words and greetings ("okay", "so", "and", "hi") are
+       skipped, and so is a leading "when you.../if you..." clause up to its comma; when the
+       start of a sentence ending in "?" opens no question, its last clause after a comma is
+       read instead ("I'm sorry to hear that, what happened?"). Sentences that only check the
+       adviser's understanding or a proposal ("..., am I right?", "Is that fair?", "How does
+       that sound?") and proposals or requests for consent ("Shall we...?", "Would you be happy
+       for me to...?") open no question: they close a reflection, a summary or contracting. When
+       several question sentences are present, any open one makes the turn open. The rule yields
+       to the classifier when the classifier's top label is not a question label and its
+       probability is at least :data:`OVERRIDE_THRESHOLD` (a reflection, summary, challenge or
+       advice phrased as a question). Confidence: the classifier's probability that the
+       utterance is a question at all (open + closed).
 
    A "?" without an interrogative opener ("So you feel stuck?", "You want to stay local?") is left
    to the classifier: such declarative questions are mostly reflections or checks.
@@ -61,11 +72,14 @@ How an utterance is labelled (:class:`SkillClassifier`):
 from __future__ import annotations
 
 import importlib
+import itertools
 import re
 import threading
+from collections import Counter
 from collections.abc import Collection, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any, Literal, get_args
 
@@ -100,6 +114,10 @@ MIN_PER_LABEL = 10
 OVERRIDE_THRESHOLD = 0.7
 #: Scale of the surface cues next to the unit-length embedding (0 switches them off).
 SURFACE_WEIGHT = 0.5
+#: Scale of the function-word n-grams (:func:`style_tokens`; 0 switches them off).
+STYLE_WEIGHT = 1.0
+#: Fewest training utterances a function-word n-gram must occur in to become a feature.
+STYLE_MIN_COUNT = 2
 #: Inverse regularisation strength of the logistic regression.
 REGULARISATION_C = 10.0
 #: Glob for the labelled files inside ``knowledge/skills``.
@@ -219,12 +237,35 @@ _FACTUAL_WHAT_NOUNS = _word_set(
 )
 _OPEN_REQUEST_VERBS = _word_set("tell describe talk walk explain share")
 _ADVICE_QUESTION = re.compile(
-    r"^(?:(?:have|has) (?:you|u) (?:ever )?(?:thought|considered|looked into)"
+    r"^(?:(?:have|has) (?:you|u) (?:ever )?(?:thought|considered|tried"
+    r"|looked (?:into|at|for|on|online|around))"
     r"(?! (?:about |of )?(?:what|how|why|where|when|which|who|whether)\b)"
     r"|would (?:you|u) (?:ever )?consider\b"
+    r"|could (?:you|u) (?:maybe|perhaps|possibly|try|always|just)\b"
     r"|why not\b|why don'?t (?:you|u|we)\b"
-    r"|(?:how|what) about [a-z]+ing\b)"
+    r"|(?:how|what) about [a-z]+ing\b"
+    r"|what if (?:you|u|we)\b"
+    r"|(?:would|could|might) it (?:help|be worth|be an idea|be a good idea)\b"
+    r"|is it worth\b)"
 )
+#: A question that only checks the adviser's understanding ("..., is that right?"): it closes a
+#: reflection or a summary, so it opens no question of its own.
+_CHECK_QUESTION = re.compile(
+    r"^(?:(?:am i|is that|was that|have i got (?:that|it)|did i get (?:that|it)|does that sound"
+    r"|would that be|is this) (?:right|correct|fair|true|accurate|about right|a fair \w+)"
+    r"|right|correct|yes|no|true|yeah|is that it|isn'?t it|aren'?t you|don'?t you|didn'?t you"
+    r"|do i have (?:that|it) right|would i be right(?: in (?:thinking|saying) (?:that|this|so))?|how does that sound|is that (?:ok|okay|alright|all right)"
+    r"|does that (?:work|sound (?:ok|okay|alright|all right|good|fair))(?: for you| with you)?"
+    r"|(?:is|would) that (?:work|be) (?:ok|okay|alright|all right)(?: for you| with you)?)$"
+)
+#: A proposal or a request for consent put as a question ("Shall we start with the CV?", "Would
+#: you be happy for me to..."): it agrees what happens next, so it opens no question either.
+_PROPOSAL_QUESTION = re.compile(
+    r"^(?:shall (?:we|i)|can i (?:just )?check|is it (?:ok|okay|alright) (?:if|for me)"
+    r"|would you be (?:happy|ok|okay|alright|comfortable) (?:for me|with me|if))\b"
+)
+#: Elliptical questions without a verb first ("Anything else on your mind?", "Any luck?").
+_ELLIPTICAL_OPENERS = _word_set("any anything anyone anybody anywhere ever")
 
 
 @dataclass(frozen=True)
@@ -276,8 +317,14 @@ def _opener(words: list[str], ends_with_question: bool) -> RuleName | None:
         if ends_with_question or second in _SUBJECTS:
             return "closed_question"
         return None
-    if not ends_with_question:
+    if not ends_with_question and not (
+        second in _AUXILIARIES and len(rest) > 1 and rest[1] in _SUBJECTS
+    ):
+        # Without a "?", a wh-word opens a question only before an auxiliary and a subject
+        # ("how did ur mocks go").
         return None
+    if first in _ELLIPTICAL_OPENERS:
+        return "closed_question"
     if first in {"what", "what's", "whats"}:
         noun = next((w for w in rest if w not in {"is", "was", "are", "your", "the", "ur"}), "")
         return "closed_question" if noun in _FACTUAL_WHAT_NOUNS else "open_question"
@@ -285,6 +332,8 @@ def _opener(words: list[str], ends_with_question: bool) -> RuleName | None:
         return "closed_question" if second in _FACTUAL_HOW else "open_question"
     if first == "why" or (first in {"in", "to"} and second == "what"):
         return "open_question"
+    if first in {"where", "who"} and rest[:3] in (["do", "you", "think"], ["do", "you", "see"]):
+        return "open_question"  # "Where do you see yourself in five years?"
     if first in {"which", "when", "where", "who", "who's", "whose", "whom", "where's", "when's"}:
         return "closed_question"
     return None
@@ -300,9 +349,23 @@ def question_form(text: str) -> QuestionForm:
         if not ends and index > 0:
             continue  # without a "?", only the opening sentence can be a question
         words = _strip_lead(_words(sentence), sentence)
+        if ends and _CHECK_QUESTION.match(" ".join(words)):
+            continue
+        if _PROPOSAL_QUESTION.match(" ".join(words)):
+            continue
         if _ADVICE_QUESTION.match(" ".join(words)):
             return QuestionForm("advice_question", question_mark)
         kind = _opener(words, ends)
+        if kind is None and ends and "," in sentence:
+            # "I'm sorry to hear that, what happened?": the question is the last clause.
+            clause = sentence.rsplit(",", 1)[1]
+            tail = _strip_lead(_words(clause), clause)
+            if _CHECK_QUESTION.match(" ".join(tail)):
+                continue
+            if _ADVICE_QUESTION.match(" ".join(tail)):
+                return QuestionForm("advice_question", question_mark)
+            if tail and (tail[0] not in _AUXILIARIES or (len(tail) >= 4 and tail[1] in _SUBJECTS)):
+                kind = _opener(tail, ends)
         if kind is not None:
             kinds.append(kind)
     if "open_question" in kinds:
@@ -385,6 +448,69 @@ def feature_matrix(
     return np.hstack([vectors.astype(np.float64), cues])
 
 
+# --- Function-word n-grams --------------------------------------------------------------------
+
+#: Words that carry a move rather than a topic, added to scikit-learn's English stop words.
+_STYLE_EXTRA = _word_set(
+    "sounds sound feel feeling felt try maybe perhaps sorry glad great well done suggest recommend "
+    "sure understand must really okay ok yeah right hi hello thanks thank welcome i'm you're it's "
+    "that's don't can't i've you've i'd you'd let's"
+)
+#: What stands for any other (content) word in :func:`style_tokens`.
+CONTENT_WORD = "_"
+
+
+@cache
+def _style_words() -> frozenset[str]:
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    return frozenset(ENGLISH_STOP_WORDS) | _STYLE_EXTRA
+
+
+def style_tokens(text: str) -> list[str]:
+    """The words of ``text`` with every content word replaced by :data:`CONTENT_WORD`.
+
+    What is left ("i _ you should _ the _", "it sounds _ you're _") is how a move is made,
+    whatever the topic: the part of an utterance that carries over from careers talk to any
+    other helping conversation, where the embedding mostly says what the talk is about.
+    """
+    words = _style_words()
+    return [w if w in words else CONTENT_WORD for w in _words(text)]
+
+
+def style_ngrams(text: str) -> set[str]:
+    """The function-word unigrams and bigrams of ``text`` (see :func:`style_tokens`)."""
+    tokens = style_tokens(text)
+    grams = {t for t in tokens if t != CONTENT_WORD}
+    grams.update(f"{a} {b}" for a, b in itertools.pairwise(tokens) if (a, b) != (CONTENT_WORD,) * 2)
+    return grams
+
+
+class StyleVocabulary:
+    """The function-word n-grams seen in at least ``min_count`` training utterances."""
+
+    def __init__(self, texts: Sequence[str], *, min_count: int = STYLE_MIN_COUNT) -> None:
+        counts = Counter(gram for text in texts for gram in style_ngrams(text))
+        kept = sorted(gram for gram, n in counts.items() if n >= min_count)
+        self.index = {gram: i for i, gram in enumerate(kept)}
+
+    def __len__(self) -> int:
+        return len(self.index)
+
+    def matrix(self, texts: Sequence[str], *, weight: float = 1.0) -> npt.NDArray[np.float64]:
+        """One row per text: which n-grams occur (binary), scaled to length ``weight``."""
+        out = np.zeros((len(texts), len(self.index)), dtype=np.float64)
+        for row, text in enumerate(texts):
+            for gram in style_ngrams(text):
+                column = self.index.get(gram)
+                if column is not None:
+                    out[row, column] = 1.0
+        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        np.divide(out, norms, out=out, where=norms > 0)
+        out *= weight
+        return out
+
+
 # --- Classifier -------------------------------------------------------------------------------
 
 
@@ -452,9 +578,12 @@ class SkillClassifier:
         override_threshold: float = OVERRIDE_THRESHOLD,
         c: float = REGULARISATION_C,
         surface_weight: float = SURFACE_WEIGHT,
+        style_weight: float = STYLE_WEIGHT,
     ) -> None:
         self._embedder = embedder
         self.surface_weight = surface_weight
+        self.style_weight = style_weight
+        self._style: StyleVocabulary | None = None
         self.override_threshold = override_threshold
         self.c = c
         self._model: Any = None
@@ -479,13 +608,24 @@ class SkillClassifier:
         if len(labels) < 2:
             raise SkillsDataError("The skill classifier needs examples of at least two labels.")
         texts = [u.text for u in utterances]
-        features = feature_matrix(texts, self.embedder.embed(texts), weight=self.surface_weight)
-        model = LogisticRegression(C=self.c, class_weight="balanced", max_iter=2000)
+        style = StyleVocabulary(texts)
+        features = self._features(texts, style)
+        model = LogisticRegression(C=self.c, class_weight="balanced", max_iter=3000)
         with _one_blas_thread():
             model.fit(features, [u.label for u in utterances])
+        self._style = style
         self._model = model
         self._labels = [label for label in model.classes_]
         return self
+
+    def _features(self, texts: Sequence[str], style: StyleVocabulary) -> npt.NDArray[np.float64]:
+        """Embedding, surface cues and function-word n-grams of each text, side by side."""
+        embedded = feature_matrix(
+            texts, self.embedder.embed(list(texts)), weight=self.surface_weight
+        )
+        if self.style_weight == 0 or not len(style):
+            return embedded
+        return np.hstack([embedded, style.matrix(texts, weight=self.style_weight)])
 
     def _ensure_fitted(self) -> None:
         with self._lock:
@@ -498,9 +638,8 @@ class SkillClassifier:
         if not texts:
             return out
         self._ensure_fitted()
-        features = feature_matrix(
-            texts, self.embedder.embed(list(texts)), weight=self.surface_weight
-        )
+        assert self._style is not None  # set by fit() together with the model
+        features = self._features(texts, self._style)
         with _one_blas_thread():
             proba = np.asarray(self._model.predict_proba(features))
         for column, label in enumerate(self._labels):

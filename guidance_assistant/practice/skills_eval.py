@@ -6,9 +6,12 @@ it next to a majority-class baseline (the most frequent label of each training f
 
 :func:`evaluate_esconv` trains on our set only and labels the ESConv test supporter utterances
 (``../shared/eval-data/esconv/``, CC BY-NC 4.0, read at run time), scoring through the mapping in
-``knowledge/skills/esconv_mapping.yaml``, next to the majority class of ESConv itself.
+``knowledge/skills/esconv_mapping.yaml``, next to the majority class of ESConv itself. ESConv is
+split once, by conversation (seed :data:`ESCONV_SPLIT_SEED`), into a development half, which may
+be read for error analysis, and a held-out half, which is only scored; the report gives the whole
+set and both halves, and says which was read.
 
-Run ``python -m guidance_assistant.practice.skills_eval`` to print both tables.
+Run ``python -m guidance_assistant.practice.skills_eval`` to print the tables.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ import time
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Literal, NamedTuple, get_args
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -50,6 +54,23 @@ ESCONV_STRATEGIES: tuple[str, ...] = (
 )
 #: The column of the confusion matrix for predictions with no scoring class (ESConv: challenge).
 NO_COUNTERPART = "(none)"
+#: Seed of the one split of ESConv's conversations into a development and a held-out half.
+ESCONV_SPLIT_SEED = 4
+EsconvPart = Literal["all", "development", "held_out"]
+ESCONV_PART_TITLES: dict[EsconvPart, str] = {
+    "all": "all",
+    "development": "development half",
+    "held_out": "held-out half",
+}
+ESCONV_PART_NOTES: dict[EsconvPart, str] = {
+    "all": "the whole set: its development half was read for error analysis while the "
+    "classifier was improved, so this figure is not a clean held-out measure",
+    "development": f"the development half (half of the conversations, seed {ESCONV_SPLIT_SEED}): "
+    "read for error analysis while the classifier, its rules and our labelled set were "
+    "improved, so this figure is optimistic",
+    "held_out": f"the held-out half (the other conversations, seed {ESCONV_SPLIT_SEED}): never "
+    "read while improving the classifier; this is the figure to quote",
+}
 
 
 class SkillsEvalError(GuidanceAssistantError):
@@ -290,19 +311,55 @@ def esconv_path() -> Path | None:
     return path if path is not None and path.is_file() else None
 
 
-def load_esconv(path: Path) -> list[tuple[str, str]]:
-    """(text, strategy) of each supporter utterance in the ESConv CSV."""
+class EsconvUtterance(NamedTuple):
+    """One supporter utterance of the ESConv CSV."""
+
+    conversation: str
+    text: str
+    strategy: str
+
+
+def load_esconv(path: Path) -> list[EsconvUtterance]:
+    """Each supporter utterance in the ESConv CSV (columns ``conv_idx``, ``text``, ``strategy``)."""
     try:
         with path.open(encoding="utf-8", newline="") as handle:
             rows = list(csv.DictReader(handle))
     except OSError as error:
         raise SkillsEvalError(f"Cannot read {path}: {error}") from error
-    if not rows or not {"text", "strategy"} <= set(rows[0]):
-        raise SkillsEvalError(f"{path} needs the columns 'text' and 'strategy'.")
+    if not rows or not {"conv_idx", "text", "strategy"} <= set(rows[0]):
+        raise SkillsEvalError(f"{path} needs the columns 'conv_idx', 'text' and 'strategy'.")
     unknown = {row["strategy"] for row in rows} - set(ESCONV_STRATEGIES)
     if unknown:
         raise SkillsEvalError(f"{path} has unknown strategies: {sorted(unknown)}")
-    return [(row["text"], row["strategy"]) for row in rows]
+    return [EsconvUtterance(row["conv_idx"], row["text"], row["strategy"]) for row in rows]
+
+
+def _conversation_key(conversation: str) -> tuple[int, str]:
+    return (int(conversation), "") if conversation.isdigit() else (-1, conversation)
+
+
+def development_conversations(
+    rows: Sequence[EsconvUtterance], seed: int = ESCONV_SPLIT_SEED
+) -> frozenset[str]:
+    """The conversations of the development half of ESConv: half of them, drawn with ``seed``.
+
+    The split is by conversation, so no conversation has turns on both sides. The development
+    half may be read for error analysis; the other half (held out) is only scored.
+    """
+    conversations = sorted({row.conversation for row in rows}, key=_conversation_key)
+    random.Random(seed).shuffle(conversations)
+    return frozenset(conversations[: len(conversations) // 2])
+
+
+def esconv_part(
+    rows: Sequence[EsconvUtterance], part: EsconvPart, seed: int = ESCONV_SPLIT_SEED
+) -> list[EsconvUtterance]:
+    """The rows of one part of ESConv: ``all``, ``development`` or ``held_out``."""
+    if part == "all":
+        return list(rows)
+    development = development_conversations(rows, seed)
+    wanted = part == "development"
+    return [row for row in rows if (row.conversation in development) == wanted]
 
 
 def evaluate_esconv(
@@ -311,6 +368,7 @@ def evaluate_esconv(
     classifier: SkillClassifier | None = None,
     embedder: Embedder | None = None,
     mapping: EsconvMapping | None = None,
+    part: EsconvPart = "all",
     sample: int | None = None,
     seed: int = 0,
 ) -> SkillsReport:
@@ -318,8 +376,10 @@ def evaluate_esconv(
 
     The classifier answers with the labels that have an ESConv counterpart (it is never asked
     for ``challenge``, which ESConv annotators could not choose); the macro-F1 it would get
-    with all ten labels is given in the notes. ``sample`` scores a stratified random sample of
-    that many utterances (``seed``) instead of all of them, for quick checks.
+    with all ten labels is given in the notes. ``part`` scores the whole set, its development
+    half (read while improving the classifier) or its held-out half (never read; see
+    :func:`development_conversations`). ``sample`` scores a stratified random sample of that
+    many utterances of the part (``seed``) instead of all of them, for quick checks.
     """
     started = time.perf_counter()
     path = path if path is not None else esconv_path()
@@ -328,17 +388,18 @@ def evaluate_esconv(
             f"ESConv is not beside this checkout (../shared/eval-data/esconv/{ESCONV_FILE})."
         )
     mapping = mapping if mapping is not None else load_mapping()
-    rows = load_esconv(path)
+    rows = esconv_part(load_esconv(path), part)
+    whole_part = len(rows)
     if sample is not None and sample < len(rows):
-        keep = _stratified_sample([strategy for _, strategy in rows], sample, seed)
+        keep = _stratified_sample([row.strategy for row in rows], sample, seed)
         rows = [rows[i] for i in keep]
     if classifier is None:
         classifier = SkillClassifier(embedder if embedder is not None else default_embedder())
         classifier.fit(load_utterances())
-    texts = [text for text, _ in rows]
+    texts = [row.text for row in rows]
     allowed = [label for label, s in mapping.ours_to_scoring.items() if s is not None]
     predictions = classifier.predict(texts, labels=allowed)
-    gold = [mapping.esconv_to_scoring[strategy] for _, strategy in rows]
+    gold = [mapping.esconv_to_scoring[row.strategy] for row in rows]
     predicted = [mapping.ours_to_scoring[p.label] or NO_COUNTERPART for p in predictions]
     labels = list(mapping.scoring_classes)
     all_labels = [
@@ -356,6 +417,7 @@ def evaluate_esconv(
         "onto the scoring classes of knowledge/skills/esconv_mapping.yaml",
         "merged: "
         + "; ".join(f"{s} = {' + '.join(ours)}" for s, ours in merged.items() if len(ours) > 1),
+        ESCONV_PART_NOTES[part],
     ]
     unmapped = sorted(label for label, s in mapping.ours_to_scoring.items() if s is None)
     if unmapped:
@@ -364,10 +426,11 @@ def evaluate_esconv(
             f"with all ten labels (those counted as misses) macro-F1 is "
             f"{unrestricted.macro_f1:.3f}, accuracy {unrestricted.accuracy:.3f}"
         )
-    if sample is not None and sample < len(load_esconv(path)):
+    if len(rows) < whole_part:
         notes.append(f"a stratified sample of {len(rows)} utterances (seed {seed})")
     return SkillsReport(
-        title="Skill classifier on ESConv test supporter utterances (mapped labels)",
+        title=f"Skill classifier on ESConv test supporter utterances, {ESCONV_PART_TITLES[part]} "
+        "(mapped labels)",
         source=str(path),
         total=len(rows),
         labels=labels,
@@ -384,13 +447,16 @@ def evaluate_esconv(
 
 
 def skills_report_text() -> str:
-    """Both evaluations as printed text (ESConv is skipped, with a line, when absent)."""
+    """Both evaluations as printed text: cross-validation, then ESConv whole, development half
+    and held-out half (ESConv is skipped, with a line, when absent)."""
     embedder = default_embedder()
     parts = [evaluate_skills(embedder=embedder).render()]
     if esconv_path() is None:
         parts.append("ESConv: skipped, ../shared/eval-data/esconv/ is not beside this checkout.")
     else:
-        parts.append(evaluate_esconv(embedder=embedder).render())
+        classifier = SkillClassifier(embedder).fit(load_utterances())
+        for part in get_args(EsconvPart):
+            parts.append(evaluate_esconv(classifier=classifier, part=part).render())
     return "\n\n".join(parts)
 
 

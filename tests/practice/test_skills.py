@@ -16,26 +16,37 @@ import pytest
 
 from guidance_assistant.practice import SkillClassifier, SkillLabel, SkillPrediction, classify_skill
 from guidance_assistant.practice.skills import (
+    CONTENT_WORD,
     SKILL_LABELS,
     SkillsDataError,
     load_utterances,
     question_form,
+    style_ngrams,
+    style_tokens,
 )
 from guidance_assistant.practice.skills_eval import (
+    ESCONV_SPLIT_SEED,
     SkillsReport,
+    development_conversations,
+    esconv_part,
     esconv_path,
     evaluate_esconv,
     evaluate_skills,
+    load_esconv,
     load_mapping,
 )
 
 ESCONV = esconv_path()
-#: Measured: 5-fold CV macro-F1 about 0.80 against a majority baseline about 0.02.
-CV_MACRO_F1_FLOOR = 0.70
-#: Measured: every label's CV F1 is at least about 0.65.
-CV_LABEL_F1_FLOOR = 0.40
+#: Measured: 5-fold CV macro-F1 0.856 (868 utterances) against a majority baseline of 0.023.
+CV_MACRO_F1_FLOOR = 0.78
+#: Measured: every label's CV F1 is at least 0.67 (challenge, the hardest).
+CV_LABEL_F1_FLOOR = 0.55
 #: ESConv utterances scored in the test (stratified sample; the full 2,895 take about a minute).
 ESCONV_SAMPLE = 450
+#: Measured on that sample of the held-out half (seed 0): macro-F1 0.457 against a majority
+#: baseline of 0.071 (0.415-0.457 over sample seeds 0-4; 0.439 on the whole held-out half, where
+#: the classifier before issue 4's ESConv work scored 0.376).
+ESCONV_HELD_OUT_FLOOR = 0.38
 
 
 @pytest.fixture(scope="session")
@@ -51,9 +62,10 @@ def cv_report() -> SkillsReport:
 def test_labelled_set_is_large_and_balanced() -> None:
     utterances = load_utterances()
     counts = Counter(u.label for u in utterances)
-    assert len(utterances) >= 450
+    assert len(utterances) >= 800
     assert set(counts) == set(SKILL_LABELS)
-    assert min(counts.values()) >= 35
+    assert min(counts.values()) >= 55
+    assert max(counts.values()) <= 2 * min(counts.values())
     assert len(get_args(SkillLabel)) == 10
 
 
@@ -101,6 +113,25 @@ def test_esconv_mapping_is_complete() -> None:
         ("So you feel stuck?", None),
         ("You sound fed up with it all.", None),
         ("Have a look at the council's jobs page.", None),
+        # Added for issue 4 (suggestions put as questions, elliptical questions, checks).
+        ("Have you tried ringing the admissions team?", "advice_question"),
+        ("Have you looked at the NHS jobs site?", "advice_question"),
+        ("What if you asked for a trial shift?", "advice_question"),
+        ("Would it help to write it down first?", "advice_question"),
+        ("Could you maybe ask your tutor?", "advice_question"),
+        ("Have you spoken to anyone at the college yet?", "closed_question"),
+        ("Anything else on your mind today?", "closed_question"),
+        ("Any luck with the agency?", "closed_question"),
+        ("I'm sorry to hear that, what happened?", "open_question"),
+        ("That sounds hard. Did they give you any feedback?", "closed_question"),
+        ("how did ur mock exams go", "open_question"),
+        ("Where do you see yourself in five years?", "open_question"),
+        ("You're worried about the money. Am I right?", None),
+        ("So you want to stay local, is that right?", None),
+        ("So the plan is the CV first, then interview practice. How does that sound?", None),
+        ("Shall we start with the application form?", None),
+        ("Would you be happy for me to share this with the Jobcentre?", None),
+        ("So you need the money, have to move out and it's all a bit much?", None),
     ],
 )
 def test_question_form_rules(text: str, kind: str | None) -> None:
@@ -195,15 +226,61 @@ def test_report_renders_a_table(cv_report: SkillsReport) -> None:
         assert label in text
 
 
+def test_style_tokens_keep_the_move_and_blank_the_topic() -> None:
+    assert style_tokens("I think you should ring the college") == [
+        "i",
+        CONTENT_WORD,
+        "you",
+        "should",
+        CONTENT_WORD,
+        "the",
+        CONTENT_WORD,
+    ]
+    grams = style_ngrams("It sounds like you're exhausted")
+    assert {"it sounds", "sounds _", "_ you're", "you're _"} <= grams
+    assert "_ _" not in style_ngrams("Apprenticeship wages vary")
+
+
+def test_style_features_can_be_switched_off(trained: SkillClassifier) -> None:
+    plain = SkillClassifier(style_weight=0.0).fit(load_utterances())
+    text = "I think you should ring the college tomorrow."
+    assert plain.predict([text])[0].label == "advice"
+    assert trained.predict([text])[0].label == "advice"
+
+
 @pytest.mark.skipif(
     ESCONV is None, reason="../shared/eval-data/esconv/ is not beside this checkout"
 )
-def test_esconv_mapped_macro_f1_beats_its_majority_baseline(trained: SkillClassifier) -> None:
-    report = evaluate_esconv(classifier=trained, sample=ESCONV_SAMPLE)
+def test_esconv_is_split_once_by_conversation() -> None:
+    assert ESCONV is not None
+    rows = load_esconv(ESCONV)
+    development = esconv_part(rows, "development")
+    held_out = esconv_part(rows, "held_out")
+    assert len(development) + len(held_out) == len(rows) == len(esconv_part(rows, "all"))
+    assert {r.conversation for r in development}.isdisjoint(r.conversation for r in held_out)
+    assert abs(len(development) - len(held_out)) < 0.1 * len(rows)
+    # The split is fixed (row order does not matter), and it is the one that was read while
+    # the classifier was improved: 97 of the 195 conversations, 1,452 of the 2,895 utterances.
+    assert development_conversations(rows) == development_conversations(list(reversed(rows)))
+    assert development_conversations(rows, ESCONV_SPLIT_SEED) == frozenset(
+        r.conversation for r in development
+    )
+    assert (len(development_conversations(rows)), len(development)) == (97, 1452)
+
+
+@pytest.mark.skipif(
+    ESCONV is None, reason="../shared/eval-data/esconv/ is not beside this checkout"
+)
+def test_esconv_held_out_macro_f1_beats_its_majority_baseline(trained: SkillClassifier) -> None:
+    report = evaluate_esconv(classifier=trained, part="held_out", sample=ESCONV_SAMPLE)
     assert abs(report.total - ESCONV_SAMPLE) <= len(load_mapping().esconv_to_scoring)
-    assert report.classifier.macro_f1 > report.baseline.macro_f1 + 0.15
-    assert report.classifier.f1("question") > 0.5
-    assert "esconv_mapping.yaml" in report.render()
+    assert report.classifier.macro_f1 >= ESCONV_HELD_OUT_FLOOR
+    assert report.classifier.macro_f1 > report.baseline.macro_f1 + 0.25
+    assert report.classifier.f1("question") > 0.6
+    assert report.classifier.f1("advice") > 0.35
+    rendered = report.render()
+    assert "esconv_mapping.yaml" in rendered
+    assert "held-out half" in rendered
 
 
 def test_importing_the_package_does_not_load_torch() -> None:
