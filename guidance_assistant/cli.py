@@ -132,6 +132,17 @@ def eval_retrieval(
     typer.echo(report.render())
 
 
+EvalUserOption = Annotated[
+    str | None,
+    typer.Option(
+        "--user",
+        help="Evaluator or admin account to store and read runs as (default: GA_EVAL_USER, "
+        "else the local admin).",
+    ),
+]
+RunArgument = Annotated[str, typer.Argument(help="A run's JSONL file, or a stored run's id.")]
+
+
 @eval_app.command("run")
 @friendly_errors
 def eval_run(
@@ -139,45 +150,73 @@ def eval_run(
     config: Annotated[
         Path | None, typer.Option(help="Run configuration YAML (default: offline).")
     ] = None,
-    workers: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 1,
+    workers: Annotated[
+        int, typer.Option(min=1, help="Worker processes (CPUs of a local Ray instance).")
+    ] = 1,
     out: Annotated[Path, typer.Option(help="Where to write the results (JSONL).")] = Path(
         "eval-run.jsonl"
     ),
-    skills_agreement: Annotated[
-        bool, typer.Option(help="Also measure the skill classifier's agreement (slower).")
-    ] = False,
+    ray: Annotated[
+        str | None,
+        typer.Option(
+            "--ray",
+            help="Run the cases on Ray: 'local', 'auto', 'HOST:PORT' or 'ray://HOST:10001' "
+            "(default: GA_EVAL_RAY_ADDRESS; unset runs local processes).",
+        ),
+    ] = None,
+    database: Annotated[
+        bool, typer.Option("--db/--no-db", help="Also store the run in the database.")
+    ] = True,
+    user: EvalUserOption = None,
 ) -> None:
-    """Run test conversations against a configuration; scores per case and scorer."""
-    from guidance_assistant.evals.commands import cli_run
+    """Run test conversations against a configuration; scores per case and scorer, and the
+    scorers' agreement with their labelled sets."""
+    from guidance_assistant.evals.commands import SaveToDatabase, cli_run
 
-    typer.echo(cli_run(suites, config, workers, out, skills_agreement=skills_agreement))
+    settings = get_settings()
+    text = cli_run(
+        suites,
+        config,
+        workers,
+        out,
+        ray_address=ray or settings.eval_ray_address,
+        database=SaveToDatabase(user or settings.eval_user) if database else None,
+        settings=settings,
+    )
+    typer.echo(text)
 
 
 @eval_app.command("report")
 @friendly_errors
 def eval_report(
-    run: Annotated[Path, typer.Argument(help="A run's JSONL file.")],
+    run: RunArgument,
     out: Annotated[Path, typer.Option(help="The HTML report to write.")] = Path("eval-report.html"),
+    user: EvalUserOption = None,
 ) -> None:
     """Write an HTML report with plots and every transcript, failures marked."""
     from guidance_assistant.evals.commands import cli_report
 
-    typer.echo(cli_report(run, out))
+    settings = get_settings()
+    typer.echo(cli_report(run, out, username=user or settings.eval_user, settings=settings))
 
 
 @eval_app.command("compare")
 @friendly_errors
 def eval_compare(
-    run_a: Annotated[Path, typer.Argument(help="The earlier run (JSONL).")],
-    run_b: Annotated[Path, typer.Argument(help="The later run (JSONL).")],
+    run_a: Annotated[str, typer.Argument(help="The earlier run (JSONL file or stored run id).")],
+    run_b: Annotated[str, typer.Argument(help="The later run (JSONL file or stored run id).")],
     threshold: Annotated[
         float, typer.Option(help="A drop in a scorer's mean larger than this is a regression.")
     ] = 0.05,
+    user: EvalUserOption = None,
 ) -> None:
     """What got better or worse, case by case; exits 1 on a regression (a CI gate)."""
     from guidance_assistant.evals.commands import cli_compare
 
-    text, code = cli_compare(run_a, run_b, threshold)
+    settings = get_settings()
+    text, code = cli_compare(
+        run_a, run_b, threshold, username=user or settings.eval_user, settings=settings
+    )
     typer.echo(text)
     raise typer.Exit(code)
 

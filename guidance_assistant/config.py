@@ -115,6 +115,18 @@ class Settings(BaseSettings):
     openai_timeout: float = Field(default=30.0, gt=0.0, le=600.0, description="Seconds.")
     openai_max_tokens: int = Field(default=200, ge=1, le=4096)
     openai_temperature: float = Field(default=0.2, ge=0.0, le=2.0)
+    # evals
+    eval_ray_address: str | None = Field(
+        default=None,
+        description="Run `eval run` cases on Ray: 'local' starts a Ray instance on this "
+        "machine, 'auto' joins this machine's cluster, 'HOST:PORT' or 'ray://HOST:10001' "
+        "connects to a cluster's head (needs the 'ray' extra). Unset: local processes.",
+    )
+    eval_user: str | None = Field(
+        default=None,
+        description="The evaluator or admin account `eval` commands store and read runs as; "
+        "unset: the local admin (made on first use when there are no accounts).",
+    )
     host: str = "127.0.0.1"
     port: int = Field(default=7860, ge=1, le=65535)
 

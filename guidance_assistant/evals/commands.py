@@ -1,19 +1,38 @@
 """The conversation eval's command-line actions, one function per command (wired in ``cli.py``).
 
 Each returns the text to print (and :func:`cli_compare` the exit code too), so the CLI stays a
-thin layer.
+thin layer. A run given to ``report`` or ``compare`` is a JSONL file or the id of a run in the
+database (see :mod:`guidance_assistant.evals.persist`).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from guidance_assistant.evals.agreement import agreement_report, render_agreement
+from guidance_assistant.config import Settings, get_settings
+from guidance_assistant.evals.agreement import agreement_report
+from guidance_assistant.evals.persist import (
+    command_line_evaluator,
+    open_run,
+    open_store,
+    save_run,
+)
 from guidance_assistant.evals.records import EvalRun
 from guidance_assistant.evals.report import compare_runs, write_html_report
 from guidance_assistant.evals.runner import run_suites
 from guidance_assistant.evals.suites import OFFLINE, load_config
+
+#: Where a run's agreement figures are cached, inside the data folder.
+AGREEMENT_CACHE = "eval-cache"
+
+
+@dataclass(frozen=True)
+class SaveToDatabase:
+    """Store the run in the project's database as ``username`` (default: the local admin)."""
+
+    username: str | None = None
 
 
 def cli_run(
@@ -23,38 +42,72 @@ def cli_run(
     out: Path,
     *,
     agreement: bool = True,
-    skills_agreement: bool = False,
     knowledge: Any | None = None,
     progress: bool = True,
+    ray_address: str | None = None,
+    database: SaveToDatabase | None = None,
+    settings: Settings | None = None,
 ) -> str:
-    """``evals run``: run ``suites`` (default: the bundled conversation suites) against the
-    configuration at ``config`` (default: offline) and write the results to ``out`` (JSONL).
+    """``eval run``: run ``suites`` (default: the bundled conversation suites) against the
+    configuration at ``config`` (default: offline) and write the results to ``out`` (JSONL)
+    and, with ``database``, to the project's database.
 
-    ``agreement`` adds the safeguarding scorer's agreement with its labelled set to the run;
-    ``skills_agreement`` the skill classifier's too (slower: it embeds every utterance).
+    ``agreement`` adds the safeguarding scorer's and the skill classifier's agreement with
+    their labelled sets (the classifier's from its cache in the data folder when nothing it
+    depends on changed). ``ray_address`` runs the cases on Ray instead of local processes.
     """
+    settings = settings if settings is not None else get_settings()
     configs = [load_config(config)] if config is not None else [OFFLINE]
     run = run_suites(
-        suites or None, configs, workers=workers, knowledge=knowledge, progress=progress
+        suites or None,
+        configs,
+        workers=workers,
+        knowledge=knowledge,
+        progress=progress,
+        ray_address=ray_address,
     )
     if agreement:
-        run.header.agreement = agreement_report(skills=skills_agreement)
+        run.header.agreement = agreement_report(cache_dir=settings.data_dir / AGREEMENT_CACHE)
     path = run.write_jsonl(out)
-    text = run.summary()
-    if run.header.agreement:
-        text += "\n" + render_agreement(run.header.agreement)
-    return f"{text}\nResults: {path}"
+    lines = [run.summary(), f"Results: {path}"]
+    if database is not None:
+        lines.append(_save(run, database, settings))
+    return "\n".join(lines)
 
 
-def cli_report(run_jsonl: Path, out: Path) -> str:
-    """``evals report``: the HTML report of a run's JSONL results."""
-    run = EvalRun.read_jsonl(run_jsonl)
-    path = write_html_report(run, out)
-    return f"{run.summary()}\nReport: {path}"
+def _save(run: EvalRun, database: SaveToDatabase, settings: Settings) -> str:
+    with open_store(settings) as store:
+        evaluator = command_line_evaluator(store, database.username, make_first_admin=True)
+        run_id = save_run(store, evaluator.user, run)
+    saved = f"Stored in the database as run {run_id} (by {evaluator.user.username})."
+    note = evaluator.first_run_note()
+    return f"{note}\n{saved}" if note else saved
 
 
-def cli_compare(a: Path, b: Path, threshold: float) -> tuple[str, int]:
-    """``evals compare``: run ``b`` against baseline ``a``; exit code 1 when any scorer's mean
-    dropped by more than ``threshold``, else 0."""
-    comparison = compare_runs(EvalRun.read_jsonl(a), EvalRun.read_jsonl(b), threshold=threshold)
+def cli_report(
+    run: Path | str,
+    out: Path,
+    *,
+    username: str | None = None,
+    settings: Settings | None = None,
+) -> str:
+    """``eval report``: the HTML report of a run (JSONL file or stored run id)."""
+    loaded = open_run(run, settings=settings, username=username)
+    path = write_html_report(loaded, out)
+    return f"{loaded.summary()}\nReport: {path}"
+
+
+def cli_compare(
+    a: Path | str,
+    b: Path | str,
+    threshold: float,
+    *,
+    username: str | None = None,
+    settings: Settings | None = None,
+) -> tuple[str, int]:
+    """``eval compare``: run ``b`` against baseline ``a`` (each a JSONL file or stored run id);
+    exit code 1 when any scorer's mean dropped by more than ``threshold``, else 0."""
+    run_a = open_run(a, settings=settings, username=username)
+    run_b = open_run(b, settings=settings, username=username)
+    comparison = compare_runs(run_a, run_b, threshold=threshold)
     return comparison.render(), 1 if comparison.regressed else 0

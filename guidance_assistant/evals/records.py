@@ -10,6 +10,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from guidance_assistant.evals.agreement import render_agreement
 from guidance_assistant.evals.suites import ConversationSuiteError, RunConfig
 
 #: Client messages longer than this are stored shortened in the results.
@@ -98,6 +99,7 @@ class RunHeader(_Model):
     configs: list[RunConfig]
     seed: int
     workers: int
+    executor: str = Field(default="", description="Where the cases ran (see evals.executors).")
     suites: list[str]
     wall_seconds: float = 0.0
     agreement: dict[str, Any] | None = None
@@ -153,6 +155,8 @@ class EvalRun(_Model):
         ]
         for name in self.scorer_names():
             lines.append(f"{name:<22}{means[name]:>8.3f}{rates[name]:>8.0%} ")
+        if self.header.agreement:
+            lines.append(render_agreement(self.header.agreement))
         return "\n".join(lines)
 
     # -- JSONL ------------------------------------------------------------------------------

@@ -3,28 +3,28 @@
 >>> run = run_suites([Path("evals/guidance")], [OFFLINE], workers=2)
 >>> run.write_jsonl("runs/offline.jsonl")
 
-Cases run in worker processes (``workers=1`` runs them inline). The offline backend is
-deterministic: the same suites, configuration and seed give the same transcripts and scores
-(except latency).
+Cases run inline (``workers=1``), in local worker processes, or as Ray tasks
+(``ray_address=...``), all through :mod:`~guidance_assistant.evals.executors` and the same
+:func:`run_task`. The offline backend is deterministic: the same suites, configuration and seed
+give the same transcripts and scores wherever they run (except latency).
 """
 
 from __future__ import annotations
 
 import contextlib
-import multiprocessing
 import os
 import re
 import time
 import uuid
 from collections.abc import Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from tqdm import tqdm
 
+from guidance_assistant.evals.executors import Executor, make_executor
 from guidance_assistant.evals.records import (
     MAX_STORED_CHARS,
     ActionRecord,
@@ -104,34 +104,30 @@ def _allowed(metadata: Mapping[str, Any], filters: Mapping[str, Any] | None) -> 
 # ------------------------------------------------------------------------------ one case
 
 
-_KNOWLEDGE: Any | None = None
-
-
 @dataclass(frozen=True)
 class KnowledgeSpec:
-    """How a worker process gets its knowledge: the bundled index, a saved index re-opened from
-    its folder, or a (picklable) object such as the test stub."""
+    """How a worker process gets its knowledge: a saved index re-opened from its folder, or a
+    (picklable) object such as the test stub. ``token`` names one run's knowledge, so a worker
+    process loads it once however many cases it runs (see :func:`knowledge_for`)."""
 
-    kind: str
+    kind: Literal["index", "object"]
+    token: str
     index_dir: Path | None = None
     settings: Any | None = None
     value: Any | None = None
 
     @classmethod
-    def of(cls, knowledge: Any | None) -> KnowledgeSpec:
-        if knowledge is None:
-            return cls("bundled")
+    def of(cls, knowledge: Any) -> KnowledgeSpec:
         from guidance_assistant.retrieval.knowledge_base import KnowledgeBase
 
+        token = uuid.uuid4().hex
         if isinstance(knowledge, KnowledgeBase):
-            return cls("index", index_dir=knowledge.index_dir, settings=knowledge.settings)
-        return cls("object", value=knowledge)
+            return cls("index", token, index_dir=knowledge.index_dir, settings=knowledge.settings)
+        return cls("object", token, value=knowledge)
 
     def load(self) -> Any:
         from guidance_assistant.retrieval.knowledge_base import KnowledgeBase
 
-        if self.kind == "bundled":
-            return KnowledgeBase.bundled(progress=False)
         if self.kind == "index":
             return KnowledgeBase.load(self.index_dir, settings=self.settings)
         return self.value
@@ -147,17 +143,27 @@ def _warm(knowledge: Any | None) -> None:
             search("careers guidance", k=1)
 
 
-def _init_worker(spec: KnowledgeSpec) -> None:
-    global _KNOWLEDGE
-    _KNOWLEDGE = spec.load()
-    _warm(_KNOWLEDGE)
+#: This process's knowledge by the token of its spec: a forked worker inherits the parent's, a
+#: spawned or Ray worker loads its own on its first case. A few are kept, so that runs going on
+#: at once in one process (the app's threads) do not keep evicting each other's.
+_LOADED: dict[str, Any] = {}
+_KEEP_LOADED = 2
 
 
-def _knowledge() -> Any:
-    global _KNOWLEDGE
-    if _KNOWLEDGE is None:
-        _KNOWLEDGE = KnowledgeSpec("bundled").load()
-    return _KNOWLEDGE
+def _remember(spec: KnowledgeSpec, knowledge: Any) -> None:
+    _LOADED[spec.token] = knowledge
+    while len(_LOADED) > _KEEP_LOADED:
+        _LOADED.pop(next(iter(_LOADED)), None)
+
+
+def knowledge_for(spec: KnowledgeSpec) -> Any:
+    """The knowledge ``spec`` describes, loaded (and warmed) once per process."""
+    knowledge = _LOADED.get(spec.token)
+    if knowledge is None:
+        knowledge = spec.load()
+        _warm(knowledge)
+        _remember(spec, knowledge)
+    return knowledge
 
 
 def _stored(text: str) -> str:
@@ -242,8 +248,21 @@ def run_case(
     )
 
 
-def _run_task(suite: Suite, case: Case, config: RunConfig, seed: int) -> CaseResult:
-    return run_case(suite, case, config, seed=seed, knowledge=_knowledge())
+@dataclass(frozen=True)
+class CaseTask:
+    """One case under one configuration: what a worker is sent."""
+
+    suite: Suite
+    case: Case
+    config: RunConfig
+    seed: int
+
+
+def run_task(knowledge: KnowledgeSpec, task: CaseTask) -> CaseResult:
+    """What every executor runs for each case (a module-level function, so it pickles)."""
+    return run_case(
+        task.suite, task.case, task.config, seed=task.seed, knowledge=knowledge_for(knowledge)
+    )
 
 
 # ------------------------------------------------------------------------------ whole runs
@@ -260,6 +279,43 @@ def _add_fairness(results: list[CaseResult]) -> None:
             target.scores.append(score)
 
 
+def _bundled_knowledge() -> Any:
+    """The bundled knowledge base, built or refreshed once here before any worker starts (so
+    workers only open it, and never update the same folder at once)."""
+    from guidance_assistant.retrieval.knowledge_base import KnowledgeBase
+
+    return KnowledgeBase.bundled(progress=False)
+
+
+def _tasks(suites: Sequence[Suite], configs: Sequence[RunConfig], seed: int) -> list[CaseTask]:
+    return [
+        CaseTask(suite, case, config, seed)
+        for config in configs
+        for suite in suites
+        for case in suite.cases
+    ]
+
+
+def _unique_names(configs: Sequence[RunConfig]) -> None:
+    names = [c.name for c in configs]
+    if len(set(names)) != len(names):
+        raise ValueError(f"configuration names must be unique: {names}")
+
+
+def _execute(
+    executor: Executor, spec: KnowledgeSpec, tasks: Sequence[CaseTask], progress: bool
+) -> list[CaseResult]:
+    """Every task through ``executor``; results in task order whatever order they finish in."""
+    results: list[CaseResult | None] = [None] * len(tasks)
+    with executor:
+        finished = executor.start(run_task, spec, tasks)
+        with tqdm(total=len(tasks), desc="conversations", unit="case", disable=not progress) as bar:
+            for position, result in finished:
+                results[position] = result
+                bar.update()
+    return [r for r in results if r is not None]
+
+
 def run_suites(
     suite_paths: Sequence[Path] | None,
     configs: Sequence[RunConfig] | None = None,
@@ -268,62 +324,40 @@ def run_suites(
     knowledge: Any | None = None,
     seed: int = 0,
     progress: bool = True,
+    ray_address: str | None = None,
 ) -> EvalRun:
     """Run every case of the suites at ``suite_paths`` (default: the bundled conversation
     suites) against every configuration (default: offline) and score it.
 
-    ``knowledge``: what the sessions search (default: the bundled knowledge base, loaded once per
-    worker; a given knowledge base is re-opened from its folder in each worker, any other
-    object must pickle). ``workers`` > 1 runs cases in that many processes; results come back in suite order
-    whatever order they finish in.
+    ``knowledge``: what the sessions search (default: the bundled knowledge base, refreshed once
+    here). ``workers`` > 1 runs cases in that many local processes, which on Linux are forked
+    from this one and share its loaded knowledge; ``ray_address`` runs them as Ray tasks
+    instead (see :class:`~guidance_assistant.evals.executors.RayExecutor`), which re-open a
+    knowledge base from its folder and unpickle any other object. Results come back in suite
+    order whatever order they finish in.
     """
     started = time.perf_counter()
     suites = load_suites(list(suite_paths) if suite_paths is not None else None)
     configs = list(configs) if configs else [OFFLINE]
-    names = [c.name for c in configs]
-    if len(set(names)) != len(names):
-        raise ValueError(f"configuration names must be unique: {names}")
-    tasks = [
-        (suite, case, config) for config in configs for suite in suites for case in suite.cases
-    ]
-    results: list[CaseResult | None] = [None] * len(tasks)
-    bar = tqdm(total=len(tasks), desc="conversations", unit="case", disable=not progress)
-    workers = max(1, min(workers, len(tasks), os.cpu_count() or 1))
-    try:
-        if workers == 1:
-            global _KNOWLEDGE
-            _KNOWLEDGE = knowledge
-            _warm(_knowledge())
-            for number, (suite, case, config) in enumerate(tasks):
-                results[number] = _run_task(suite, case, config, seed)
-                bar.update()
-        else:
-            # Fresh (spawned) workers: forking a process whose embedding model has started
-            # its threads can deadlock the children.
-            with ProcessPoolExecutor(
-                max_workers=workers,
-                mp_context=multiprocessing.get_context("spawn"),
-                initializer=_init_worker,
-                initargs=(KnowledgeSpec.of(knowledge),),
-            ) as pool:
-                futures = {
-                    pool.submit(_run_task, suite, case, config, seed): number
-                    for number, (suite, case, config) in enumerate(tasks)
-                }
-                for future in as_completed(futures):
-                    results[futures[future]] = future.result()
-                    bar.update()
-    finally:
-        bar.close()
-    done = [r for r in results if r is not None]
-    _add_fairness(done)
+    _unique_names(configs)
+    tasks = _tasks(suites, configs, seed)
+    if not ray_address:
+        workers = max(1, min(workers, len(tasks), os.cpu_count() or 1))
+    knowledge = knowledge if knowledge is not None else _bundled_knowledge()
+    spec = KnowledgeSpec.of(knowledge)
+    _warm(knowledge)
+    _remember(spec, knowledge)
+    executor = make_executor(workers, ray_address)
+    results = _execute(executor, spec, tasks, progress)
+    _add_fairness(results)
     header = RunHeader(
         run_id=uuid.uuid4().hex[:12],
         timestamp=datetime.now(UTC),
         configs=configs,
         seed=seed,
         workers=workers,
+        executor=executor.description,
         suites=[s.name for s in suites],
         wall_seconds=time.perf_counter() - started,
     )
-    return EvalRun(header=header, results=done)
+    return EvalRun(header=header, results=results)

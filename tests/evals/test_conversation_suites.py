@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from guidance_assistant.evals.agreement import (
+    cached_skills_agreement,
     render_agreement,
     safeguarding_agreement,
-    skills_agreement,
+    skill_classifier_fingerprint,
 )
+from guidance_assistant.evals.records import EvalRun
 from guidance_assistant.evals.runner import run_suites
+from guidance_assistant.evals.scorers import NONDETERMINISTIC
 from guidance_assistant.paths import REPO_ROOT
 
 EVALS = REPO_ROOT / "evals"
@@ -27,10 +31,17 @@ def test_the_safeguarding_scorer_reports_its_agreement_with_the_labelled_set() -
 
 
 @pytest.mark.slow
-def test_the_skill_scorer_reports_its_agreement_with_the_labelled_set() -> None:
-    summary = skills_agreement()
+def test_the_skill_scorer_reports_its_agreement_with_the_labelled_set(tmp_path: Path) -> None:
+    summary = cached_skills_agreement(tmp_path)
     print("\n" + render_agreement({"skill_classifier": summary}))
     assert summary["utterances"] > 0 and 0.0 <= summary["macro_f1"] <= 1.0
+    assert summary["macro_f1"] > summary["baseline_macro_f1"]
+    assert summary["fingerprint"] == skill_classifier_fingerprint()[:12]
+
+    def measure_again() -> dict[str, Any]:
+        raise AssertionError("nothing changed, so the figures must come from the cache")
+
+    assert cached_skills_agreement(tmp_path, measure=measure_again) == summary
 
 
 @pytest.mark.slow
@@ -48,3 +59,24 @@ def test_the_guidance_suite_on_the_offline_backend(bundled_kb: Any) -> None:
     assert all(r.transcript.error is None for r in run.results)
     for name in ("stage_progression", "safeguarding", "grounding", "action_plan"):
         assert run.pass_rates()[name] == 1.0, name
+
+
+@pytest.mark.slow
+def test_forked_workers_give_the_same_guidance_run_as_one_process(bundled_kb: Any) -> None:
+    paths = [EVALS / "guidance"]
+    inline = run_suites(paths, knowledge=bundled_kb, progress=False)
+    started = time.perf_counter()
+    forked = run_suites(paths, knowledge=bundled_kb, workers=2, progress=False)
+    assert time.perf_counter() - started < 120
+    assert forked.header.workers == 2
+
+    def comparable(run: EvalRun) -> list[Any]:
+        return [
+            (
+                [t.model_dump(exclude={"seconds"}) for t in r.transcript.turns],
+                [s for s in r.scores if s.name not in NONDETERMINISTIC],
+            )
+            for r in run.results
+        ]
+
+    assert comparable(forked) == comparable(inline)

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from guidance_assistant.config import Settings
 from guidance_assistant.evals.commands import cli_compare, cli_report, cli_run
 from guidance_assistant.evals.records import EvalRun, Score
 from guidance_assistant.evals.report import compare_runs, write_html_report
@@ -168,10 +169,16 @@ def test_compare_flags_a_regression_and_not_an_equal_run(bad_input_run: EvalRun)
     assert not better.regressed
 
 
-def test_the_cli_helpers(tmp_path: Path, bad_input_run: EvalRun) -> None:
+def test_the_cli_helpers(
+    tmp_path: Path, bad_input_run: EvalRun, settings: Settings, skill_measurements: list[int]
+) -> None:
     out = tmp_path / "a.jsonl"
-    text = cli_run([EVALS / "scope"], None, 1, out, knowledge=StubKnowledge(), progress=False)
+    text = cli_run(
+        [EVALS / "scope"], None, 1, out, knowledge=StubKnowledge(), progress=False,
+        settings=settings,
+    )  # fmt: skip
     assert "scope_redirect" in text and "safeguarding" in text and out.is_file()
+    assert "skill_classifier" in text and "Stored in the database" not in text
     assert "Report:" in cli_report(out, tmp_path / "a.html")
     assert (tmp_path / "a.html").is_file()
     _, code = cli_compare(out, out, 0.05)
