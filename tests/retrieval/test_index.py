@@ -188,8 +188,7 @@ def test_concurrent_builders_leave_a_whole_index(
     (corpus / "law.md").write_text(TOPICS["law.md"] + "\nBarristers train differently.")
     context = multiprocessing.get_context("spawn")
     workers = [
-        context.Process(target=_build, args=(str(corpus), str(settings.data_dir)))
-        for _ in range(2)
+        context.Process(target=_build, args=(str(corpus), str(settings.data_dir))) for _ in range(2)
     ]
     for worker in workers:
         worker.start()
