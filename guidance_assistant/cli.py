@@ -227,11 +227,27 @@ def eval_safeguarding(
     messages: Annotated[
         Path | None, typer.Option(help="Labelled messages YAML (default: evals/safeguarding).")
     ] = None,
+    external: Annotated[
+        bool,
+        typer.Option(
+            help="Also run the hand-reviewed check on ESConv job-crisis seeker turns "
+            "(needs ../shared/eval-data)."
+        ),
+    ] = True,
 ) -> None:
     """Recall and false-alarm rate of the safeguarding check, beside a keyword baseline."""
     from guidance_assistant.dialogue.safeguarding_eval import evaluate_safeguarding
+    from guidance_assistant.dialogue.safeguarding_external import (
+        default_esconv_path,
+        external_check,
+    )
 
     typer.echo(evaluate_safeguarding(messages).render())
+    if external and messages is None:
+        if default_esconv_path() is None:
+            typer.echo("\nExternal check skipped: ../shared/eval-data/esconv is not present.")
+        else:
+            typer.echo("\n" + external_check().render())
 
 
 @eval_app.command("skills")
