@@ -6,6 +6,7 @@ raises :class:`PermissionDeniedError` when the rules say no:
 
 - advisers see and change only their own clients, sessions and briefs (admins see all);
 - trainees see only their own practice sessions; supervisors only those of their trainees;
+  only the trainee (or an admin) deletes one;
 - only evaluators and admins see or save eval runs;
 - only admins add users or link trainees to supervisors.
 
@@ -665,6 +666,11 @@ class Store:
             data, backend=backend, knowledge=knowledge, settings=self.settings
         )
 
+    def session_client_id(self, actor: User, session_id: int) -> int:
+        """The client of a stored session (checked like every read of the session)."""
+        with self._tx() as db:
+            return self._session(db, self._actor(db, actor), session_id).client_id
+
     def delete_session(self, actor: User, session_id: int) -> None:
         with self._tx() as db:
             record = self._session(db, self._actor(db, actor), session_id)
@@ -856,6 +862,28 @@ class Store:
                 created_at=record.created_at,
                 updated_at=record.updated_at,
             )
+
+    def delete_practice_session(self, actor: User, practice_id: int) -> dict[str, int]:
+        """Delete a practice session with its turns, feedback and supervisor's comments, then
+        compact the database so nothing is left in its file. Only the trainee who practised
+        and admins may: a supervisor reads and comments on a trainee's record but does not
+        remove it. Returns the rows removed (``feedback``: 1 when a report was stored)."""
+        with self._tx() as db:
+            me = self._actor(db, actor)
+            record = self._practice(db, me, practice_id)
+            if me.role != "admin" and record.trainee_id != me.id:
+                raise PermissionDeniedError(
+                    "Only the trainee who practised, or an admin, can delete a practice session."
+                )
+            counts = {
+                "practice_sessions": 1,
+                "turns": self._count(db, PracticeTurnRow.practice_id, record.id),
+                "comments": self._count(db, SupervisorCommentRow.practice_id, record.id),
+                "feedback": 0 if record.feedback is None else 1,
+            }
+            db.execute(delete(PracticeSessionRecord).where(PracticeSessionRecord.id == record.id))
+        self.compact()
+        return counts
 
     def list_practice_sessions(
         self, actor: User, *, trainee_id: int | None = None

@@ -2,12 +2,14 @@
 
 :func:`build_app` makes the app (tabs for preparing, holding, practising, reviewing and
 evaluating guidance sessions, and the knowledge search); :func:`launch` opens the store and the
-bundled knowledge and serves it behind Gradio's login, checked by the store.
+bundled knowledge and serves it behind Gradio's login, checked by the store, with each user's
+exports served to that user only (:mod:`guidance_assistant.ui.server`).
 """
 
 from __future__ import annotations
 
 import logging
+import shutil
 from typing import TYPE_CHECKING, Any
 
 from guidance_assistant.config import Settings
@@ -19,6 +21,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
+SHUTDOWN_GRACE_S = 5
 
 
 def build_app(settings: Settings, knowledge: Any | None = None) -> gr.Blocks:
@@ -30,11 +33,14 @@ def build_app(settings: Settings, knowledge: Any | None = None) -> gr.Blocks:
 
 def launch(settings: Settings) -> None:
     """Open the store (making a local admin on the first run), open (building on first run) the
-    bundled knowledge, and serve the app behind a login."""
+    bundled knowledge, and serve the app behind a login (until the process is stopped)."""
+    import uvicorn
+
     from guidance_assistant.retrieval import KnowledgeBase
     from guidance_assistant.store import Store
     from guidance_assistant.ui.app import build_blocks
     from guidance_assistant.ui.context import AppContext, has_users
+    from guidance_assistant.ui.server import build_server
 
     local = settings.host in LOCAL_HOSTS
     store = Store(settings)
@@ -65,12 +71,16 @@ def launch(settings: Settings) -> None:
         print(f"Skipped {problem}", flush=True)
     print(f"{len(kb)} passages ready.", flush=True)
     context = AppContext(settings=settings, store=store, knowledge=kb)
-    demo = build_blocks(context)
-    demo.launch(
-        server_name=settings.host,
-        server_port=settings.port,
-        auth=context.check_login,
-        auth_message="Sign in with your guidance-assistant account.",
-        allowed_paths=[str(context.exports)],
-        show_error=False,
-    )
+    server = build_server(context, build_blocks(context))
+    shown_host = f"[{settings.host}]" if ":" in settings.host else settings.host
+    print(f"Serving the app on http://{shown_host}:{settings.port}/", flush=True)
+    try:
+        uvicorn.run(
+            server,
+            host=settings.host,
+            port=settings.port,
+            log_level="warning",
+            timeout_graceful_shutdown=SHUTDOWN_GRACE_S,  # open event streams never end
+        )
+    finally:
+        shutil.rmtree(context.downloads.root, ignore_errors=True)

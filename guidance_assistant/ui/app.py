@@ -100,6 +100,11 @@ def _client_choices(store: Store, user: User) -> list[tuple[str, int]]:
     return [(client.reference, client.id) for client in store.list_clients(user)]
 
 
+def _downloads_box(elem_id: str) -> Any:
+    """Where an export's links appear (each served to its owner only)."""
+    return gr.HTML(elem_id=elem_id, elem_classes=["ga-downloads"])
+
+
 def _timestamp() -> str:
     return datetime.now(UTC).strftime("%Y%m%d-%H%M%S-%f")
 
@@ -113,25 +118,34 @@ def _prepare_tab(ctx: AppContext, clients: list[Any]) -> None:
         "brief with labour market information and framework points, each cited."
     )
     notes = gr.Textbox(label="Notes on the client", lines=6, elem_id="prep-notes")
-    upload = gr.File(label="…or upload notes", file_types=[".txt", ".md"], type="filepath")
+    upload = gr.File(
+        label="…or upload notes", file_types=[".txt", ".md"], type="filepath", elem_id="prep-upload"
+    )
     make = gr.Button("Prepare brief", variant="primary", elem_id="prep-run")
     status = gr.Markdown(elem_id="prep-status")
     brief = gr.Markdown(elem_id="prep-brief")
     brief_source = gr.State("")
     with gr.Row():
         client = gr.Dropdown(label="Client", choices=[], elem_id="prep-client")
-        new_ref = gr.Textbox(label="New client reference", placeholder="e.g. C-0042")
-        add = gr.Button("Add client")
+        new_ref = gr.Textbox(
+            label="New client reference", placeholder="e.g. C-0042", elem_id="prep-new-ref"
+        )
+        add = gr.Button("Add client", elem_id="prep-add-client")
     save = gr.Button("Save brief to client", elem_id="prep-save")
     clients.append(client)
 
-    def read_upload(path: str | None) -> str:
+    def read_upload(path: str | None) -> Outputs:
+        """The uploaded notes into the text box; the upload itself is deleted at once, so no
+        copy of a client's notes stays in Gradio's shared upload cache."""
         if not path:
-            return gr.skip()  # type: ignore[no-any-return]
+            return (gr.skip(), gr.skip())
+        uploaded = Path(path)
         try:
-            return Path(path).read_text(encoding="utf-8")
+            return (uploaded.read_text(encoding="utf-8"), None)
         except (OSError, UnicodeDecodeError) as error:
             raise gr.Error(f"Cannot read that file as text: {error}") from error
+        finally:
+            uploaded.unlink(missing_ok=True)
 
     @_guard(2)
     def run(text: str, request: gr.Request) -> Outputs:
@@ -162,7 +176,7 @@ def _prepare_tab(ctx: AppContext, clients: list[Any]) -> None:
         brief_id = ctx.store.save_brief(user, int(client_id), markdown)
         return (ok(f"Brief {brief_id} saved."),)
 
-    upload.upload(read_upload, upload, notes)
+    upload.upload(read_upload, upload, [notes, upload], api_visibility="undocumented")
     make.click(run, notes, [status, brief, brief_source], api_name="prepare_brief")
     add.click(add_client, new_ref, [status, client, new_ref], api_name="add_client")
     save.click(save_brief, [client, brief_source], [status], api_name="save_brief")
@@ -211,9 +225,7 @@ def _session_tab(ctx: AppContext, clients: list[Any]) -> None:
     with gr.Row():
         save = gr.Button("Save session", elem_id="session-save")
         export = gr.Button("Export action plan", elem_id="session-export")
-    files = gr.File(
-        label="Action plan", file_count="multiple", interactive=False, elem_id="session-files"
-    )
+    files = _downloads_box("session-files")
     live_state = gr.State(None)
     views = [chat, tracker, state_view, cited, banner]
 
@@ -268,11 +280,13 @@ def _session_tab(ctx: AppContext, clients: list[Any]) -> None:
         current: LiveSession = _owned(live, user, LiveSession)
         ctx.store.load_session_state(user, current.session_id)  # may this user see it?
         plan = current.session.action_plan()
-        folder = ctx.export_dir(user)
-        md = folder / f"action-plan-{current.session_id}.md"
-        md.write_text(plan.to_markdown(), encoding="utf-8")
-        pdf = plan.to_pdf(folder / f"action-plan-{current.session_id}.pdf")
-        return (ok("Action plan ready to download."), [str(md), str(pdf)])
+
+        def write(folder: Path) -> list[Path]:
+            md = folder / f"action-plan-{current.session_id}.md"
+            md.write_text(plan.to_markdown(), encoding="utf-8")
+            return [md, plan.to_pdf(folder / f"action-plan-{current.session_id}.pdf")]
+
+        return (ok("Action plan ready to download."), ctx.offer_downloads(user, write))
 
     add.click(add_client, new_ref, [status, client, new_ref], api_name="session_add_client")
     start.click(
@@ -315,8 +329,9 @@ def _practice_view_markdown(ctx: AppContext, user: User, practice_id: int) -> tu
     return report, name
 
 
-def _practice_review_panel(ctx: AppContext, prefix: str) -> None:
-    """List the practice sessions the user may see, read one annotated, comment, export."""
+def _practice_review_panel(ctx: AppContext, prefix: str, *, deletable: bool = False) -> None:
+    """List the practice sessions the user may see, read one annotated, comment, export; and,
+    when ``deletable``, delete one (the store lets only its trainee or an admin)."""
     with gr.Row():
         query = gr.Textbox(label="Filter (trainee or persona)", elem_id=f"{prefix}-filter")
         refresh = gr.Button("List practice sessions", elem_id=f"{prefix}-list")
@@ -329,7 +344,14 @@ def _practice_review_panel(ctx: AppContext, prefix: str) -> None:
     with gr.Row():
         add = gr.Button("Add comment", elem_id=f"{prefix}-add-comment")
         export = gr.Button("Export report", elem_id=f"{prefix}-export")
-    files = gr.File(label="Report", file_count="multiple", interactive=False)
+        if deletable:
+            confirm = gr.Checkbox(
+                label="Yes, delete this practice session", value=False, elem_id=f"{prefix}-confirm"
+            )
+            delete = gr.Button(
+                "Delete practice session", variant="stop", elem_id=f"{prefix}-delete"
+            )
+    files = _downloads_box(f"{prefix}-files")
 
     @_guard(1)
     def listing(text: str, request: gr.Request) -> Outputs:
@@ -351,8 +373,8 @@ def _practice_review_panel(ctx: AppContext, prefix: str) -> None:
     @_guard(1)
     def show(practice_id: Any, request: gr.Request) -> Outputs:
         user = ctx.user(request)
-        if practice_id is None:
-            return ("", "")
+        if practice_id is None:  # cleared (a new listing, a deletion): keep their message
+            return (gr.skip(), "")
         text, _ = _practice_view_markdown(ctx, user, int(practice_id))
         return ("", safe_markdown(text))
 
@@ -375,11 +397,14 @@ def _practice_review_panel(ctx: AppContext, prefix: str) -> None:
         if practice_id is None:
             return ("Choose a practice session first.", gr.skip())
         body, _ = _practice_view_markdown(ctx, user, int(practice_id))
-        folder = ctx.export_dir(user)
-        paths = [
-            export_report(body, folder / f"practice-{practice_id}{ext}") for ext in (".md", ".pdf")
-        ]
-        return (ok("Report ready to download."), [str(p) for p in paths])
+
+        def write(folder: Path) -> list[Path]:
+            return [
+                export_report(body, folder / f"practice-{int(practice_id)}{ext}")
+                for ext in (".md", ".pdf")
+            ]
+
+        return (ok("Report ready to download."), ctx.offer_downloads(user, write))
 
     refresh.click(listing, query, [status, pick], api_name=f"{prefix}_list")
     query.submit(listing, query, [status, pick], api_visibility="undocumented")
@@ -388,6 +413,30 @@ def _practice_review_panel(ctx: AppContext, prefix: str) -> None:
         add_comment, [pick, turn, comment], [status, report, comment], api_name=f"{prefix}_comment"
     )
     export.click(export_view, pick, [status, files], api_name=f"{prefix}_export")
+    if not deletable:
+        return
+
+    @_guard(4)
+    def remove(practice_id: Any, sure: bool, text: str, request: gr.Request) -> Outputs:
+        user = ctx.user(request)
+        if practice_id is None:
+            return ("Choose a practice session first.", *([gr.skip()] * 4))
+        if not sure:
+            return ("Tick “Yes, delete this practice session” first.", *([gr.skip()] * 4))
+        removed = ctx.store.delete_practice_session(user, int(practice_id))
+        _, choices = listing(text, request)
+        done = ok(
+            f"Practice session {int(practice_id)} deleted, with its {removed['turns']} turn(s) "
+            f"and {removed['comments']} comment(s)."
+        )
+        return (done, choices, "", False, "")
+
+    delete.click(
+        remove,
+        [pick, confirm, query],
+        [status, pick, report, confirm, files],
+        api_name=f"{prefix}_delete",
+    )
 
 
 def _practice_tab(ctx: AppContext) -> tuple[Any, Any]:
@@ -414,7 +463,7 @@ def _practice_tab(ctx: AppContext) -> tuple[Any, Any]:
             save = gr.Button("Save practice", elem_id="practice-save")
             export = gr.Button("Export report", elem_id="practice-export")
         report = gr.Markdown(elem_id="practice-report")
-        files = gr.File(label="Report", file_count="multiple", interactive=False)
+        files = _downloads_box("practice-files")
         live_state = gr.State(None)
     with gr.Column(visible=False) as supervisor_box:
         gr.Markdown("### Your trainees' practice sessions")
@@ -463,11 +512,13 @@ def _practice_tab(ctx: AppContext) -> tuple[Any, Any]:
     def export_it(live: Any, request: gr.Request) -> Outputs:
         user = ctx.user(request)
         current: LivePractice = _owned(live, user, LivePractice)
-        folder = ctx.export_dir(user)
-        paths = [
-            current.practice.export(folder / f"practice-report{ext}") for ext in (".md", ".pdf")
-        ]
-        return (ok("Report ready to download."), [str(p) for p in paths])
+
+        def write(folder: Path) -> list[Path]:
+            return [
+                current.practice.export(folder / f"practice-report{ext}") for ext in (".md", ".pdf")
+            ]
+
+        return (ok("Report ready to download."), ctx.offer_downloads(user, write))
 
     start.click(
         begin, [persona, seed], [status, chat, tip, report, live_state], api_name="start_practice"
@@ -504,14 +555,15 @@ def _review_tab(ctx: AppContext) -> tuple[Any, Any]:
         with gr.Row():
             save_notes = gr.Button("Save notes", elem_id="review-save-notes")
             export = gr.Button("Export", elem_id="review-export")
+            export_client = gr.Button(
+                "Export all this client's data", elem_id="review-export-client"
+            )
             confirm = gr.Checkbox(label="Yes, delete this session", value=False)
             delete = gr.Button("Delete session", variant="stop", elem_id="review-delete")
-        files = gr.File(
-            label="Exports", file_count="multiple", interactive=False, elem_id="review-files"
-        )
+        files = _downloads_box("review-files")
     with gr.Column(visible=False) as practice_box:
         gr.Markdown("### Practice transcripts")
-        _practice_review_panel(ctx, "review-practice")
+        _practice_review_panel(ctx, "review-practice", deletable=True)
 
     @_guard(2)
     def find_sessions(text: str, request: gr.Request) -> Outputs:
@@ -538,8 +590,8 @@ def _review_tab(ctx: AppContext) -> tuple[Any, Any]:
     @_guard(2)
     def show(session_id: Any, request: gr.Request) -> Outputs:
         user = ctx.user(request)
-        if session_id is None:
-            return ("", "", "")
+        if session_id is None:  # cleared (a new search, a deletion): keep their message
+            return (gr.skip(), "", "")
         state = ctx.store.load_session_state(user, int(session_id))
         return ("", transcript_markdown(state), state.profile.notes or "")
 
@@ -549,9 +601,7 @@ def _review_tab(ctx: AppContext) -> tuple[Any, Any]:
         if session_id is None:
             return ("Choose a session first.",)
         state = ctx.store.load_session_state(user, int(session_id))
-        client_id = next(
-            s.client_id for s in ctx.store.search_sessions(user) if s.id == int(session_id)
-        )
+        client_id = ctx.store.session_client_id(user, int(session_id))
         state.profile.notes = text.strip() or None
         ctx.store.save_guidance_session(user, client_id, state, session_id=int(session_id))
         return (ok("Notes saved."),)
@@ -564,13 +614,33 @@ def _review_tab(ctx: AppContext) -> tuple[Any, Any]:
         sid = int(session_id)
         session = ctx.store.load_guidance_session(user, sid, knowledge=ctx.knowledge)
         plan = session.action_plan()
-        folder = ctx.export_dir(user)
-        md = folder / f"action-plan-{sid}.md"
-        md.write_text(plan.to_markdown(), encoding="utf-8")
-        pdf = plan.to_pdf(folder / f"action-plan-{sid}.pdf")
-        data = folder / f"session-{sid}.json"
-        data.write_text(session.to_json(), encoding="utf-8")
-        return (ok("Exports ready to download."), [str(md), str(pdf), str(data)])
+
+        def write(folder: Path) -> list[Path]:
+            md = folder / f"action-plan-{sid}.md"
+            md.write_text(plan.to_markdown(), encoding="utf-8")
+            pdf = plan.to_pdf(folder / f"action-plan-{sid}.pdf")
+            data = folder / f"session-{sid}.json"
+            data.write_text(session.to_json(), encoding="utf-8")
+            return [md, pdf, data]
+
+        return (ok("Exports ready to download."), ctx.offer_downloads(user, write))
+
+    @_guard(1)
+    def export_client_data(session_id: Any, request: gr.Request) -> Outputs:
+        """Everything stored about the chosen session's client, as JSON (a subject access
+        request)."""
+        user = ctx.user(request)
+        if session_id is None:
+            return ("Choose a session of the client first.", gr.skip())
+        client_id = ctx.store.session_client_id(user, int(session_id))
+        data = ctx.store.export_client_json(user, client_id)
+
+        def write(folder: Path) -> list[Path]:
+            path = folder / f"client-{client_id}.json"
+            path.write_text(data, encoding="utf-8")
+            return [path]
+
+        return (ok("The client's data is ready to download."), ctx.offer_downloads(user, write))
 
     @_guard(4)
     def remove(session_id: Any, sure: bool, query_text: str, request: gr.Request) -> Outputs:
@@ -588,6 +658,7 @@ def _review_tab(ctx: AppContext) -> tuple[Any, Any]:
     pick.change(show, pick, [status, transcript, notes], api_name="show_session")
     save_notes.click(store_notes, [pick, notes], status, api_name="save_notes")
     export.click(export_session, pick, [status, files], api_name="export_session")
+    export_client.click(export_client_data, pick, [status, files], api_name="export_client")
     delete.click(
         remove,
         [pick, confirm, query],
@@ -630,7 +701,7 @@ def _evaluate_tab(ctx: AppContext) -> Any:
     status = gr.Markdown(elem_id="eval-status")
     summary = gr.Code(label="Summary", language=None, elem_id="eval-summary")
     report = gr.HTML(elem_id="eval-report")
-    files = gr.File(label="Results and report", file_count="multiple", interactive=False)
+    files = _downloads_box("eval-files")
     gr.Markdown("### Compare two runs")
     with gr.Row():
         base = gr.Dropdown(label="Baseline run (A)", choices=[], elem_id="eval-a")
@@ -684,7 +755,7 @@ def _evaluate_tab(ctx: AppContext) -> Any:
             ok(f"Run {escape(run_data.run_id)} finished."),
             text,
             frame,
-            [str(results), str(report_path)],
+            ctx.offer_copies(user, [results, report_path]),
             choices,
             choices,
         )
@@ -746,6 +817,7 @@ def _knowledge_tab(ctx: AppContext) -> Any:
             file_count="multiple",
             file_types=[".md", ".txt", ".pdf", ".html"],
             type="filepath",
+            elem_id="kb-uploads",
         )
         with gr.Row():
             add = gr.Button("Add to the index", elem_id="kb-add")
@@ -809,8 +881,10 @@ def _knowledge_tab(ctx: AppContext) -> Any:
 def build_app(
     settings: Settings, knowledge: Any | None = None, store: Store | None = None
 ) -> gr.Blocks:
-    """The app over ``knowledge`` (the bundled knowledge base when not given) and the store in
-    ``settings``; serve it behind Gradio's login, as :func:`guidance_assistant.ui.launch` does."""
+    """The app's page over ``knowledge`` (the bundled knowledge base when not given) and the
+    store in ``settings``. Serve it as :func:`guidance_assistant.ui.launch` does, through
+    :func:`guidance_assistant.ui.server.build_server`: that adds the login and the route that
+    hands exports to their owners (without it, export links answer 404)."""
     if knowledge is None:
         from guidance_assistant.retrieval import KnowledgeBase
 

@@ -3,8 +3,10 @@ looked up from the request on every action (never from anything the browser send
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import tempfile
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -12,6 +14,7 @@ from typing import Any
 from guidance_assistant.config import Settings
 from guidance_assistant.errors import GuidanceAssistantError
 from guidance_assistant.store import PermissionDeniedError, Store, User
+from guidance_assistant.ui.downloads import DownloadVault, downloads_html
 from guidance_assistant.ui.render import escape
 
 log = logging.getLogger(__name__)
@@ -30,7 +33,9 @@ class AppContext:
     settings: Settings
     store: Store
     knowledge: Any
-    exports: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="ga-exports-")))
+    downloads: DownloadVault = field(
+        default_factory=lambda: DownloadVault(Path(tempfile.mkdtemp(prefix="ga-exports-")))
+    )
 
     def user(self, request: Any) -> User:
         """The signed-in user of ``request`` (a ``gr.Request``), loaded from the store now."""
@@ -42,19 +47,29 @@ class AppContext:
             raise PermissionDeniedError("Your account is no longer active; ask an admin.")
         return user
 
-    def export_dir(self, user: User) -> Path:
-        """A fresh folder for one export by ``user`` (files are served from here)."""
-        base = self.exports / f"u{user.id}"
-        base.mkdir(parents=True, exist_ok=True)
-        return Path(tempfile.mkdtemp(dir=base))
+    def offer_downloads(self, user: User, write: Callable[[Path], Iterable[Path]]) -> str:
+        """Links to the files ``write`` puts in a fresh private folder of ``user``'s: only
+        ``user``, signed in, can fetch them (see :mod:`guidance_assistant.ui.downloads`)."""
+        folder, token = self.downloads.new_folder(user)
+        return downloads_html(self.downloads.offer(user, folder, token, write(folder)))
 
-    def check_login(self, username: str, password: str) -> bool:
-        """Gradio's ``auth=`` callable: the store checks the password."""
+    def offer_copies(self, user: User, sources: Sequence[Path]) -> str:
+        """Links to private copies of ``sources`` for ``user`` only."""
+        return downloads_html(self.downloads.copy_in(user, sources))
+
+    def check_password(self, username: str, password: str) -> bool:
+        """Whether the store accepts these credentials (an argon2 check: CPU for a while)."""
         try:
             self.store.authenticate(username, password)
         except GuidanceAssistantError:
             return False
         return True
+
+    async def check_login(self, username: str, password: str) -> bool:
+        """Gradio's ``auth=`` callable. Gradio awaits a coroutine but calls a plain function
+        on its event loop, so the password hash is checked in a worker thread: many people
+        signing in at once do not stall every other request."""
+        return await asyncio.to_thread(self.check_password, username, password)
 
 
 def require_role(user: User, roles: tuple[str, ...], doing: str) -> None:

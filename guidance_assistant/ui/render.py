@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from guidance_assistant.dialogue.interview import STAGE_IDS
-from guidance_assistant.dialogue.state import SessionState, TranscriptEntry, TurnCitation
+from guidance_assistant.dialogue.state import Fact, SessionState, TranscriptEntry, TurnCitation
 from guidance_assistant.retrieval.knowledge_base import Passage
 
 STAGE_LABELS = {
@@ -78,32 +78,50 @@ def stage_tracker_html(stage: str | None, visited: Iterable[str] = ()) -> str:
 
 
 def _bullets(items: Sequence[str], empty: str) -> list[str]:
-    return [f"- {item}" for item in items] if items else [f"- *{empty}*"]
+    """Markdown bullets of the non-blank ``items`` (``empty``, in italics, when none is left)."""
+    kept = [item for item in items if item.strip()]
+    return [f"- {item}" for item in kept] if kept else [f"- *{empty}*"]
+
+
+def _said(fact: Fact) -> str:
+    """A fact as the panel shows it: its gist, else the client's own words, quoted."""
+    gist = fact.gist.strip()
+    if gist:
+        return escape(gist)
+    words = fact.text.strip()
+    return f"“{escape(words)}”" if words else ""
 
 
 def state_markdown(state: SessionState) -> str:
-    """What the session knows: agenda, facts by topic, criteria, options, actions."""
-    lines = ["#### Agenda", *_bullets([escape(a) for a in state.agenda], "not agreed yet")]
+    """What the session knows: agenda, facts by topic, criteria, options, actions. Blank
+    entries are left out, so no heading or bullet is ever shown with nothing after it."""
+    lines = ["#### Agenda", *_bullets([escape(a.strip()) for a in state.agenda], "not agreed yet")]
     lines.append("#### What is known")
-    known = [
-        f"**{escape(topic)}:** " + "; ".join(escape(fact.gist) for fact in facts)
-        for topic, facts in state.facts.items()
-        if facts
+    known = []
+    for topic, facts in state.facts.items():
+        said = [shown for shown in (_said(fact) for fact in facts) if shown]
+        if said:
+            known.append(f"**{escape(topic.replace('_', ' '))}:** " + "; ".join(said))
+    known += [
+        f"**criterion:** {escape(c.label.strip())}" for c in state.criteria if c.label.strip()
     ]
-    known += [f"**criterion:** {escape(c.label)}" for c in state.criteria]
     lines += _bullets(known, "nothing yet")
     lines.append("#### Options")
     options = []
     for option in state.options:
+        if not option.title.strip():
+            continue
         view = f" — client: {escape(option.client_view)}" if option.client_view else ""
-        options.append(f"{escape(option.title)}{view}")
+        options.append(f"{escape(option.title.strip())}{view}")
     lines += _bullets(options, "none yet")
     lines.append("#### Actions")
-    actions = [
-        f"{escape(a.what)} — {escape(a.who)}"
-        + (f", by {a.when.isoformat()}" if a.when else ", no date yet")
-        for a in state.actions
-    ]
+    actions = []
+    for action in state.actions:
+        if not action.what.strip():
+            continue
+        who = f" — {escape(action.who.strip())}" if action.who.strip() else ""
+        when = f", by {action.when.isoformat()}" if action.when else ", no date yet"
+        actions.append(f"{escape(action.what.strip())}{who}{when}")
     lines += _bullets(actions, "none yet")
     return "\n".join(lines)
 

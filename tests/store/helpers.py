@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 from guidance_assistant.dialogue.state import (
@@ -11,6 +12,8 @@ from guidance_assistant.dialogue.state import (
     TranscriptEntry,
     TurnCitation,
 )
+from guidance_assistant.practice.client import Prediction
+from guidance_assistant.practice.session import PracticeSession
 from guidance_assistant.sources import Citation
 
 CITATION = TurnCitation(
@@ -51,3 +54,11 @@ def add_entry(state: SessionState, index: int, text: str | None = None) -> Trans
     )
     state.transcript.append(entry)
     return entry
+
+
+def make_practice(messages: Sequence[str]) -> PracticeSession:
+    """A practice session in which the trainee said ``messages`` (skills fixed, no model)."""
+    session = PracticeSession("year11-undecided", skill_of=lambda _: Prediction("open_question"))
+    for text in messages:
+        session.say(text)
+    return session

@@ -133,6 +133,7 @@ def test_advisers_only_reach_their_own_clients(store: Store, people: People) -> 
     assert [c.reference for c in store.list_clients(people.adviser)] == ["MINE"]
     assert store.get_client(people.adviser, mine.id).reference == "MINE"
     assert store.load_session_state(people.adviser, own_session).seed == 3
+    assert store.session_client_id(people.adviser, own_session) == mine.id
     store.save_brief(people.adviser, mine.id, "# ok")
     assert store.export_client(people.adviser, mine.id)["client"]["reference"] == "MINE"
 
@@ -140,6 +141,7 @@ def test_advisers_only_reach_their_own_clients(store: Store, people: People) -> 
     denied: list[Callable[[], object]] = [
         lambda: store.get_client(people.adviser, theirs.id),
         lambda: store.load_session_state(people.adviser, session_id),
+        lambda: store.session_client_id(people.adviser, session_id),
         lambda: store.load_guidance_session(people.adviser, session_id),
         lambda: store.save_guidance_session(people.adviser, theirs.id, make_state(1)),
         lambda: store.save_guidance_session(
@@ -163,6 +165,7 @@ def test_advisers_only_reach_their_own_clients(store: Store, people: People) -> 
     # admins reach every client
     assert {c.reference for c in store.list_clients(people.admin)} == {"MINE", "THEIRS"}
     assert store.load_session_state(people.admin, session_id).seed == 3
+    assert store.session_client_id(people.admin, session_id) == theirs.id
     store.delete_session(people.adviser, own_session)
     assert store.list_sessions(people.adviser) == []
 
@@ -252,6 +255,35 @@ def test_only_trainees_save_new_practice(store: Store, people: People) -> None:
     for actor in (people.adviser, people.supervisor, people.evaluator):
         with pytest.raises(PermissionDeniedError):
             store.save_practice_session(actor, _practice(1))
+
+
+@pytest.mark.parametrize(
+    ("who", "refusal"),
+    [
+        ("other_trainee", "another trainee"),
+        ("supervisor", "Only the trainee who practised"),  # their own trainee's: read, no delete
+        ("other_supervisor", "don't supervise"),
+        ("adviser", "Only the trainee"),
+        ("evaluator", "Only the trainee"),
+    ],
+)
+def test_others_cannot_delete_a_practice_session(
+    store: Store, people: People, who: str, refusal: str
+) -> None:
+    practice_id = store.save_practice_session(people.trainee, _practice(2))
+    with pytest.raises(PermissionDeniedError, match=refusal):
+        store.delete_practice_session(getattr(people, who), practice_id)
+    assert len(store.get_practice_session(people.trainee, practice_id).records) == 2
+
+
+@pytest.mark.parametrize("who", ["trainee", "admin"])
+def test_the_trainee_or_an_admin_deletes_a_practice_session(
+    store: Store, people: People, who: str
+) -> None:
+    practice_id = store.save_practice_session(people.trainee, _practice(2))
+    removed = store.delete_practice_session(getattr(people, who), practice_id)
+    assert removed["practice_sessions"] == 1 and removed["turns"] == 2
+    assert store.list_practice_sessions(people.trainee) == []
 
 
 # -- evals -------------------------------------------------------------------------------------

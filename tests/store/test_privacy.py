@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from guidance_assistant.store import Store, redact_text
+from guidance_assistant.store import NotFoundError, Store, redact_text
 from guidance_assistant.store.commands import purge_expired
 
 from .conftest import People
-from .helpers import add_entry, make_state
+from .helpers import add_entry, make_practice, make_state
 from .test_schema_and_sessions import count
 
 SENSITIVE = (
@@ -204,3 +204,39 @@ def test_export_client_json(store: Store, people: People) -> None:
     }
     assert session["state"]["profile"]["age"] == 16
     assert data["briefs"][0]["markdown"] == "# Brief for Kai"
+
+
+def test_delete_practice_session_removes_every_row(store: Store, people: People) -> None:
+    said = [f"Tell me about {MARKER} and school", "What matters most to you in a job?"]
+    practice = make_practice(said)
+    practice.add_comment(f"Self-review: {MARKER}", author="tom")
+    doomed = store.save_practice_session(people.trainee, practice)
+    store.add_supervisor_comment(people.supervisor, doomed, "Good open question", turn=1)
+    kept = store.save_practice_session(people.trainee, make_practice(["How are you today?"]))
+    store.add_supervisor_comment(people.supervisor, kept, "Fine start")
+
+    if store.engine.dialect.name == "sqlite":  # the marker is on disk before...
+        database = Path(str(store.engine.url.database))
+        on_disk = b"".join(p.read_bytes() for p in database.parent.glob(database.name + "*"))
+        assert MARKER.encode() in on_disk
+    removed = store.delete_practice_session(people.trainee, doomed)
+    assert removed == {"practice_sessions": 1, "turns": 2, "comments": 2, "feedback": 1}
+    for sql in (
+        "SELECT count(*) FROM practice_sessions WHERE id = :p",
+        "SELECT count(*) FROM practice_turns WHERE practice_id = :p",
+        "SELECT count(*) FROM supervisor_comments WHERE practice_id = :p",
+    ):
+        assert count(store.engine, sql, p=doomed) == 0, sql
+    assert count(store.engine, "SELECT count(*) FROM practice_sessions") == 1  # the other one
+    assert count(store.engine, "SELECT count(*) FROM practice_turns") == 1
+    assert count(store.engine, "SELECT count(*) FROM supervisor_comments") == 1
+    assert [s.id for s in store.list_practice_sessions(people.trainee)] == [kept]
+    with pytest.raises(NotFoundError):
+        store.get_practice_session(people.trainee, doomed)
+    with pytest.raises(NotFoundError):
+        store.delete_practice_session(people.trainee, doomed)
+    if store.engine.dialect.name == "sqlite":  # ...and gone after
+        store.close()
+        database = Path(str(store.engine.url.database))
+        for path in database.parent.glob(database.name + "*"):
+            assert MARKER.encode() not in path.read_bytes(), path

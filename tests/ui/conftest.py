@@ -1,11 +1,13 @@
 """The app as a person reaches it: ``app.py`` started as a real server on a free port on
-127.0.0.1, with a temporary data folder (its own accounts database) and the session's bundled
-index (``bundled_kb``; set GA_TEST_DATA_DIR to reuse one between runs)."""
+127.0.0.1, with a temporary data folder (its own accounts database) and its own copy of the
+session's bundled index (``bundled_kb``; set GA_TEST_DATA_DIR to reuse one between runs), so
+documents added through the app never reach the index other tests search."""
 
 from __future__ import annotations
 
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -49,11 +51,13 @@ def app_server(bundled_kb: Any, tmp_path_factory: pytest.TempPathFactory) -> Ite
     from guidance_assistant.store import add_user
 
     data_dir = tmp_path_factory.mktemp("app-data")
+    index_dir = shutil.copytree(bundled_kb.index_dir, data_dir / "index")
     port = _free_port()
     env = {
         **os.environ,
         "GA_DATA_DIR": str(data_dir),
-        "GA_INDEX_DIR": str(bundled_kb.index_dir),
+        "GA_INDEX_DIR": str(index_dir),
+        "GRADIO_TEMP_DIR": str(data_dir / "gradio-cache"),  # uploads, where tests can look
         "GA_PORT": str(port),
         "GA_HOST": "127.0.0.1",
     }

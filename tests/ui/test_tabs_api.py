@@ -1,8 +1,13 @@
 """The tabs through the app's API: prepare a brief, the store's permission checks, a supervisor's
-comment on a trainee's practice."""
+comment on a trainee's practice, deleting a practice session, exports fetched by their owner
+only."""
 
 from __future__ import annotations
 
+import re
+from urllib.parse import urljoin
+
+import httpx
 import pytest
 from gradio_client.exceptions import AppError
 
@@ -85,3 +90,77 @@ def test_only_advisers_and_admins_add_documents(app_server: AppServer) -> None:
     assert "Not allowed" in status
     status = app_server.client("evaluator").predict(api_name="/reindex")
     assert "Not allowed" in status and "admins" in status
+
+
+def _links(downloads_html: str) -> list[str]:
+    return re.findall(r'href="([^"]+)"', downloads_html)
+
+
+def test_an_export_is_fetched_by_its_owner_only(app_server: AppServer) -> None:
+    owner = app_server.client("adviser")
+    _, choices, _ = owner.predict("EXPORT-1", api_name="/session_add_client")
+    owner.predict(choices["value"], 11, [], api_name="/start_session")
+    owner.predict("I want to talk about what to do after Year 11", api_name="/send_message")
+    status, links = owner.predict(api_name="/export_plan")
+    assert "ready" in status
+    urls = [urljoin(app_server.url, href) for href in _links(links)]
+    assert [url.rsplit(".", 1)[1] for url in urls] == ["md", "pdf"]
+    mine = httpx.get(urls[0], cookies=owner.cookies)
+    assert mine.status_code == 200 and "careers action plan" in mine.text
+    assert mine.headers["content-disposition"].startswith("attachment")
+    assert httpx.get(urls[0]).status_code == 401  # not signed in
+    for other in ("adviser2", "admin", "trainee"):  # signed in, but not theirs
+        refused = httpx.get(urls[0], cookies=app_server.client(other).cookies)
+        assert refused.status_code == 404, other
+        assert "careers action plan" not in refused.text
+
+
+def test_a_practice_session_is_deleted_by_its_trainee_not_their_supervisor(
+    app_server: AppServer,
+) -> None:
+    trainee = app_server.client("trainee")
+    trainee.predict("year11-undecided", 0, api_name="/start_practice")
+    trainee.predict("What would you like to talk about?", api_name="/practice_say")
+    saved = trainee.predict(api_name="/save_practice")
+    practice_id = int(saved.split("session ")[1].split()[0])
+    supervisor = app_server.client("supervisor")
+    supervisor.predict("", api_name="/supervise_list")
+    supervisor.predict(practice_id, None, "Good <b>start</b>", api_name="/supervise_comment")
+
+    supervisor.predict("", api_name="/review-practice_list")
+    status, *_ = supervisor.predict(practice_id, True, "", api_name="/review-practice_delete")
+    assert "Not allowed" in status and "Only the trainee" in status
+    status, listing = supervisor.predict("", api_name="/supervise_list")
+    assert any(value == practice_id for _, value in listing["choices"])
+
+    trainee.predict("", api_name="/review-practice_list")
+    status, *_ = trainee.predict(practice_id, False, "", api_name="/review-practice_delete")
+    assert "Tick" in status  # not without the confirmation
+    status, report = trainee.predict(practice_id, api_name="/review-practice_show")
+    assert "Good &lt;b&gt;start&lt;/b&gt;" in report and "<b>" not in report
+    status, listing, report, confirm, _ = trainee.predict(
+        practice_id, True, "", api_name="/review-practice_delete"
+    )
+    assert "deleted" in status and "1 turn(s) and 1 comment(s)" in status
+    assert all(value != practice_id for _, value in listing["choices"])
+    assert report == "" and confirm is False
+    status, listing = supervisor.predict("", api_name="/supervise_list")
+    assert all(value != practice_id for _, value in listing["choices"])
+
+
+def test_a_clients_data_is_exported_to_their_adviser_only(app_server: AppServer) -> None:
+    owner = app_server.client("adviser")
+    _, choices, _ = owner.predict("SAR-1", api_name="/session_add_client")
+    owner.predict(choices["value"], 11, [], api_name="/start_session")
+    owner.predict("I like drawing <i>a lot</i>", api_name="/send_message")
+    session_id = int(owner.predict(api_name="/save_session").split("Session ")[1].split()[0])
+    owner.predict("", api_name="/search_sessions")
+    status, links = owner.predict(session_id, api_name="/export_client")
+    assert "ready" in status
+    [href] = _links(links)
+    url = urljoin(app_server.url, href)
+    data = httpx.get(url, cookies=owner.cookies).json()
+    assert data["client"]["reference"] == "SAR-1"
+    [session] = data["sessions"]
+    assert any("drawing <i>a lot</i>" in turn["text"] for turn in session["turns"])
+    assert httpx.get(url, cookies=app_server.client("adviser2").cookies).status_code == 404
