@@ -25,6 +25,7 @@ from guidance_assistant.dialogue import GuidanceSession, open_session, prepare_b
 from guidance_assistant.dialogue.interview import Need
 from guidance_assistant.errors import GuidanceAssistantError
 from guidance_assistant.evals.commands import cli_compare, cli_report, cli_run
+from guidance_assistant.evals.persist import save_run
 from guidance_assistant.evals.records import EvalRun
 from guidance_assistant.evals.suites import default_suite_paths, default_suites_dir
 from guidance_assistant.practice import PracticeSession, load_personas
@@ -736,19 +737,21 @@ def _evaluate_tab(ctx: AppContext) -> Any:
         progress(0, desc="Running conversations")
         scratch = _runs_dir(ctx) / f"running-{_timestamp()}.jsonl"
         text = cli_run(
-            chosen, config_path, 1, scratch, agreement=False, knowledge=ctx.knowledge, progress=True
+            chosen,
+            config_path,
+            1,
+            scratch,
+            agreement=True,
+            knowledge=ctx.knowledge,
+            progress=True,
+            settings=ctx.settings,
         )
         run_data = EvalRun.read_jsonl(scratch)
         results = _runs_dir(ctx) / f"{run_data.run_id}.jsonl"
         shutil.move(scratch, results)
         report_path = _runs_dir(ctx) / f"{run_data.run_id}.html"
         cli_report(results, report_path)
-        ctx.store.save_eval_run(
-            user,
-            run_data.run_id,
-            {"suites": picked, "config": config_name},
-            summary={"means": run_data.scorer_means(), "pass_rates": run_data.pass_rates()},
-        )
+        save_run(ctx.store, user, run_data)  # with every result: reportable by its id
         choices = run_choices(user)
         frame = _report_frame(report_path.read_text(encoding="utf-8"))
         return (

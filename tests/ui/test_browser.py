@@ -231,6 +231,19 @@ def _run_small_suite(page: Any, after: str | None = None) -> str:
     return found.group(1)
 
 
+def _assert_stored_with_results(app_server: AppServer, run_id: str) -> None:
+    """The app stored the run with every result, so `eval report RUN_ID` works from the CLI."""
+    from guidance_assistant.config import get_settings
+    from guidance_assistant.evals.persist import load_run
+    from guidance_assistant.store import Store
+
+    with Store(get_settings(data_dir=app_server.data_dir)) as store:
+        evaluator = store.signed_in_user("evaluator")
+        assert evaluator is not None
+        stored = load_run(store, evaluator, run_id)
+    assert stored.results and stored.header.agreement
+
+
 def _choose(page: Any, elem_id: str, text: str) -> None:
     _field(page, elem_id).click()
     page.locator(f"#{elem_id}").get_by_role("option").filter(has_text=text).click()
@@ -249,6 +262,8 @@ def test_evaluator_runs_a_small_suite_twice_and_compares(page: Any, app_server: 
             box.click()
     first = _run_small_suite(page)
     expect(page.locator("#eval-summary")).to_contain_text(re.compile(r"conversations"))
+    expect(page.locator("#eval-summary")).to_contain_text("Agreement of scorers")
+    _assert_stored_with_results(app_server, first)
     assert page.locator("#eval-report iframe[sandbox]").count() == 1
     expect(page.locator("#eval-files")).to_contain_text(f"{first}.html")
     _shot(page, "evaluator-run")
