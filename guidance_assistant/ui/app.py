@@ -561,6 +561,15 @@ def _review_tab(ctx: AppContext) -> tuple[Any, Any]:
             )
             confirm = gr.Checkbox(label="Yes, delete this session", value=False)
             delete = gr.Button("Delete session", variant="stop", elem_id="review-delete")
+        with gr.Row():
+            confirm_client = gr.Checkbox(
+                label="Yes, delete everything about this client (every session, brief and note)",
+                value=False,
+                elem_id="review-client-confirm",
+            )
+            delete_client = gr.Button(
+                "Delete this client's data", variant="stop", elem_id="review-delete-client"
+            )
         files = _downloads_box("review-files")
     with gr.Column(visible=False) as practice_box:
         gr.Markdown("### Practice transcripts")
@@ -654,6 +663,26 @@ def _review_tab(ctx: AppContext) -> tuple[Any, Any]:
         _, choices, matches = find_sessions(query_text, request)
         return (ok(f"Session {int(session_id)} deleted."), choices, matches, "", False)
 
+    @_guard(4)
+    def remove_client(session_id: Any, sure: bool, query_text: str, request: gr.Request) -> Outputs:
+        """Erase everything stored about the chosen session's client (right to erasure)."""
+        user = ctx.user(request)
+        if session_id is None:
+            return ("Choose a session of the client first.", *([gr.skip()] * 4))
+        if not sure:
+            return ("Tick “Yes, delete everything about this client” first.", *([gr.skip()] * 4))
+        client_id = ctx.store.session_client_id(user, int(session_id))
+        removed = ctx.store.delete_client(user, client_id)
+        counts = ", ".join(f"{n} {what.replace('_', ' ')}" for what, n in removed.items() if n)
+        _, choices, matches = find_sessions(query_text, request)
+        return (
+            ok(f"Everything about the client was deleted ({escape(counts or 'nothing else')})."),
+            choices,
+            matches,
+            "",
+            False,
+        )
+
     find.click(find_sessions, query, [status, pick, found], api_name="search_sessions")
     query.submit(find_sessions, query, [status, pick, found], api_visibility="undocumented")
     pick.change(show, pick, [status, transcript, notes], api_name="show_session")
@@ -665,6 +694,12 @@ def _review_tab(ctx: AppContext) -> tuple[Any, Any]:
         [pick, confirm, query],
         [status, pick, found, transcript, confirm],
         api_name="delete_session",
+    )
+    delete_client.click(
+        remove_client,
+        [pick, confirm_client, query],
+        [status, pick, found, transcript, confirm_client],
+        api_name="delete_client",
     )
     return guidance_box, practice_box
 

@@ -164,3 +164,23 @@ def test_a_clients_data_is_exported_to_their_adviser_only(app_server: AppServer)
     [session] = data["sessions"]
     assert any("drawing <i>a lot</i>" in turn["text"] for turn in session["turns"])
     assert httpx.get(url, cookies=app_server.client("adviser2").cookies).status_code == 404
+
+
+def test_everything_about_a_client_is_deleted_by_their_adviser_only(app_server: AppServer) -> None:
+    owner = app_server.client("adviser")
+    _, choices, _ = owner.predict("ERASE-1", api_name="/session_add_client")
+    owner.predict(choices["value"], 11, [], api_name="/start_session")
+    owner.predict("I would like to talk about apprenticeships", api_name="/send_message")
+    session_id = int(owner.predict(api_name="/save_session").split("Session ")[1].split()[0])
+    other = app_server.client("adviser2")
+    other.predict("", api_name="/search_sessions")
+    with pytest.raises(AppError, match="not in the list of choices"):
+        other.predict(session_id, True, "", api_name="/delete_client")
+    owner.predict("", api_name="/search_sessions")
+    status, *_ = owner.predict(session_id, False, "", api_name="/delete_client")
+    assert "Tick" in status  # nothing deleted without the confirmation
+    status, listing, *_ = owner.predict(session_id, True, "", api_name="/delete_client")
+    assert "Everything about the client was deleted" in status and "1 guidance sessions" in status
+    assert all(value != session_id for _, value in listing["choices"])
+    _, clients, _ = owner.predict("ERASE-2", api_name="/session_add_client")
+    assert all("ERASE-1" not in str(label) for label, _ in clients["choices"])
