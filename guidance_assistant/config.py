@@ -30,7 +30,8 @@ class Settings(BaseSettings):
 
     data_dir: Path = Field(
         default=Path.home() / ".guidance-assistant",
-        description="Where indexes, the database and exports are kept.",
+        description="Where the index, the database, eval runs and added documents are kept "
+        "(exports go to a private temporary folder per user).",
     )
     index_dir: Path | None = Field(
         default=None, description="The knowledge index folder; defaults to DATA_DIR/index."
