@@ -31,7 +31,7 @@ from guidance_assistant.evals.suites import default_suite_paths, default_suites_
 from guidance_assistant.practice import PracticeSession, load_personas
 from guidance_assistant.practice.feedback import SessionFeedback, load_targets, turn_feedback
 from guidance_assistant.practice.review import annotated_transcript, export_report, full_report
-from guidance_assistant.store import Store, User
+from guidance_assistant.store import NotFoundError, Store, User
 from guidance_assistant.ui.context import AppContext, message, ok, require_role
 from guidance_assistant.ui.render import (
     chat_messages,
@@ -504,9 +504,12 @@ def _practice_tab(ctx: AppContext) -> tuple[Any, Any]:
     def store_it(live: Any, request: gr.Request) -> Outputs:
         user = ctx.user(request)
         current: LivePractice = _owned(live, user, LivePractice)
-        current.practice_id = ctx.store.save_practice_session(
-            user, current.practice, practice_id=current.practice_id
-        )
+        try:
+            current.practice_id = ctx.store.save_practice_session(
+                user, current.practice, practice_id=current.practice_id
+            )
+        except NotFoundError:  # deleted in Review since the last save: save it afresh
+            current.practice_id = ctx.store.save_practice_session(user, current.practice)
         return (ok(f"Practice session {current.practice_id} saved."), current)
 
     @_guard(1)

@@ -146,6 +146,14 @@ def test_a_practice_session_is_deleted_by_its_trainee_not_their_supervisor(
     assert report == "" and confirm is False
     status, listing = supervisor.predict("", api_name="/supervise_list")
     assert all(value != practice_id for _, value in listing["choices"])
+    # The live practice is still open: saving it again stores it afresh, nothing is lost.
+    saved_again = trainee.predict(api_name="/save_practice")
+    assert "saved" in saved_again
+    new_id = int(saved_again.split("session ")[1].split()[0])
+    trainee.predict("", api_name="/review-practice_list")
+    status, report = trainee.predict(new_id, api_name="/review-practice_show")
+    assert "What would you like to talk about?" in report
+    assert "Good &lt;b&gt;start" not in report  # the deleted comment did not come back
 
 
 def test_a_clients_data_is_exported_to_their_adviser_only(app_server: AppServer) -> None:
