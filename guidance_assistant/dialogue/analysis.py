@@ -330,6 +330,7 @@ class _Lexicon:
         self.about_adviser = [re.compile(p) for p in signals.about_adviser]
         self.others_jobs = [re.compile(p) for p in signals.others_jobs]
         self.suggested_jobs = [re.compile(p) for p in signals.suggested_jobs]
+        self.current_jobs = [re.compile(p) for p in signals.current_jobs]
         self.ambiguous_titles = {normalise_for_matching(t) for t in signals.ambiguous_titles}
         self.aliases = {
             normalise_for_matching(alias): target
@@ -435,9 +436,13 @@ def _title_lookup(tokens: list[str]) -> tuple[str, str] | None:
 
 
 def _attributed(before: str, lexicon: _Lexicon) -> tuple[bool, bool]:
-    """(someone else's job, someone else's suggestion) from the words just before a title."""
+    """(not the client's idea, someone else's suggestion) from the words just before a title:
+    someone else's job ("my mum is a nurse") or the client's current one ("I'm doing a plumbing
+    apprenticeship") is not an idea to explore."""
     tail = before[-80:]
-    others = any(pattern.search(tail) for pattern in lexicon.others_jobs)
+    others = any(pattern.search(tail) for pattern in lexicon.others_jobs) or any(
+        pattern.search(tail) for pattern in lexicon.current_jobs
+    )
     suggested = any(pattern.search(tail) for pattern in lexicon.suggested_jobs)
     return others, suggested
 
@@ -487,15 +492,74 @@ def _scan_titles(norm: str, lexicon: _Lexicon) -> list[tuple[int, int, Occupatio
     return found
 
 
+_PHRASE_END = frozenset(("i", "my", "me", "you", "it", "is", "are", "was"))
+
+
+@functools.lru_cache(maxsize=1)
+def _title_companions() -> dict[str, frozenset[str]]:
+    """For a word that usually ends a job phrase but is part of some titles ("it" in "IT
+    support technician"): the other words of those titles."""
+    companions: dict[str, set[str]] = {}
+    for key in _title_index():
+        parts = key.split()
+        for word in set(parts) & (_PHRASE_END | _PHRASE_STOP):
+            companions.setdefault(word, set()).update(p for p in parts if p != word)
+    return {word: frozenset(others) for word, others in companions.items()}
+
+
 def _trim_phrase(raw: str) -> str:
+    """The words of a job phrase: up to four, stopping at words that end it ("plumber because
+    ..."). A leading word that is part of job titles ("IT" in "IT technician") is kept when the
+    next word belongs to one of those titles."""
+    parts = raw.split()
     kept: list[str] = []
-    for word in raw.split():
-        if word in _PHRASE_STOP or word in {"i", "my", "me", "you", "it", "is", "are", "was"}:
-            break
+    for index, word in enumerate(parts):
+        if word in _PHRASE_STOP or word in _PHRASE_END:
+            following = parts[index + 1] if index + 1 < len(parts) else ""
+            acronym = (
+                not kept
+                and bool(following)
+                and any(
+                    form in _title_companions().get(word, frozenset())
+                    for form in _singulars(following)
+                )
+            )
+            if not acronym:
+                break
         kept.append(word)
         if len(kept) >= 4:
             break
     return " ".join(kept).strip(" -")
+
+
+@functools.lru_cache(maxsize=1)
+def _titles_by_head() -> dict[str, list[tuple[tuple[str, ...], tuple[str, str]]]]:
+    """Titles (main and alternative, normalised) grouped by their last word (the head noun)."""
+    heads: dict[str, list[tuple[tuple[str, ...], tuple[str, str]]]] = {}
+    for key, hit in _title_index().items():
+        parts = tuple(key.split())
+        if parts:
+            heads.setdefault(parts[-1], []).append((parts, hit))
+    return heads
+
+
+def _titles_within(phrase: str) -> list[tuple[str, str]]:
+    """Records with a title that holds every word of ``phrase`` in order, with one word more,
+    and ends with its last word ("IT technician" → "IT support technician", "primary teacher" →
+    "Primary school teacher"), each once, in title order. Only for phrases of two or more
+    words."""
+    words_ = phrase.split()
+    if len(words_) < 2:
+        return []
+    found: dict[str, tuple[str, str]] = {}
+    for head in dict.fromkeys(_singulars(words_[-1])):
+        for parts, hit in _titles_by_head().get(head, []):
+            if len(parts) != len(words_) + 1:
+                continue
+            remaining = iter(parts[:-1])
+            if all(word in remaining for word in words_[:-1]):
+                found.setdefault(hit[0], hit)
+    return list(found.values())
 
 
 def _shares_word(phrase: str, title: str) -> bool:
@@ -549,17 +613,29 @@ def _fuzzy_mentions(
                 heads = tails.get(phrase) or tails.get(singular) or []
                 if len(heads) >= 2:
                     if strong:
-                        ambiguous.append(AmbiguousMention(phrase=phrase, candidates=heads[:4]))
+                        ambiguous.append(AmbiguousMention(phrase=phrase, candidates=heads[:12]))
                     continue
                 if len(heads) == 1 and len(singular.split()) >= 2 and strong:
                     # "games developers" is the tail of exactly one title: that job.
                     record_hit = (heads[0][0], heads[0][1], FUZZY_SURE)
+            if record_hit is None:
+                within = _titles_within(phrase)
+                if len(within) == 1:
+                    # "IT technician": the words of exactly one title, in order, same head noun.
+                    record_hit = (within[0][0], within[0][1], FUZZY_SURE)
+                elif len(within) >= 2 and strong:
+                    ambiguous.append(AmbiguousMention(phrase=phrase, candidates=within[:12]))
+                    continue
             if record_hit is None:
                 try:
                     matches = _find_forms(phrase)
                 except LMIError:
                     continue
                 matches = [m for m in matches if _shares_word(phrase, m.matched_title)]
+                # "doctor" is the head of "Hospital doctor", not of "Doctor's receptionist":
+                # titles that end with the phrase's head noun come first.
+                headed = [m for m in matches if _same_head(phrase, m.matched_title)]
+                matches = headed or matches
                 if not matches:
                     continue
                 top = matches[0]
@@ -595,6 +671,13 @@ def _fuzzy_mentions(
     return found, ambiguous
 
 
+def _same_head(phrase: str, title: str) -> bool:
+    """Whether ``title`` ends with the last word of ``phrase`` (singular or plural)."""
+    parts = _norm_title(title).split()
+    words_ = phrase.split()
+    return bool(parts and words_) and parts[-1] in _singulars(words_[-1])
+
+
 def _find_forms(phrase: str) -> list[OccupationMatch]:
     """:func:`lmi.find` for ``phrase`` and its singular ("games developers" → "games
     developer"), best score first, each record once."""
@@ -611,6 +694,18 @@ def _find_forms(phrase: str) -> list[OccupationMatch]:
             if known is None or match.score > known.score:
                 best[match.record.id] = match
     return sorted(best.values(), key=lambda m: -m.score)[:4]
+
+
+def criteria_of(text: str, signals: SignalsFile | None = None) -> list[str]:
+    """The ids of the client criteria that ``text`` speaks to ("a job that pays well" →
+    ``high_pay``)."""
+    lexicon = _lexicon(signals or load_signals())
+    norm = normalise_for_matching(analysis_view(text))
+    return [
+        criterion_id
+        for criterion_id, pattern in lexicon.criteria.items()
+        if _any(pattern, norm, negatable=criterion_id not in lexicon.subjects.values())
+    ]
 
 
 def find_occupations(
@@ -644,6 +739,12 @@ _TOPIC_FRAMES: dict[str, str] = {
     "barriers": "{x} might get in the way",
 }
 _PERSONAL = re.compile(r"\b(?:i|im|i'm|ive|i've|id|i'd|my|me|we|our|us)\b", re.IGNORECASE)
+#: A verb that makes a clause a statement of its own, which a topic frame would garble.
+_FINITE_VERB = re.compile(
+    r"\b(?:is|are|was|were|isn'?t|aren'?t|has|have|had|can'?t|could|will|would|matters?|"
+    r"means?|gets?|makes?|seems?|feels?)\b",
+    re.IGNORECASE,
+)
 _LEADING_FILLER = re.compile(
     r"^(?:(?:and|but|so|well|um+|er+|erm|like|yeah|yes|yep|no|nah|ok|okay|not really|oh|hmm|i mean|"
     r"maybe|perhaps|probably|something like|kind of|sort of)\b[,\s]*)+",
@@ -659,6 +760,9 @@ def make_gist(clause: str, topic: str) -> str:
     text = clip_words(text, 16)
     if _PERSONAL.search(text):
         result = second_person(text)
+    elif _FINITE_VERB.search(text):
+        # Already a statement ("time and money are the main barriers"): given back as it is.
+        result = text
     else:
         result = _TOPIC_FRAMES.get(topic, "{x}").format(x=text[:1].lower() + text[1:])
     return result[:1].lower() + result[1:] if not result.startswith("I ") else result

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from rapidfuzz import fuzz
 
 from guidance_assistant.dialogue import grounding
-from guidance_assistant.dialogue.analysis import MessageAnalysis, make_gist
+from guidance_assistant.dialogue.analysis import MessageAnalysis, criteria_of, make_gist
 from guidance_assistant.dialogue.dates import format_date
 from guidance_assistant.dialogue.grounding import KnowledgeSource, cite_figure, money
 from guidance_assistant.dialogue.interview import TOPIC_IDS, InterviewModel, TopicId
@@ -29,7 +29,7 @@ from guidance_assistant.dialogue.state import (
     TurnCitation,
 )
 from guidance_assistant.dialogue.text import join_words, sentences
-from guidance_assistant.dialogue.updates import article, suggested_date
+from guidance_assistant.dialogue.updates import article, read_agenda, suggested_date
 from guidance_assistant.errors import LMIError
 from guidance_assistant.lmi.render import NCS_CITE
 
@@ -179,6 +179,15 @@ class DraftWriter:
     def agenda_text(self) -> str:
         return join_words(self.state.agenda[-2:]) or self.say("agenda.default")
 
+    def agenda_check(self) -> str:
+        """The agenda checked with the client: their situation in their words first when that
+        is what this message gave ("So you dropped out of college... Shall we use today to look
+        at what you could do next?")."""
+        said = read_agenda(self.analysis.text)[1] if self.analysis.text else ""
+        if said and self.state.agenda_turn == self.turn and self.state.agenda:
+            return self.say("contracting.agenda_check_said", said=said, agenda=self.agenda_text())
+        return self.say("contracting.agenda_check", agenda=self.agenda_text())
+
     def option_names(self, options: list[OptionConsidered]) -> str:
         return join_words([article(option.title) for option in options][:4], "and")
 
@@ -237,7 +246,7 @@ class DraftWriter:
                 parts.append(self._pick(guidance.reassurance))
                 reassurances += 1
         if with_agenda and self.state.agenda:
-            parts.append(self.say("contracting.agenda_check", agenda=self.agenda_text()))
+            parts.append(self.agenda_check())
         else:
             parts.append(self.say("contracting.agenda_question"))
         return " ".join(parts)
@@ -280,7 +289,7 @@ class DraftWriter:
         if variant == "opening":
             return Draft(text=self.opening(with_agenda=move.propose_stage is not None))
         if variant == "agenda_check":
-            return Draft(text=self.say("contracting.agenda_check", agenda=self.agenda_text()))
+            return Draft(text=self.agenda_check())
         if variant in ("agenda_offer", "agenda_revise", "agenda_question", "empty_prompt",
                        "session_closed"):  # fmt: skip
             return Draft(text=self.say(f"contracting.{variant}"))
@@ -357,13 +366,27 @@ class DraftWriter:
         variant = move.variant
         text = ""
         if variant == "topic" and move.topic is not None:
-            gist = self.fact_gist(move.topic)
+            # Everything this message said on the topic ("your mum wants you to do A levels
+            # and your friends are going to college"), else the latest thing said on it.
+            now = [
+                f.gist
+                for f in self.state.facts.get(move.topic, [])
+                if f.turn == self.turn and f.gist
+            ]
+            gist = join_words(list(dict.fromkeys(now))[:2]) or self.fact_gist(move.topic)
             also = self._also_said(gist)
             if gist and also:
                 gist = f"{gist}, {also}"
             text = self.say(f"reflection.{move.topic}", gist=gist) if gist else ""
         elif variant == "feeling" and move.feeling is not None:
             text = self.say(f"reflection.feeling.{move.feeling}")
+        elif variant == "ideas" and move.occupation_ids:
+            named = [o for o in map(self.state.option, move.occupation_ids) if o is not None]
+            if len(named) == 1:
+                text = self.say("reflection.idea", option=article(named[0].title))
+            elif named:
+                titles = [article(o.title).split(" ", 1)[1] for o in named]
+                text = self.say("reflection.ideas", titles=join_words(titles, "and"))
         elif variant in ("idea", "suggested_idea") and move.occupation_ids:
             option = self.state.option(move.occupation_ids[0])
             record = _record(move.occupation_ids[0])
@@ -397,9 +420,12 @@ class DraftWriter:
         for reflecting it beside the topic (empty when nothing, or already in ``gist``)."""
         extra: list[str] = []
         lowered = self.analysis.text.lower()
-        for criterion_gist in dict.fromkeys(self.analysis.criteria_gists.values()):
-            if criterion_gist in gist or criterion_gist in extra:
+        covered = set(criteria_of(gist))  # what the reflected words already say
+        seen: set[str] = set()
+        for criterion_id, criterion_gist in self.analysis.criteria_gists.items():
+            if criterion_id in covered or criterion_gist in gist or criterion_gist in seen:
                 continue
+            seen.add(criterion_gist)
             clause = criterion_gist.split(" ", 1)[-1]
             joiner = (
                 "but"
@@ -504,11 +530,31 @@ class DraftWriter:
                 if gist:
                     given.add(gist)
                     lines.append(self.say(f"summary.line.{spec.id}", gist=gist))
-            if state.criteria:
-                lines.append(self.say("summary.line.criteria", criteria=self.criteria_text()))
-            ideas = [o for o in state.options if o.origin in ("client", "others")]
+            said = " ".join(lines).lower()
+            unsaid = [
+                c.label
+                for c in state.criteria
+                if not (c.gist and c.gist.lower() in said) and c.label.lower() not in said
+            ]
+            if unsaid:
+                # (criteria the lines above already gave in the client's words are not
+                # listed again)
+                lines.append(self.say("summary.line.criteria", criteria=join_words(unsaid[:4])))
+            ideas = [o for o in state.options if o.origin == "client"]
             if ideas:
                 lines.append(self.say("summary.line.ideas", options=self.option_names(ideas)))
+            # Someone else's idea is said as theirs (and not at all when a line above already
+            # gave it, as in "your parents want you to be a doctor").
+            said = " ".join(lines).lower()
+            suggested = [
+                o
+                for o in state.options
+                if o.origin == "others" and o.title.split()[-1].lower() not in said
+            ]
+            if suggested:
+                lines.append(
+                    self.say("summary.line.suggested", options=self.option_names(suggested))
+                )
             if state.actions:
                 lines.append(self.say("summary.line.steps", steps=self._steps_text()))
         elif stage_id == "options_and_challenge":
@@ -539,6 +585,8 @@ class DraftWriter:
             return self._framework(move.query or self.analysis.text)
         if move.variant == "widening":
             return self._widening()
+        if move.variant == "family":
+            return self._family(move)
         draft = Draft(text="")
         blocks: list[str] = []
         for occupation_id in move.occupation_ids[:2]:
@@ -552,11 +600,20 @@ class DraftWriter:
         if not blocks:
             return Draft(text=self.say("information.not_found"))
         end = self.say("information.check")
-        criteria = self.criteria_text()
-        if move.stage == "options_and_challenge" and criteria and not move.info_kinds:
-            end = self.say("information.fit", criteria=criteria)
+        if move.stage == "options_and_challenge" and not move.info_kinds:
+            end = self.fit_question() or end
         draft.text = "\n\n".join([*blocks, end])
         return draft
+
+    def fit_question(self) -> str:
+        """How an option fits the client's criteria: named in full the first time, then
+        briefly (they have heard the list)."""
+        criteria = self.criteria_text()
+        if not criteria:
+            return ""
+        if self._said_before(criteria):
+            return self.say("information.fit_again")
+        return self.say("information.fit", criteria=criteria)
 
     def _renamed(self, record: OccupationRecord) -> bool:
         """Whether the client named this job in other words than its profile's title ("games
@@ -589,8 +646,10 @@ class DraftWriter:
         if "overview" in kinds:
             # The headline only: the ways in side by side and the typical pay. The detail
             # (entry requirements, national pay figures, hours) is there when the client asks.
-            brief = [self._routes_brief(record, job, draft)]
             pay = self._pay(record, job, draft, brief=True)
+            # One citation for both sentences when the pay comes from the same job profile.
+            shared = bool(pay) and f"({NCS_CITE})" in pay
+            brief = [self._routes_brief(record, job, draft, cited=not shared)]
             if pay:
                 brief.append(pay)
             parts.append(" ".join(brief))
@@ -759,8 +818,11 @@ class DraftWriter:
             )
         return text
 
-    def _routes_brief(self, record: OccupationRecord, job: str, draft: Draft) -> str:
-        """The ways in, side by side in one sentence (the detail when the client asks)."""
+    def _routes_brief(
+        self, record: OccupationRecord, job: str, draft: Draft, *, cited: bool = True
+    ) -> str:
+        """The ways in, side by side in one sentence (the detail when the client asks);
+        ``cited=False`` when the next sentence names the same job profile."""
         if not record.entry_routes:
             return self.say("information.routes.none", occupation=job)
         self._cite(draft, record, "Entry routes", "entry routes apprenticeship university college")
@@ -772,6 +834,8 @@ class DraftWriter:
                 occupation=job,
                 routes=routes or grounding.ROUTE_WORDS[record.entry_routes[0].route],
             )
+        if not cited:
+            return self.say("information.routes.side_by_side", occupation=job, routes=routes)
         return self.say("information.routes.brief", occupation=job, routes=routes, source=NCS_CITE)
 
     def _outlook(self, record: OccupationRecord, job: str, draft: Draft) -> str:
@@ -918,14 +982,79 @@ class DraftWriter:
             option = make_option(record.id, "widening", self.turn)
             if option is not None:
                 draft.widened.append(option)
-        criteria = self.criteria_text()
-        end = (
-            self.say("information.fit", criteria=criteria)
-            if criteria
-            else self.say("information.check")
-        )
+        end = self.fit_question() or self.say("information.check")
         draft.text = "\n".join(
             [self.say("information.widening.intro"), *(f"- {i}" for i in items), end]
+        )
+        return draft
+
+    def _family(self, move: Move) -> Draft:
+        """A word for a family of jobs ("engineer") asked about: a few of the jobs it covers,
+        with the ways in (those with the route the client named first) or their typical pay,
+        each from its record; then which one the client means."""
+        records = [r for r in (_record(i) for i, _ in move.candidates) if r is not None]
+        if not records:
+            return Draft(text=self.say("closed_question.which_job_open"))
+        family = records[0].title.split()[-1].lower()
+        route = next((r for r in self.analysis.routes if r in grounding.ROUTE_WORDS), None)
+        count = self.interview.practice.widening_count
+        draft = Draft(text="")
+        items: list[str] = []
+        intro = ""
+        if "pay" in move.info_kinds:
+            paid = [r for r in records if r.salary.starter and r.salary.experienced][:count]
+            sources = {
+                cite_figure(r.salary.starter.source, r.salary.starter.year)
+                for r in paid
+                if r.salary.starter is not None
+            }
+            if paid and len(sources) == 1:
+                for record in paid:
+                    starter, experienced = record.salary.starter, record.salary.experienced
+                    assert starter is not None and experienced is not None
+                    items.append(
+                        self.say(
+                            "information.family.pay_item",
+                            occupation=record.title,
+                            starter=money(starter.value),
+                            experienced=money(experienced.value),
+                        )
+                    )
+                    self._cite(draft, record, "Pay", "pay salary")
+                intro = self.say("information.family.pay", family=family, source=sources.pop())
+        if not items:
+            with_route = [
+                r for r in records if route and route in {e.route for e in r.entry_routes}
+            ]
+            if with_route and route:
+                # The client asked about one route: the jobs it leads to, by name.
+                chosen = with_route[:count]
+                for record in chosen:
+                    self._cite(draft, record, "Entry routes", "entry routes")
+                draft.text = " ".join(
+                    [
+                        self.say(
+                            "information.family.route",
+                            family=family,
+                            route=grounding.ROUTE_WORDS[route],
+                            jobs=join_words(
+                                [article(r.title).split(" ", 1)[1] for r in chosen], "and"
+                            ),
+                            source=NCS_CITE,
+                        ),
+                        self.say("information.family.check"),
+                    ]
+                )
+                return draft
+            for record in records[:count]:
+                routes = grounding.route_phrase(record, with_levels=False) or "see the job profile"
+                items.append(
+                    self.say("information.widening.item", occupation=record.title, routes=routes)
+                )
+                self._cite(draft, record, "Entry routes", "entry routes")
+            intro = self.say("information.family.routes", family=family)
+        draft.text = "\n".join(
+            [intro, *(f"- {item}" for item in items), self.say("information.family.check")]
         )
         return draft
 
@@ -955,9 +1084,10 @@ class DraftWriter:
             )
         elif discrepancy.kind in ("avoid_study", "earn_soon"):
             self._cite(draft, record, "Entry routes", "entry routes")
-            draft.text = self.say(
-                f"challenge.{discrepancy.kind}", option=job, routes=grounding.route_phrase(record)
-            )
+            routes = grounding.route_phrase(record)
+            single = len({r.route for r in record.entry_routes if r.route not in ("other",)}) == 1
+            key = f"challenge.{discrepancy.kind}{'_only' if single else ''}"
+            draft.text = self.say(key, option=job, routes=routes)
         elif discrepancy.kind == "high_pay":
             pay = grounding.pay_phrase(record)
             if pay is None:

@@ -319,6 +319,7 @@ class SignalsFile(_Strict):
     owners: dict[str, list[str]]
     others_jobs: list[str]
     suggested_jobs: list[str]
+    current_jobs: list[str] = Field(default_factory=list)
     ambiguous_titles: list[str]
     occupation_aliases: dict[str, str]
     routes: dict[RouteKind, list[str]]
@@ -347,6 +348,7 @@ class SignalsFile(_Strict):
             self.about_adviser,
             self.others_jobs,
             self.suggested_jobs,
+            self.current_jobs,
         ):
             for pattern in group:
                 try:

@@ -131,9 +131,15 @@ def unmet_criteria(state: SessionState, stage: StageSpec) -> list[str]:
     return unmet
 
 
-def next_topic(state: SessionState, stage: StageSpec) -> TopicId | None:
-    """The first exploration topic not yet known and not asked too often."""
+def next_topic(
+    state: SessionState, stage: StageSpec, *, skip: TopicId | None = None
+) -> TopicId | None:
+    """The first exploration topic not yet known and not asked too often (other than
+    ``skip``: the topic just asked about, so that an answer about something else is not met
+    with the same question again)."""
     for topic in stage.topics:
+        if topic.id == skip:
+            continue
         if (
             not state.facts.get(topic.id)
             and state.asked.get(topic.id, 0) < stage.max_asks_per_topic
@@ -151,11 +157,13 @@ def resolve_stage(state: SessionState, analysis: MessageAnalysis) -> tuple[Stage
         pending is None
         and state.stage == "contracting"
         and state.agenda
+        and state.agenda_turn != state.client_turns
         and state.stage_client_turns >= 1
         and not _contract_missing(state)
         and (analysis.content_words >= 3 or analysis.topics or analysis.occupations)
     ):
         # The client stated what they want from today and now keeps talking: start exploring.
+        # (Not when this very message stated it: the adviser checks a new focus first.)
         pending, implicit = "exploration", True
     if pending is None or analysis.empty or state.active_flag is not None:
         return state.stage, None
@@ -406,12 +414,16 @@ def _information_request(
     if analysis.has("ask_information"):
         ids = [m.occupation_id for m in analysis.occupations]
         if not ids and analysis.ambiguous:
+            # A question about a word for several jobs ("can I do an apprenticeship to become
+            # an engineer?"): answer it for a few of them, then ask which is meant.
             return Move(
-                kind="closed_question",
+                kind="information",
                 stage=stage.id,
-                variant="which_job",
-                reason=f"'{analysis.ambiguous[0].phrase}' could mean several jobs",
+                variant="family",
+                reason=f"'{analysis.ambiguous[0].phrase}' covers several jobs: a few of them, "
+                "with the answer for each",
                 candidates=analysis.ambiguous[0].candidates,
+                info_kinds=list(analysis.info_kinds),
             )
         if not ids and analysis.info_kinds:
             ids = _ideas_in_focus(state)
@@ -547,7 +559,7 @@ def _exploration(
     entered: bool,
 ) -> Move:
     practice = interview.practice
-    upcoming = next_topic(state, stage)
+    upcoming = next_topic(state, stage, skip=state.last_question_topic)
     bridge: str | None = upcoming
     new_facts = _this_turn_facts(state)
     feeling = _negative_feeling(analysis)
@@ -633,6 +645,25 @@ def _exploration(
             bridge=bridge,
             reason=f"the client talked about {topic}: reflect before asking more",
         )
+    asked_about = [o.occupation_id for o in reversed(state.options) if o.origin == "client"]
+    if (
+        state.last_move == "information"
+        and state.last_variant in ("occupation", "family")
+        and asked_about
+        and not analysis.is_question
+        and not analysis.criteria
+        and analysis.content_words < practice.substantive_words
+    ):
+        # "ok" after an answer about a job: give back the jobs they are curious about, then
+        # go on exploring (they are looked at properly in the options stage).
+        return Move(
+            kind="reflection",
+            stage=stage.id,
+            variant="ideas",
+            occupation_ids=asked_about[:3],
+            bridge=bridge,
+            reason="the client took in the information: reflect the jobs they asked about",
+        )
     if analysis.criteria:
         return Move(
             kind="reflection",
@@ -699,6 +730,16 @@ def _options(
             reason="a new option: present its routes and pay side by side, with citations",
         )
     if analysis.ambiguous and not analysis.own_occupations:
+        if state.last_variant == "which_job":
+            # Asked which one already: show a few rather than ask again.
+            return Move(
+                kind="information",
+                stage=stage.id,
+                variant="family",
+                candidates=analysis.ambiguous[0].candidates,
+                info_kinds=list(analysis.info_kinds),
+                reason=f"'{analysis.ambiguous[0].phrase}' still covers several jobs: show a few",
+            )
         return Move(
             kind="closed_question",
             stage=stage.id,
@@ -772,7 +813,9 @@ def _options(
             reason="the client gave their view of an option: reflect it",
         )
     if not state.options:
-        if (state.asked_for_ideas or analysis.has("dont_know")) and criteria_known:
+        if (
+            state.asked_for_ideas or analysis.has("dont_know") or state.last_variant == "family"
+        ) and criteria_known:
             return Move(
                 kind="information",
                 stage=stage.id,

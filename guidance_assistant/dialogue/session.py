@@ -72,6 +72,7 @@ from guidance_assistant.dialogue.text import (
     join_words,
     truncate,
 )
+from guidance_assistant.dialogue.text import words as word_list
 from guidance_assistant.dialogue.updates import absorb, apply_move, enter_stage
 from guidance_assistant.errors import GuidanceAssistantError
 
@@ -80,8 +81,12 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-#: A backend reply longer than this many times the draft (plus some slack) is not used.
+#: A backend reply longer than this many times the draft (plus some slack) is not used...
 MAX_REPLY_GROWTH = 3.0
+#: ...unless it stays within this many words: the system prompt asks for about 80, and the
+#: drafts of questions and reflections are short, so a warm rewording of a ten-word question
+#: must not be refused for its length alone.
+MAX_REPLY_WORDS = 100
 STRICT_NUMBERS = (
     "Strict rule: use only the numbers that appear in the passages, the draft or the client's "
     "words, written exactly as they appear there. If unsure, give no numbers at all. "
@@ -459,7 +464,10 @@ class GuidanceSession:
     def _acceptable(self, reply: str, draft: Draft, state: SessionState) -> tuple[bool, str | None]:
         if not reply or not reply.strip():
             return False, "the backend returned nothing"
-        if len(reply) > MAX_REPLY_GROWTH * len(draft.text) + 400:
+        if (
+            len(reply) > MAX_REPLY_GROWTH * len(draft.text) + 400
+            and len(word_list(reply)) > MAX_REPLY_WORDS
+        ):
             return False, "the backend's reply was far longer than the move needs"
         if promises_secrecy(reply):
             return False, "the backend's reply promised secrecy"

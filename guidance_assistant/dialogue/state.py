@@ -219,6 +219,9 @@ class SessionState(_Model):
     contract_items: list[ContractItem] = Field(default_factory=list)
     agenda: list[str] = Field(default_factory=list)
     agenda_agreed: bool = False
+    agenda_turn: int | None = Field(
+        default=None, description="The client turn that last added to the agenda."
+    )
     facts: dict[TopicId, list[Fact]] = Field(default_factory=dict)
     asked: dict[TopicId, int] = Field(default_factory=dict)
     last_question_topic: TopicId | None = None

@@ -16,6 +16,9 @@ MAX_ANALYSIS_CHARS = 4000
 MAX_TRANSCRIPT_CHARS = 10_000
 
 _TAG = re.compile(r"<[^<>]{0,200}>")
+_CODE_ELEMENT = re.compile(
+    r"<(script|style)\b[^<>]{0,200}>.{0,2000}?</\1\s*>", re.IGNORECASE | re.DOTALL
+)
 _SPACES = re.compile(r"[ \t\f\v]+")
 _BLANK_LINES = re.compile(r"\n{3,}")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
@@ -38,8 +41,11 @@ def clean_input(text: str) -> str:
 
 
 def analysis_view(text: str) -> str:
-    """What the analyser reads: HTML tags dropped, entities decoded, quotes made plain."""
-    view = html.unescape(_TAG.sub(" ", text)).translate(_APOSTROPHES)
+    """What the analyser reads: HTML tags (and the code inside script and style elements)
+    dropped, entities decoded, invisible format characters (zero-width spaces, soft hyphens)
+    removed, quotes made plain."""
+    view = html.unescape(_TAG.sub(" ", _CODE_ELEMENT.sub(" ", text))).translate(_APOSTROPHES)
+    view = "".join(ch for ch in view if unicodedata.category(ch) != "Cf")
     return _SPACES.sub(" ", view).strip()
 
 

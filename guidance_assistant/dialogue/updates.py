@@ -39,6 +39,7 @@ from guidance_assistant.errors import LMIError
 
 _AGENDA_CUE = re.compile(
     r"\b(?P<verb>talk about|talk through|help with|help me with|think about|know about|look at|"
+    r"(?:want|wanted|like|need|needed) to know(?: about)?|learn about|"
     r"find out about|find out|figure out|work out|sort out|decide|deciding|choose|choosing|"
     r"ideas? (?:for|about)|advice (?:on|about)|questions? about|here (?:for|about)|"
     r"here because)\s+(?P<agenda>[^.!?]+)",
@@ -53,6 +54,7 @@ _KEEP_VERB = {
     "work out": "working out",
     "sort out": "sorting out",
     "find out": "finding out",
+    "look at": "looking at",
 }
 _FILLERS = re.compile(
     r"^(?:(?:hi|hello|hey|hiya|hey there|hi there|good morning|good afternoon|morning|afternoon|"
@@ -70,7 +72,8 @@ _INTRODUCTION = re.compile(
 )
 _UNSURE = re.compile(
     r"^(?:i'?m|i’m|i am)\s+(?:really\s+|just\s+|a bit\s+|quite\s+)?(?:not sure|unsure|"
-    r"confused|stuck|undecided|torn)\s*(?:about\s+)?(?=(?:what|whether|if|which|how|where)\b|$)"
+    r"confused|stuck|undecided|torn)\s*(?:about\s+|on\s+)?"
+    r"(?=(?:what|whether|if|which|how|where)\b|$)"
     r"|^i\s+(?:really\s+)?(?:don'?t|don’t|do not|dont)\s+know\s*(?:about\s+)?"
     r"(?=(?:what|whether|if|which|how|where)\b|$)",
     re.IGNORECASE,
@@ -102,23 +105,93 @@ def article(title: str) -> str:
 
 def agenda_phrase(text: str) -> str:
     """What the client wants to cover, from their words: "Hi, yeah I'm not sure what to do after
-    year 11" → "working out what to do after Year 11" (greetings and fillers dropped)."""
+    year 11" → "working out what to do after Year 11" (greetings and fillers dropped); empty when
+    the message names no focus (see :func:`read_agenda`)."""
+    return read_agenda(text)[0]
+
+
+def read_agenda(text: str) -> tuple[str, str]:
+    """``(agenda, said)`` from a client's message in contracting.
+
+    ``agenda`` is a phrase for what they want to cover: after a cue ("talk about college" →
+    "college"), an unsure clause ("I don't know what job to go for" → "working out what job to
+    go for") or a want ("I need to pick my GCSE options" → "picking your GCSE options", "I want
+    a change of career" → "a change of career"). When the message only describes the client's
+    situation ("I dropped out of college and I'm not doing anything now"), ``agenda`` is empty
+    and ``said`` is that description turned to "you", for the adviser to reflect before
+    proposing a focus.
+    """
     from guidance_assistant.dialogue.analysis import split_clauses
 
     text = strip_fillers(_INTRODUCTION.sub("", strip_fillers(text)))
+    if not text:
+        return "", ""
     match = _AGENDA_CUE.search(text)
-    chosen = match.group("agenda") if match else text
-    if match and match.group("verb").lower() in _KEEP_VERB:
-        chosen = f"{_KEEP_VERB[match.group('verb').lower()]} {chosen}"
-    chosen = (split_clauses(chosen) or [chosen])[0]
-    chosen = strip_fillers(chosen)
-    unsure = _UNSURE.match(chosen)
-    if unsure:
-        rest = chosen[unsure.end() :].strip()
-        rest = re.sub(r"^if\b", "whether", rest, flags=re.IGNORECASE)
-        chosen = f"working out {rest}" if rest else ""
-    chosen = re.sub(r"\byear\s+(\d{1,2})\b", r"Year \1", chosen, flags=re.IGNORECASE)
-    return second_person(clip_words(chosen.strip(" ,;:-"), 14)).rstrip(".!?…")
+    if match:
+        chosen = match.group("agenda")
+        verb = match.group("verb").lower()
+        if verb in _KEEP_VERB:
+            chosen = f"{_KEEP_VERB[verb]} {chosen}"
+        chosen = (split_clauses(chosen) or [chosen])[0]
+        return _agenda_words(strip_fillers(chosen)), ""
+    for clause in split_clauses(text):
+        clause = strip_fillers(clause)
+        unsure = _UNSURE.match(clause)
+        if unsure:
+            rest = clause[unsure.end() :].strip()
+            rest = re.sub(r"^if\b", "whether", rest, flags=re.IGNORECASE)
+            return (_agenda_words(f"working out {rest}") if rest else ""), ""
+        turned = second_person(clause)
+        wanted = _WANT_TO.match(turned)
+        if wanted:
+            return _agenda_words(f"{_ing(wanted.group('verb'))}{wanted.group('rest')}"), ""
+        wanted = _WANT_THING.match(turned)
+        if wanted:
+            return _agenda_words(wanted.group("thing")), ""
+    if text.rstrip().endswith("?"):
+        return "", ""  # a question is answered, not taken as the session's focus
+    said = _agenda_words(text, limit=20)
+    first, _, rest = said.partition(" ")
+    if first.lower() in _YOU_WORDS:
+        said = f"{first.lower()} {rest}".strip()
+    return "", said
+
+
+_YOU_WORDS = frozenset(("you", "your", "you're", "you've", "you'd", "you'll"))
+
+
+#: "you need to pick ...", "you'd like to change ...": a want, turned into "picking ...".
+_WANT_TO = re.compile(
+    r"^you(?:\s+(?:really\s+|just\s+|also\s+)?(?:need|want|have|hope|got)|'ve\s+got|"
+    r"(?:'d|\s+would)\s+(?:really\s+)?like)\s+to\s+(?P<verb>[a-z]+)\b(?P<rest>.*)$",
+    re.IGNORECASE,
+)
+#: "you want a change of career": the thing wanted ("you like art" is an interest, not this).
+_WANT_THING = re.compile(
+    r"^you(?:\s+(?:really\s+)?(?:need|want|are\s+looking\s+for)|'re\s+looking\s+for|"
+    r"(?:'d|\s+would)\s+like)\s+(?P<thing>(?:a|an|some|more|help|advice|information|ideas?)\b.*)$",
+    re.IGNORECASE,
+)
+_ING_DOUBLED = frozenset(
+    ("get", "put", "stop", "plan", "run", "sit", "set", "swap", "drop", "quit", "shop", "chat")
+)
+
+
+def _ing(verb: str) -> str:
+    """``pick`` → ``picking``, ``choose`` → ``choosing``, ``get`` → ``getting``."""
+    word = verb.lower()
+    if word in _ING_DOUBLED:
+        return word + word[-1] + "ing"
+    if word.endswith("ie"):
+        return word[:-2] + "ying"
+    if word.endswith("e") and not word.endswith(("ee", "ye", "oe")) and len(word) > 2:
+        return word[:-1] + "ing"
+    return word + "ing"
+
+
+def _agenda_words(text: str, *, limit: int = 14) -> str:
+    text = re.sub(r"\byear\s+(\d{1,2})\b", r"Year \1", text, flags=re.IGNORECASE)
+    return second_person(clip_words(text.strip(" ,;:-"), limit)).rstrip(".!?…")
 
 
 def strip_fillers(text: str) -> str:
@@ -552,19 +625,24 @@ def _absorb_next_contact(state: SessionState, analysis: MessageAnalysis) -> None
         state.next_contact_agreed = True
 
 
-def _absorb_agenda(state: SessionState, analysis: MessageAnalysis) -> None:
+def _absorb_agenda(state: SessionState, analysis: MessageAnalysis, phrases: Phrasebook) -> None:
     if state.stage != "contracting" or state.agenda_agreed:
         return
     if analysis.has("agree", "dont_know", "greeting", "thanks") and analysis.content_words < 4:
         return
     if analysis.content_words < 2 and not analysis.is_question:
         return
-    phrase = agenda_phrase(analysis.text)
+    phrase, said = read_agenda(analysis.text)
+    if not phrase and said:
+        # The client described their situation: the focus is what they could do next (the
+        # adviser reflects their words when checking it).
+        phrase = phrases.render("agenda.situation", seed=state.seed, turn=0, plain=False)
     if phrase and phrase not in state.agenda:
         if analysis.has("disagree"):
             state.agenda = [phrase]
         else:
             state.agenda.append(phrase)
+        state.agenda_turn = state.client_turns
 
 
 def absorb(
@@ -582,7 +660,7 @@ def absorb(
         return
     if state.active_flag is not None:
         return
-    _absorb_agenda(state, analysis)
+    _absorb_agenda(state, analysis, phrases)
     if state.stage == "exploration":
         _absorb_topics(state, analysis, interview)
     if state.stage != "close":

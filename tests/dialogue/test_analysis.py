@@ -162,7 +162,14 @@ def test_html_is_read_as_plain_words() -> None:
         ("Hello, my name is Oliver", ""),
         ("Hi, I'm Aisha", ""),
         ("Hi, I'm Kwame and I want to talk about college", "college"),
-        ("I'm stuck on what to do after year 11", "you're stuck on what to do after Year 11"),
+        ("I'm stuck on what to do after year 11", "working out what to do after Year 11"),
+        # a want becomes what the session is for
+        ("I need to pick my GCSE options and I don't know which ones", "picking your GCSE options"),
+        ("I've worked in retail for years and I want a change of career", "a change of career"),
+        ("I want to know the different ways into jobs", "the different ways into jobs"),
+        # a description of the client's situation names no focus by itself
+        ("I dropped out of college and I'm not doing anything now", ""),
+        ("How much do nurses earn?", ""),
     ],
 )
 def test_the_agenda_echo_drops_greetings_and_fillers_and_reads_as_a_phrase(
