@@ -926,6 +926,20 @@ class DraftWriter:
         ]
         return " ".join(dict.fromkeys(kept))[:400]
 
+    def _closest_to_client(self, records: list[OccupationRecord]) -> list[OccupationRecord]:
+        """``records`` with those nearest to what the client enjoys and is good at first (by a
+        search of the LMI records for the client's own words); the rest keep their order."""
+        query = self._widening_query()
+        if not query or len(records) < 2:
+            return records
+        wanted = {f"lmi/{r.id}" for r in records}
+        order: dict[str, int] = {}
+        for passage in grounding.safe_search(self.knowledge, query, 200, {"doc_type": "lmi"}):
+            source = str(passage.metadata.get("source", passage.citation.source))
+            if source in wanted and source not in order:
+                order[source] = len(order)
+        return sorted(records, key=lambda r: order.get(f"lmi/{r.id}", len(order)))
+
     def related_occupations(self, count: int) -> list[OccupationRecord]:
         """Jobs linked to what the client said (from the knowledge base), not yet considered;
         at least one with a college or apprenticeship route when there is one."""
@@ -996,6 +1010,7 @@ class DraftWriter:
         if not records:
             return Draft(text=self.say("closed_question.which_job_open"))
         family = records[0].title.split()[-1].lower()
+        records = self._closest_to_client(records)
         route = next((r for r in self.analysis.routes if r in grounding.ROUTE_WORDS), None)
         count = self.interview.practice.widening_count
         draft = Draft(text="")
