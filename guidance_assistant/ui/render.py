@@ -8,6 +8,7 @@ which keeps its formatting but turns any HTML inside it into visible text.
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -34,8 +35,15 @@ def escape(text: str) -> str:
 
 def safe_markdown(markdown: str) -> str:
     """Library-written Markdown with any HTML in it (from notes, messages, documents) made
-    visible text: ``<``, ``>`` and ``&`` become entities, the Markdown itself is kept."""
-    return html.escape(markdown, quote=False)
+    visible text: ``<``, ``>`` and ``&`` become entities, the Markdown itself is kept,
+    blockquote markers (``>`` at the start of a line: notices, the safeguarding banner)
+    included. Only the markers come back: what follows them stays escaped."""
+    return _QUOTE_MARKERS.sub(
+        lambda m: m.group(0).replace("&gt;", ">"), html.escape(markdown, quote=False)
+    )
+
+
+_QUOTE_MARKERS = re.compile(r"^[ \t]{0,3}(?:&gt;[ \t]?)+", re.MULTILINE)
 
 
 def passages_markdown(question: str, passages: list[Passage]) -> str:

@@ -79,3 +79,13 @@ def test_html_in_the_state_is_shown_as_text() -> None:
     state.facts["barriers"] = [Fact(topic="barriers", gist="", text=attack, turn=2)]
     shown = state_markdown(state)
     assert "<img" not in shown and shown.count("&lt;img") == 2
+
+
+def test_safe_markdown_keeps_quote_markers_and_escapes_everything_else() -> None:
+    from guidance_assistant.ui.render import safe_markdown
+
+    text = "> **Safeguarding:** speak to the DSL\n> > nested\n><img src=x onerror=alert(1)>\na > b"
+    shown = safe_markdown(text)
+    assert shown.startswith("> **Safeguarding:**") and "\n> > nested" in shown
+    assert "<img" not in shown and "&lt;img src=x onerror=alert(1)&gt;" in shown
+    assert shown.endswith("a &gt; b")  # only a line's leading markers come back
