@@ -330,20 +330,21 @@ def _practice_view_markdown(ctx: AppContext, user: User, practice_id: int) -> tu
     return report, name
 
 
-def _practice_review_panel(ctx: AppContext, prefix: str, *, deletable: bool = False) -> None:
+def _practice_review_panel(ctx: AppContext, prefix: str, *, deletable: bool = False) -> Any:
     """List the practice sessions the user may see, read one annotated, comment, export; and,
-    when ``deletable``, delete one (the store lets only its trainee or an admin)."""
+    when ``deletable``, delete one (the store lets only its trainee or an admin). Returns the
+    commenting controls, which only supervisors and admins are shown (the store checks too)."""
     with gr.Row():
         query = gr.Textbox(label="Filter (trainee or persona)", elem_id=f"{prefix}-filter")
         refresh = gr.Button("List practice sessions", elem_id=f"{prefix}-list")
     pick = gr.Dropdown(label="Practice session", choices=[], elem_id=f"{prefix}-pick")
     status = gr.Markdown(elem_id=f"{prefix}-status")
     report = gr.Markdown(elem_id=f"{prefix}-report")
-    with gr.Row():
+    with gr.Row() as commenting:
         turn = gr.Number(label="Turn (empty: the whole session)", precision=0, value=None)
         comment = gr.Textbox(label="Supervisor's comment", elem_id=f"{prefix}-comment", scale=3)
+        add = gr.Button("Add comment", elem_id=f"{prefix}-add-comment", scale=1)
     with gr.Row():
-        add = gr.Button("Add comment", elem_id=f"{prefix}-add-comment")
         export = gr.Button("Export report", elem_id=f"{prefix}-export")
         if deletable:
             confirm = gr.Checkbox(
@@ -415,7 +416,7 @@ def _practice_review_panel(ctx: AppContext, prefix: str, *, deletable: bool = Fa
     )
     export.click(export_view, pick, [status, files], api_name=f"{prefix}_export")
     if not deletable:
-        return
+        return commenting
 
     @_guard(4)
     def remove(practice_id: Any, sure: bool, text: str, request: gr.Request) -> Outputs:
@@ -438,6 +439,7 @@ def _practice_review_panel(ctx: AppContext, prefix: str, *, deletable: bool = Fa
         [status, pick, report, confirm, files],
         api_name=f"{prefix}_delete",
     )
+    return commenting
 
 
 def _practice_tab(ctx: AppContext) -> tuple[Any, Any]:
@@ -545,7 +547,7 @@ def _practice_tab(ctx: AppContext) -> tuple[Any, Any]:
 # -- Review -------------------------------------------------------------------------------------
 
 
-def _review_tab(ctx: AppContext) -> tuple[Any, Any]:
+def _review_tab(ctx: AppContext) -> tuple[Any, Any, Any]:
     with gr.Column(visible=False) as guidance_box:
         gr.Markdown("### Guidance sessions")
         with gr.Row():
@@ -576,7 +578,7 @@ def _review_tab(ctx: AppContext) -> tuple[Any, Any]:
         files = _downloads_box("review-files")
     with gr.Column(visible=False) as practice_box:
         gr.Markdown("### Practice transcripts")
-        _practice_review_panel(ctx, "review-practice", deletable=True)
+        practice_commenting = _practice_review_panel(ctx, "review-practice", deletable=True)
 
     @_guard(2)
     def find_sessions(text: str, request: gr.Request) -> Outputs:
@@ -704,7 +706,7 @@ def _review_tab(ctx: AppContext) -> tuple[Any, Any]:
         [status, pick, found, transcript, confirm_client],
         api_name="delete_client",
     )
-    return guidance_box, practice_box
+    return guidance_box, practice_box, practice_commenting
 
 
 # -- Evaluate -----------------------------------------------------------------------------------
@@ -950,7 +952,7 @@ def build_blocks(ctx: AppContext) -> gr.Blocks:
             with gr.Tab("Practice", id="practice", visible=False) as practice_tab:
                 trainee_box, supervisor_box = _practice_tab(ctx)
             with gr.Tab("Review", id="review", visible=False) as review_tab:
-                guidance_box, practice_box = _review_tab(ctx)
+                guidance_box, practice_box, practice_commenting = _review_tab(ctx)
             with gr.Tab("Evaluate", id="evaluate", visible=False) as evaluate_tab:
                 run_a, run_b, run_choices = _evaluate_tab(ctx)
             with gr.Tab("Knowledge", id="knowledge") as knowledge_tab:
@@ -961,7 +963,7 @@ def build_blocks(ctx: AppContext) -> gr.Blocks:
             try:
                 user = ctx.user(request)
             except Exception as error:
-                return (message(error), *([gr.skip()] * 14))
+                return (message(error), *([gr.skip()] * 15))
             role = user.role
             choices = _client_choices(ctx.store, user)
             runs = run_choices(user) if role in EVAL_ROLES else gr.update(choices=[])
@@ -977,6 +979,7 @@ def build_blocks(ctx: AppContext) -> gr.Blocks:
                 gr.update(visible=role in ("supervisor", "admin")),
                 gr.update(visible=role in GUIDANCE_ROLES),
                 gr.update(visible=role in PRACTICE_ROLES),
+                gr.update(visible=role in ("supervisor", "admin")),
                 gr.update(visible=role in KNOWLEDGE_EDIT_ROLES),
                 *[gr.update(choices=choices) for _ in clients],
                 runs,
@@ -997,6 +1000,7 @@ def build_blocks(ctx: AppContext) -> gr.Blocks:
                 supervisor_box,
                 guidance_box,
                 practice_box,
+                practice_commenting,
                 editor,
                 *clients,
                 run_a,

@@ -207,6 +207,7 @@ def test_trainee_practice_with_feedback(page: Any, app_server: AppServer) -> Non
     report = page.locator("#review-practice-report")
     expect(report).to_contain_text("So you're not sure what to do after Year 11?")
     assert report.locator("img[src=x]").count() == 0  # the practice drops the tag; never run
+    expect(page.locator("#review-practice-add-comment")).to_be_hidden()  # supervisors comment
     page.locator("#review-practice-confirm input").check()
     page.locator("#review-practice-delete").click()
     expect(page.locator("#review-practice-status")).to_contain_text("deleted")
