@@ -232,6 +232,11 @@ class MessageAnalysis(BaseModel):
         default=None, description="The safeguarding check of the whole message (run first)."
     )
     empty: bool = False
+    distress: float | None = Field(
+        default=None,
+        description="The distress-cue score when over its check-in threshold (concern.py); "
+        "never a safeguarding flag.",
+    )
     truncated: bool = False
     original_length: int = 0
     word_count: int = 0

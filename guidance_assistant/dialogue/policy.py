@@ -3,7 +3,10 @@
 :func:`choose_move` looks, in this order, at
 
 1. **safety**: a safeguarding disclosure in the message, or a flag still open (the gentle stance
-   until an adviser clears it);
+   until an adviser clears it); then a message that sounds worrying without being a disclosure
+   (``MessageAnalysis.distress``, from :mod:`~guidance_assistant.dialogue.concern`): a check-in,
+   an acknowledgement and one gentle question about life outside school, at most once every
+   :data:`CHECK_IN_GAP` client turns;
 2. **what the client did**: an empty message, a request outside careers guidance or an attempt to
    change the rules (a short redirect to the session's purpose), a question about a job or about
    education (information, from the knowledge base, with a citation), asking the adviser to choose
@@ -42,6 +45,9 @@ NEGATIVE_FEELINGS: tuple[FeelingKind, ...] = (
     "pressured",
     "confused",
 )
+
+#: A check-in is not repeated until this many client turns after the last one.
+CHECK_IN_GAP = 3
 
 
 class Move(BaseModel):
@@ -223,6 +229,13 @@ def _this_turn_facts(state: SessionState) -> list[tuple[TopicId, int]]:
     return found
 
 
+def checked_in_recently(state: SessionState) -> bool:
+    """Whether the adviser checked in within the last :data:`CHECK_IN_GAP` client turns."""
+    return any(
+        note.checked_in and state.client_turns - note.turn < CHECK_IN_GAP for note in state.concerns
+    )
+
+
 def _negative_feeling(analysis: MessageAnalysis) -> FeelingKind | None:
     return next((f for f in analysis.feelings if f in NEGATIVE_FEELINGS), None)
 
@@ -278,6 +291,14 @@ def choose_move(
     if analysis.empty:
         return Move(
             kind="contracting", stage=stage_id, variant="empty_prompt", reason="empty message"
+        )
+    if analysis.distress is not None and not checked_in_recently(state):
+        return Move(
+            kind="open_question",
+            stage=stage_id,
+            variant="check_in",
+            reason=f"possible concern (distress cue {analysis.distress:.2f}, not a disclosure): "
+            "acknowledge and check in gently",
         )
     if state.last_variant == "flag_cleared" and not analysis.has(
         "ask_information", "ask_framework"

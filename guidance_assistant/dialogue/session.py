@@ -13,6 +13,10 @@ Every client message goes through the same steps:
 2. **safeguarding** on the whole message, before anything else and before any backend: on a
    disclosure the reply is :func:`~guidance_assistant.dialogue.safeguarding.escalation_reply`,
    the state is flagged and normal guidance stops until an adviser calls :meth:`clear_flag`;
+   when nothing is flagged, the distress-cue scorer (:mod:`~guidance_assistant.dialogue.concern`)
+   may find the message worrying: the policy then checks in (one gentle question about life
+   outside school) and the state records a possible concern, never a flag; without the
+   embedding model there are simply no check-ins;
 3. analyse it (:func:`~guidance_assistant.dialogue.analysis.analyse_message`), take any stage
    transition the client agreed to, and record what it says in the state;
 4. choose the move (:func:`~guidance_assistant.dialogue.policy.choose_move`) and write its draft
@@ -28,7 +32,7 @@ import logging
 from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -61,6 +65,7 @@ from guidance_assistant.dialogue.policy import Move, choose_move, resolve_stage
 from guidance_assistant.dialogue.safeguarding import escalation_reply, promises_secrecy
 from guidance_assistant.dialogue.state import (
     ClientProfile,
+    ConcernNote,
     SafeguardingFlag,
     SessionState,
     TranscriptEntry,
@@ -78,7 +83,7 @@ from guidance_assistant.errors import GuidanceAssistantError
 
 if TYPE_CHECKING:
     from guidance_assistant.config import Settings
-
+    from guidance_assistant.dialogue.concern import ConcernScorer
 log = logging.getLogger(__name__)
 
 #: A backend reply longer than this many times the draft (plus some slack) is not used...
@@ -180,8 +185,19 @@ class GuidanceSession:
         interview: InterviewModel | None = None,
         phrases: Phrasebook | None = None,
         signals: SignalsFile | None = None,
+        concern: ConcernScorer | Literal["auto"] | None = "auto",
     ) -> None:
+        """``concern``: the distress-cue scorer for check-ins; ``"auto"`` (the default) uses the
+        process's shared one (trained on first use; none when the embedding model cannot be
+        loaded) when the experimental setting ``GA_DISTRESS_CHECK_IN`` is on, else none;
+        ``None`` switches check-ins off."""
         self.state = state
+        if concern == "auto":  # trained here, once per process, so no turn pays for it
+            from guidance_assistant.config import get_settings
+            from guidance_assistant.dialogue.concern import shared_scorer
+
+            concern = shared_scorer() if get_settings().distress_check_in else None
+        self._concern: ConcernScorer | None = concern
         self.responder = responder
         self.knowledge = knowledge
         self.interview = interview or load_interview()
@@ -224,6 +240,17 @@ class GuidanceSession:
         )
         self.state = work
         return turn
+
+    def _distress(self, text: str) -> float | None:
+        """The distress-cue score when over the check-in threshold; ``None`` otherwise or when
+        no scorer is available (logged at debug: the engine works without it)."""
+        if self._concern is None:
+            return None
+        try:
+            return self._concern.worrying(text)
+        except Exception as error:  # the scorer must never lose a turn
+            log.debug("distress-cue scorer failed (%s): no check-in", error)
+            return None
 
     def reply(self, message: str) -> Turn:
         """The adviser's reply to the client's ``message`` (see the module docstring)."""
@@ -278,6 +305,9 @@ class GuidanceSession:
             self.state = work
             return turn
 
+        distress = self._distress(analysis.text)
+        if distress is not None:
+            analysis = analysis.model_copy(update={"distress": distress})
         target, why = resolve_stage(work, analysis)
         if target != work.stage:
             enter_stage(work, target, why or "the client agreed to move on", self.phrases)
@@ -285,6 +315,13 @@ class GuidanceSession:
             work.pending_transition = None  # the client wants to stay: nothing moves on
         absorb(work, analysis, interview=self.interview, signals=self.signals, phrases=self.phrases)
         move = choose_move(work, analysis, interview=self.interview)
+        if distress is not None:
+            checked_in = move.kind == "open_question" and move.variant == "check_in"
+            work.concerns.append(
+                ConcernNote(turn=work.client_turns, score=round(distress, 3), checked_in=checked_in)
+            )
+            if checked_in:
+                flags.append("check_in")
         draft = self._writer(work, analysis).write(move)
         words, backend, fallback = self._word(work, move, analysis, draft)
         if analysis.truncated:
@@ -613,6 +650,11 @@ class GuidanceSession:
                 else "OPEN: refer to the designated safeguarding lead"
             )
             lines.append(f"Safeguarding concern at turn {flag.turn} ({flag.category}; {status}).")
+        for note in state.concerns:
+            if note.checked_in:
+                lines.append(
+                    f"Possible concern at turn {note.turn} (not a disclosure): checked in."
+                )
         return "\n".join(lines)
 
     def action_plan(self) -> ActionPlan:
@@ -631,6 +673,7 @@ class GuidanceSession:
         backend: str | Responder = "offline",
         knowledge: KnowledgeSource | None = None,
         settings: Settings | None = None,
+        concern: ConcernScorer | Literal["auto"] | None = "auto",
     ) -> GuidanceSession:
         """A session restored from :meth:`to_json` output (knowledge is loaded as in
         :func:`open_session` when not given)."""
@@ -646,7 +689,7 @@ class GuidanceSession:
         responder = _resolve_responder(backend, settings)
         if knowledge is None:
             knowledge = _load_knowledge(settings)
-        return cls(state, responder=responder, knowledge=knowledge)
+        return cls(state, responder=responder, knowledge=knowledge, concern=concern)
 
     def save(self, path: str | Path) -> Path:
         target = Path(path)
@@ -663,6 +706,7 @@ def open_session(
     settings: Settings | None = None,
     seed: int = 0,
     today: date | None = None,
+    concern: ConcernScorer | Literal["auto"] | None = "auto",
 ) -> GuidanceSession:
     """Start a guidance session.
 
@@ -671,7 +715,8 @@ def open_session(
     the engine's own words), another backend name from the settings, or any
     :class:`~guidance_assistant.backends.Responder`. ``knowledge``: a knowledge base (the bundled
     one, built or opened on first use, when not given). ``seed`` varies the wording; ``today``
-    fixes the session date (for dates such as "by Friday").
+    fixes the session date (for dates such as "by Friday"). ``concern``: the distress-cue
+    scorer for check-ins (see :class:`GuidanceSession`; ``None`` switches them off).
     """
     interview = load_interview()  # each raises InterviewModelError naming a bad file
     phrases = load_phrasebook()
@@ -687,4 +732,5 @@ def open_session(
         interview=interview,
         phrases=phrases,
         signals=signals,
+        concern=concern,
     )

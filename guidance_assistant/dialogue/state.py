@@ -175,6 +175,14 @@ class SafeguardingFlag(_Model):
     cleared_note: str | None = None
 
 
+class ConcernNote(_Model):
+    """A message that sounded worrying without being a disclosure (not a safeguarding flag)."""
+
+    turn: int
+    score: float = Field(description="The distress-cue score (concern.py), 0-1.")
+    checked_in: bool = Field(description="Whether the adviser's reply was a check-in question.")
+
+
 class StageTransition(_Model):
     from_stage: StageId
     to_stage: StageId
@@ -240,6 +248,9 @@ class SessionState(_Model):
     plan_offered: bool = False
     ended: bool = False
     flags: list[SafeguardingFlag] = Field(default_factory=list)
+    concerns: list[ConcernNote] = Field(
+        default_factory=list, description="Possible concerns the adviser checked in about."
+    )
     last_move: MoveKind | None = None
     last_variant: str | None = None
     repeats: int = Field(default=0, description="How often the last move was repeated in a row.")

@@ -131,6 +131,10 @@ def state_markdown(state: SessionState) -> str:
         when = f", by {action.when.isoformat()}" if action.when else ", no date yet"
         actions.append(f"{escape(action.what.strip())}{who}{when}")
     lines += _bullets(actions, "none yet")
+    checked = [note for note in state.concerns if note.checked_in]
+    if checked:  # not a safeguarding flag: a worrying remark the adviser asked about
+        lines.append("#### Possible concern")
+        lines += [f"- turn {note.turn}: possible concern — checked in" for note in checked]
     return "\n".join(lines)
 
 

@@ -38,7 +38,15 @@ TODAY = date(2026, 3, 10)
 def start() -> Callable[..., GuidanceSession]:
     def factory(profile: object = None, backend: object = "offline") -> GuidanceSession:
         knowledge = StubKnowledge()
-        return open_session(profile, backend=backend, knowledge=knowledge, today=TODAY)  # type: ignore[arg-type]
+        # these tests read the client's words; the distress-cue check-in has its own tests
+        # (test_concern.py) and would otherwise ask about home after "I live with my mum..."
+        return open_session(
+            profile,  # type: ignore[arg-type]
+            backend=backend,  # type: ignore[arg-type]
+            knowledge=knowledge,
+            today=TODAY,
+            concern=None,
+        )
 
     return factory
 
