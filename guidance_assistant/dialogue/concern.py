@@ -8,6 +8,10 @@ adviser does with a worrying remark that is not a clear disclosure: acknowledge 
 gently, how things are outside school, so the young person can say more. If they then disclose,
 the pattern check escalates as usual. The score never raises a flag and never escalates.
 
+**Experimental and off by default** (``GA_DISTRESS_CHECK_IN``): on the scripted eval
+conversations it checked in 15 times in 38 conversations, none warranted, mostly after answers
+about home; a default session never consults it.
+
 **Model.** A logistic regression on the bundled sentence embeddings
 (:func:`~guidance_assistant.retrieval.embedding.load_embedder`), trained at first use (when the
 first session opens) and kept for the life of the process. Positives: the disclosures of the
