@@ -936,7 +936,11 @@ class Store:
         summary: dict[str, Any] | None = None,
         results: Iterable[EvalResultView] = (),
     ) -> str:
-        """Store (or update the summary of) an eval run, with any results. Returns its id."""
+        """Store (or update the summary of) an eval run, with any results. Returns its id.
+
+        Saving a stored run again with results replaces its results (a rerun, not a duplicate).
+        """
+        results = list(results)
         with self._tx() as db:
             me = self._actor(db, actor)
             self._require(me, ("evaluator", "admin"), "save eval runs")
@@ -949,6 +953,8 @@ class Store:
                 run.config = config
                 if summary is not None:
                     run.summary = summary
+                if results:
+                    db.execute(delete(EvalResult).where(EvalResult.run_id == run.id))
             for result in results:
                 db.add(
                     EvalResult(

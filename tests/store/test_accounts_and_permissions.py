@@ -301,6 +301,10 @@ def test_evaluators_and_admins_see_eval_runs(store: Store, people: People, who: 
     results = store.get_eval_results(actor, "run-1")
     assert [r.case_id for r in results] == ["case-a", "case-b"]
     assert results[0].transcript == [{"t": "hi"}] and results[1].transcript is None
+    rerun = EvalResultView("run-1", "case-a", "offline", {"grounded": 0.9}, None)
+    store.save_eval_run(actor, "run-1", {"backend": "offline"}, results=[rerun])
+    [again] = store.get_eval_results(actor, "run-1")  # replaced, not added twice
+    assert again.scores == {"grounded": 0.9}
 
 
 @pytest.mark.parametrize("who", ["adviser", "trainee", "supervisor"])
