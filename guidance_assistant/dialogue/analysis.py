@@ -440,6 +440,100 @@ def _title_lookup(tokens: list[str]) -> tuple[str, str] | None:
     return None
 
 
+@functools.lru_cache(maxsize=1)
+def _title_texts() -> tuple[
+    tuple[tuple[tuple[str, ...], tuple[str, str]], ...],
+    tuple[tuple[tuple[str, ...], tuple[str, str]], ...],
+]:
+    """(Every main and alternative title, the occupation group titles of each record: SOC 2010
+    and primary SOC 2020), as word tuples with the record they name."""
+    from guidance_assistant import lmi
+
+    titles = tuple((tuple(key.split()), hit) for key, hit in _title_index().items())
+    groups: list[tuple[tuple[str, ...], tuple[str, str]]] = []
+    for record in lmi.bundled_store().all():
+        names = [record.soc2010.title]
+        primary = record.primary_soc2020
+        if primary is not None:
+            names.append(primary.title)
+        for name in dict.fromkeys(names):
+            groups.append((tuple(_norm_title(name).split()), (record.id, record.title)))
+    return titles, tuple(groups)
+
+
+@functools.lru_cache(maxsize=1)
+def _short_forms() -> dict[str, frozenset[str]]:
+    """A one-word title that is also the short form of a longer word in other titles ("vet" →
+    "veterinary"), where the records share a job category: word → the records it abbreviates."""
+    from guidance_assistant import lmi
+
+    records = {r.id: r for r in lmi.bundled_store().all()}
+    singles = {key: hit for key, hit in _title_index().items() if " " not in key and len(key) >= 3}
+    found: dict[str, set[str]] = {}
+    for parts, hit in _title_texts()[0]:
+        for word in parts[:-1]:
+            for short, short_hit in singles.items():
+                if len(word) > len(short) + 2 and word.startswith(short):
+                    mine, theirs = records.get(hit[0]), records.get(short_hit[0])
+                    if mine and theirs and set(mine.job_categories) & set(theirs.job_categories):
+                        found.setdefault(short, set()).add(hit[0])
+    return {short: frozenset(ids) for short, ids in found.items()}
+
+
+def _holds_phrase(parts: tuple[str, ...], words_: list[str], record_id: str) -> bool:
+    """Whether ``parts`` (a title's words) hold ``words_`` as a run ending in a head-noun form,
+    each other word the same or its short form ("vet" for "veterinary")."""
+    size = len(words_)
+    heads = set(_singulars(words_[-1]))
+    for start in range(len(parts) - size + 1):
+        run = parts[start : start + size]
+        if not (heads & set(_singulars(run[-1]))):
+            continue
+        if all(
+            said == word
+            or (word.startswith(said) and record_id in _short_forms().get(said, frozenset()))
+            for said, word in zip(words_[:-1], run[:-1], strict=True)
+        ):
+            return True
+    return False
+
+
+def _compound_lookup(words_: list[str]) -> tuple[str, str] | None:
+    """The one record whose titles (or, failing those, whose occupation group) hold a phrase of
+    two or more words that is no title itself ("vet nurse" → Veterinary nurse, "nursery nurse"
+    → the record in the group "Nursery nurses and assistants"): one job, not one per word."""
+    if len(words_) < 2 or any(w in _STOPWORDS or len(w) < 2 for w in words_):
+        return None
+    if not any(form in _titles_by_head() for form in _singulars(words_[-1])):
+        return None
+    for texts in _title_texts():
+        found = {hit for parts, hit in texts if _holds_phrase(parts, words_, hit[0])}
+        if len({hit[0] for hit in found}) == 1:
+            return found.pop()
+        if found:
+            return None
+    return None
+
+
+#: The record for a teacher of a school subject ("an English teacher") with no record of its own.
+_SUBJECT_TEACHER = "secondary school teacher"
+
+
+def _subject_teacher(words_: list[str], before: str) -> tuple[str, str] | None:
+    """A school subject then "teacher" ("a maths teacher"), at the start of the message or after
+    words that make it a job ("be a", "as an"); not "my English teacher said"."""
+    from guidance_assistant.dialogue.notes import SUBJECTS
+
+    if len(words_) < 2 or "teacher" not in _singulars(words_[-1]):
+        return None
+    subject = " ".join(words_[:-1])
+    if (before.strip() and not _JOB_CONTEXT.search(before)) or not any(
+        p.fullmatch(subject) for _, p in SUBJECTS
+    ):
+        return None
+    return _title_index().get(_SUBJECT_TEACHER)
+
+
 def _attributed(before: str, lexicon: _Lexicon) -> tuple[bool, bool]:
     """(not the client's idea, someone else's suggestion) from the words just before a title:
     someone else's job ("my mum is a nurse") or the client's current one ("I'm doing a plumbing
@@ -467,11 +561,15 @@ def _scan_titles(norm: str, lexicon: _Lexicon) -> list[tuple[int, int, Occupatio
             window = [t[0] for t in tokens[i : i + size]]
             if size == 1 and (window[0] in _STOPWORDS or len(window[0]) < 2):
                 continue
-            hit = _title_lookup(window)
-            if hit is None:
-                continue
             start, end = tokens[i][1], tokens[i + size - 1][2]
             before = norm[:start]
+            hit = _title_lookup(window)
+            score = 100.0
+            if hit is None and size >= 2 and not re.search(r"[^a-z0-9 ]", norm[start:end]):
+                hit = _subject_teacher(window, before) or _compound_lookup(window)
+                score = FUZZY_SURE
+            if hit is None:
+                continue
             if (
                 size == 1
                 and window[0] in lexicon.ambiguous_titles
@@ -487,7 +585,7 @@ def _scan_titles(norm: str, lexicon: _Lexicon) -> list[tuple[int, int, Occupatio
                         occupation_id=hit[0],
                         title=hit[1],
                         phrase=norm[start:end],
-                        score=100.0,
+                        score=score,
                         own_idea=not others and not suggested,
                         suggested_by_others=suggested,
                     ),

@@ -940,23 +940,83 @@ class DraftWriter:
                 order[source] = len(order)
         return sorted(records, key=lambda r: order.get(f"lmi/{r.id}", len(order)))
 
-    def related_occupations(self, count: int) -> list[OccupationRecord]:
-        """Jobs linked to what the client said (from the knowledge base), not yet considered;
-        at least one with a college or apprenticeship route when there is one."""
+    def _discussed(self) -> list[str]:
+        """The jobs talked about: the focus option, the other options, then the jobs named or
+        cited in the last few turns (most recent first)."""
+        ids = [self.state.focus_option] if self.state.focus_option else []
+        ids += [option.occupation_id for option in self.state.options]
+        for entry in reversed(self.state.transcript[-6:]):
+            ids += entry.occupations
+            ids += [
+                c.citation.source.split("/", 1)[1]
+                for c in entry.citations
+                if c.citation.source.startswith("lmi/")
+            ]
+        return list(dict.fromkeys(ids))
+
+    def _rank_related(
+        self, hits: list[OccupationRecord], anchors: list[OccupationRecord], query: str
+    ) -> list[OccupationRecord]:
+        """``hits`` (found by a search for the client's words, best first) and the records in
+        the SOC 2020 minor group of the jobs discussed (``anchors``), most plausibly related
+        first: two points for sharing a minor group with a job discussed, a point for each job
+        category shared with them and for each of the client's own words in the title or
+        categories (up to two of each). A record whose only link is the search comes after
+        every record with a link of its own; ties keep the search's order, then the titles most
+        like those discussed come first."""
         from guidance_assistant import lmi
 
-        existing = {option.occupation_id for option in self.state.options}
-        ranked: list[OccupationRecord] = []
+        def soc(record: OccupationRecord) -> str:
+            primary = record.primary_soc2020
+            return primary.code if primary is not None else record.soc2010.code
+
+        minor_groups = {soc(a)[:3] for a in anchors}
+        categories = {c for a in anchors for c in a.job_categories}
+        said = {word for word in query.split() if len(word) > 2}
+        found = {r.id: index for index, r in enumerate(hits)}
+        pool = {r.id: r for r in hits}
+        for record in lmi.bundled_store().all():
+            if record.id not in pool and soc(record)[:3] in minor_groups:
+                pool[record.id] = record
+
+        def score(record: OccupationRecord) -> int:
+            points = 2 if soc(record)[:3] in minor_groups else 0
+            points += min(2, len(set(record.job_categories) & categories))
+            own = re.findall(r"[a-z]+", f"{record.title} {' '.join(record.job_categories)}".lower())
+            # the same first five letters ("animals", "Animal care"), or a short form ("vet")
+            shared = {w for w in said if any(o[:5] == w[:5] or o.startswith(w) for o in own)}
+            return points + min(2, len(shared))
+
+        def likeness(record: OccupationRecord) -> float:
+            return max((fuzz.token_set_ratio(record.title, a.title) for a in anchors), default=0)
+
+        return sorted(
+            pool.values(),
+            key=lambda r: (-score(r), found.get(r.id, len(found)), -likeness(r), r.title),
+        )
+
+    def related_occupations(self, count: int) -> list[OccupationRecord]:
+        """Jobs linked to what the client said and the jobs discussed, not yet considered; those
+        in the same occupation group or job category as a job discussed, or named in the
+        client's own words, before those only found by a search; at least one with a college or
+        apprenticeship route when there is one."""
+        from guidance_assistant import lmi
+
+        discussed = self._discussed()
+        existing = {option.occupation_id for option in self.state.options} | set(discussed)
+        hits: list[OccupationRecord] = []
         query = self._widening_query()
-        for passage in grounding.safe_search(self.knowledge, query, 40, {"doc_type": "lmi"}):
+        for passage in grounding.safe_search(self.knowledge, query, 60, {"doc_type": "lmi"}):
             source = str(passage.metadata.get("source", passage.citation.source))
             occupation_id = source.split("/", 1)[1] if "/" in source else source
-            if occupation_id in existing or any(r.id == occupation_id for r in ranked):
+            if occupation_id in existing or any(r.id == occupation_id for r in hits):
                 continue
             record = _record(occupation_id)
             if record is not None:
-                ranked.append(record)
-        if not ranked and self.state.focus_option:
+                hits.append(record)
+        anchors = [r for r in (_record(i) for i in discussed[:6]) if r is not None]
+        ranked = [r for r in self._rank_related(hits, anchors, query) if r.id not in existing]
+        if not hits and self.state.focus_option:
             focus = _record(self.state.focus_option)
             if focus is not None:
                 siblings = [

@@ -618,7 +618,8 @@ def _negated(norm_before: str, *, barrier: bool = False) -> bool:
 
 # --------------------------------------------------------------------------------- subjects
 
-_SUBJECTS: list[tuple[str, re.Pattern[str]]] = [
+#: School subjects and the patterns that find them in notes (also used to read "english teacher").
+SUBJECTS: list[tuple[str, re.Pattern[str]]] = [
     ("design and technology", re.compile(r"\b(?:DT|D&T|D and T|D ?& ?T)\b")),
     (
         "design and technology",
@@ -678,7 +679,7 @@ _SUBJECTS: list[tuple[str, re.Pattern[str]]] = [
 def subjects_in(text: str) -> list[str]:
     """School subjects named in ``text``, canonical names, in order of appearance."""
     found: list[tuple[int, str]] = []
-    for name, pattern in _SUBJECTS:
+    for name, pattern in SUBJECTS:
         match = pattern.search(text)
         if match:
             found.append((match.start(), name))

@@ -24,6 +24,7 @@ from guidance_assistant.dialogue.analysis import (
     find_occupations,
     make_gist,
 )
+from guidance_assistant.dialogue.drafts import DraftWriter
 from guidance_assistant.dialogue.interview import load_interview
 from guidance_assistant.dialogue.policy import choose_move, next_topic, resolve_stage
 from guidance_assistant.dialogue.state import Fact, SessionState
@@ -372,6 +373,70 @@ def test_the_same_family_word_after_which_job_gets_a_few_jobs_with_their_pay(
     assert (pay.move, pay.variant) == ("information", "family")
     assert pay.text.count("£") >= 4 and "National Careers Service" in pay.text
     assert all(c.citation.source.startswith("lmi/") for c in pay.citations)
+
+
+# -- widening: related jobs --------------------------------------------------------------
+
+
+def related(session: GuidanceSession, count: int = 3) -> list[lmi.OccupationRecord]:
+    writer = DraftWriter(
+        phrases=session.phrases,
+        interview=session.interview,
+        knowledge=session.knowledge,
+        state=session.state,
+        analysis=analyse("ok"),
+        plain=False,
+    )
+    return writer.related_occupations(count)
+
+
+def test_related_jobs_share_the_field_of_the_job_discussed_not_just_a_word(
+    start: Callable[..., GuidanceSession],
+) -> None:
+    session = start({"year_group": 12})
+    talk(
+        session,
+        [
+            "Hi",
+            "I'm doing a plumbing apprenticeship but I want to switch to something else",
+            "Yes",
+            "I like working outdoors and with plants",
+            "I'm good at practical work and I'm reliable",
+            "Yes. I was thinking about being a gardener",
+        ],
+    )
+    assert session.state.focus_option == "gardener"
+    gardener = lmi.get("gardener")
+    suggestions = related(session)
+    assert len(suggestions) == 3
+    # "plants" once brought "Chemical plant process operator": a word, not a field
+    for record in suggestions:
+        assert set(record.job_categories) & set(gardener.job_categories), record.title
+    assert "gardener" not in [r.id for r in suggestions]
+    routes = {route.route for r in suggestions for route in r.entry_routes}
+    assert routes & {"college", "apprenticeship"}
+
+
+def test_related_jobs_for_an_accountant_are_in_nearby_occupation_groups(
+    start: Callable[..., GuidanceSession],
+) -> None:
+    session = start({"year_group": 11})
+    talk(
+        session,
+        [
+            "Hi",
+            "I want to talk about jobs",
+            "Yes",
+            "I like maths and numbers",
+            "I'm good at maths",
+            "Yes. I was thinking about being a management accountant",
+        ],
+    )
+    assert session.state.focus_option == "management-accountant"
+    # not "Advertising account executive" (the word "account") or "Building control officer"
+    for record in related(session):
+        primary = record.primary_soc2020
+        assert primary is not None and primary.code[:2] == "24", record.title
 
 
 # -- summaries and challenges --------------------------------------------------------------
