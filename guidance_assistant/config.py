@@ -128,13 +128,6 @@ class Settings(BaseSettings):
         description="The evaluator or admin account `eval` commands store and read runs as; "
         "unset: the local admin (made on first use when there are no accounts).",
     )
-    distress_check_in: bool = Field(
-        default=False,
-        description="Experimental: when the safeguarding rules flag nothing but a learned "
-        "distress-cue scorer finds a message worrying, the adviser checks in (one gentle "
-        "question) and the state records a possible concern. Off by default: on ordinary "
-        "scripted sessions it checks in far too often (see evals/README.md).",
-    )
     host: str = "127.0.0.1"
     port: int = Field(default=7860, ge=1, le=65535)
 

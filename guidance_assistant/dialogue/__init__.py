@@ -19,11 +19,6 @@ from guidance_assistant.dialogue.interview import (
 )
 from guidance_assistant.dialogue.plan import ActionPlan, PlanItem
 from guidance_assistant.dialogue.policy import Move, choose_move
-from guidance_assistant.dialogue.safeguarding import (
-    SafeguardingResult,
-    detect_safeguarding,
-    escalation_reply,
-)
 from guidance_assistant.dialogue.session import (
     GuidanceSession,
     SessionError,
@@ -35,6 +30,11 @@ from guidance_assistant.dialogue.state import (
     ClientProfile,
     SessionState,
     TurnCitation,
+)
+from guidance_assistant.safeguarding.rules import (
+    SafeguardingResult,
+    detect_safeguarding,
+    escalation_reply,
 )
 
 __all__ = [

@@ -31,7 +31,6 @@ from guidance_assistant.dialogue.interview import (
     TopicId,
     load_signals,
 )
-from guidance_assistant.dialogue.safeguarding import SafeguardingResult, detect_safeguarding
 from guidance_assistant.dialogue.text import (
     MAX_ANALYSIS_CHARS,
     analysis_view,
@@ -41,6 +40,7 @@ from guidance_assistant.dialogue.text import (
     truncate,
     words,
 )
+from guidance_assistant.safeguarding.rules import SafeguardingResult, detect_safeguarding
 
 if TYPE_CHECKING:
     from guidance_assistant.lmi.models import OccupationMatch
@@ -234,8 +234,12 @@ class MessageAnalysis(BaseModel):
     empty: bool = False
     distress: float | None = Field(
         default=None,
-        description="The distress-cue score when over its check-in threshold (concern.py); "
-        "never a safeguarding flag.",
+        description="Set when the safeguarding check found a concern, not a disclosure (the "
+        "learned reader's score, or 1.0 when cues raised it): the adviser checks in.",
+    )
+    secrecy_request: bool = Field(
+        default=False,
+        description="Asked to keep something secret after a worrying remark (safeguarding).",
     )
     truncated: bool = False
     original_length: int = 0
@@ -954,9 +958,14 @@ def analyse_message(
     *,
     today: date | None = None,
     signals: SignalsFile | None = None,
+    safeguarding: SafeguardingResult | None = None,
 ) -> MessageAnalysis:
     """Read one client message (see the module docstring). ``text`` should already be cleaned
-    with :func:`~guidance_assistant.dialogue.text.clean_input`."""
+    with :func:`~guidance_assistant.dialogue.text.clean_input`. ``safeguarding``: the result of
+    the check already run on the whole message (the session runs it first, before this); when
+    not given it is run here, on the whole message, before anything else is read."""
+    if safeguarding is None:
+        safeguarding = detect_safeguarding(text)
     signals = signals or load_signals()
     lexicon = _lexicon(signals)
     today = today or date.today()
@@ -964,9 +973,9 @@ def analyse_message(
     view, truncated = truncate(analysis_view(text), MAX_ANALYSIS_CHARS)
     norm = normalise_for_matching(view)
     if not norm:
-        return MessageAnalysis(text=view, empty=True, original_length=original_length)
-    # Safeguarding reads the whole message, however long, before anything else.
-    safeguarding = detect_safeguarding(text)
+        return MessageAnalysis(
+            text=view, empty=True, original_length=original_length, safeguarding=safeguarding
+        )
 
     tokens = words(view)
     content = [w for w in _CONTENT_WORD.findall(norm) if w not in _STOPWORDS]

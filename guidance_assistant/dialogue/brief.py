@@ -60,12 +60,12 @@ from guidance_assistant.dialogue.notes import (
     words_of,
 )
 from guidance_assistant.dialogue.phrases import load_phrasebook
-from guidance_assistant.dialogue.safeguarding import detect_safeguarding
 from guidance_assistant.dialogue.state import ClientCriterion, ClientProfile, SessionState
 from guidance_assistant.dialogue.text import clean_input, normalise_for_matching, sentences
 from guidance_assistant.dialogue.updates import article, make_option, refresh_discrepancies
 from guidance_assistant.errors import LMIError
 from guidance_assistant.lmi.models import OccupationRecord
+from guidance_assistant.safeguarding.rules import detect_safeguarding
 from guidance_assistant.sources import Citation
 
 RouteFamily = Literal["academic", "technical", "apprenticeship", "other"]

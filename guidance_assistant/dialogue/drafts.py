@@ -334,7 +334,14 @@ class DraftWriter:
             return Draft(
                 text=self.say("open_question.weigh", criteria=self.criteria_text(), options=names)
             )
-        if variant in ("ideas", "criteria_first", "more", "anything_to_add", "check_in"):
+        if variant in (
+            "ideas",
+            "criteria_first",
+            "more",
+            "anything_to_add",
+            "check_in",
+            "secrecy_limits",
+        ):
             return Draft(text=self.say(f"open_question.{variant}"))
         return Draft(text=self.say("open_question.more"))
 

@@ -78,6 +78,7 @@ PHRASE_SLOTS: dict[str, frozenset[str]] = {
     "open_question.weigh": _slots("criteria", "options"),
     "open_question.anything_to_add": _NONE,
     "open_question.check_in": _NONE,
+    "open_question.secrecy_limits": _NONE,
     "closed_question.which_job": _slots("candidates"),
     "closed_question.which_job_open": _NONE,
     "closed_question.action_date": _slots("action"),

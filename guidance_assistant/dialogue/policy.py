@@ -4,9 +4,9 @@
 
 1. **safety**: a safeguarding disclosure in the message, or a flag still open (the gentle stance
    until an adviser clears it); then a message that sounds worrying without being a disclosure
-   (``MessageAnalysis.distress``, from :mod:`~guidance_assistant.dialogue.concern`): a check-in,
-   an acknowledgement and one gentle question about life outside school, at most once every
-   :data:`CHECK_IN_GAP` client turns;
+   (``MessageAnalysis.distress``: a concern from :mod:`~guidance_assistant.safeguarding.screen`):
+   a check-in that restates the limits of confidentiality, at most once every
+   :data:`CHECK_IN_GAP` client turns; a request for secrecy after it gets those limits again;
 2. **what the client did**: an empty message, a request outside careers guidance or an attempt to
    change the rules (a short redirect to the session's purpose), a question about a job or about
    education (information, from the knowledge base, with a citation), asking the adviser to choose
@@ -292,13 +292,21 @@ def choose_move(
         return Move(
             kind="contracting", stage=stage_id, variant="empty_prompt", reason="empty message"
         )
+    if analysis.distress is not None and analysis.secrecy_request:
+        return Move(
+            kind="open_question",
+            stage=stage_id,
+            variant="secrecy_limits",
+            reason="asked for secrecy after a worrying remark: the limits of confidentiality, "
+            "kindly, never agreement",
+        )
     if analysis.distress is not None and not checked_in_recently(state):
         return Move(
             kind="open_question",
             stage=stage_id,
             variant="check_in",
-            reason=f"possible concern (distress cue {analysis.distress:.2f}, not a disclosure): "
-            "acknowledge and check in gently",
+            reason=f"possible concern (score {analysis.distress:.2f}, not a disclosure): "
+            "acknowledge, restate the limits of confidentiality, check in gently",
         )
     if state.last_variant == "flag_cleared" and not analysis.has(
         "ask_information", "ask_framework"

@@ -2,7 +2,7 @@
 
 ``evals/safeguarding/messages.yaml`` holds messages labelled ``expected: true`` (a disclosure,
 with its category) or ``expected: false`` (a hard negative: career talk, idioms, ordinary worries).
-:func:`evaluate_safeguarding` runs :func:`~guidance_assistant.dialogue.safeguarding.detect_safeguarding`
+:func:`evaluate_safeguarding` runs :func:`~guidance_assistant.safeguarding.rules.detect_safeguarding`
 and a naive keyword baseline over every message in the same run and reports recall (disclosures
 caught), false-alarm rate (hard negatives flagged / hard negatives), precision, per-category recall
 and the list of misses and false alarms.
@@ -21,9 +21,9 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from guidance_assistant.dialogue.safeguarding import SafeguardingRules
 from guidance_assistant.errors import GuidanceAssistantError
 from guidance_assistant.paths import bundled_dir
+from guidance_assistant.safeguarding.rules import SafeguardingRules
 
 #: The naive baseline: flag when any of these alarming words appears (whole words, lowercased).
 BASELINE_WORDS: tuple[str, ...] = (

@@ -28,10 +28,10 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from guidance_assistant.dialogue.safeguarding import SafeguardingRules
 from guidance_assistant.dialogue.safeguarding_eval import baseline_flag
 from guidance_assistant.errors import GuidanceAssistantError
 from guidance_assistant.paths import bundled_dir, shared_dir
+from guidance_assistant.safeguarding.rules import SafeguardingRules
 
 ESCONV_FILE = "esconv_job_crisis_subset.jsonl"
 Verdict = Literal["warranted", "borderline", "false_alarm"]

@@ -10,13 +10,15 @@ Every client message goes through the same steps:
 
 1. clean it (control characters out; HTML kept as plain text; very long messages cut for
    analysis, with a polite note);
-2. **safeguarding** on the whole message, before anything else and before any backend: on a
-   disclosure the reply is :func:`~guidance_assistant.dialogue.safeguarding.escalation_reply`,
-   the state is flagged and normal guidance stops until an adviser calls :meth:`clear_flag`;
-   when nothing is flagged, the distress-cue scorer (:mod:`~guidance_assistant.dialogue.concern`)
-   may find the message worrying: the policy then checks in (one gentle question about life
-   outside school) and the state records a possible concern, never a flag; without the
-   embedding model there are simply no check-ins;
+2. **safeguarding** on the whole message, before any other reading and before any backend
+   (:func:`~guidance_assistant.safeguarding.screen.screen_message`: rules, the learned reader,
+   cues heard across turns). On a disclosure the reply is
+   :func:`~guidance_assistant.safeguarding.rules.escalation_reply`, the state is flagged and
+   normal guidance stops until an adviser calls :meth:`clear_flag`. On a concern the policy
+   checks in once (a gentle question that restates the limits of confidentiality; a request for
+   secrecy gets those limits, never agreement), the state records the concern with the words
+   that raised it, and the session goes on; what the message says is not read as career
+   barriers or circumstances;
 3. analyse it (:func:`~guidance_assistant.dialogue.analysis.analyse_message`), take any stage
    transition the client agreed to, and record what it says in the state;
 4. choose the move (:func:`~guidance_assistant.dialogue.policy.choose_move`) and write its draft
@@ -62,10 +64,10 @@ from guidance_assistant.dialogue.interview import (
 from guidance_assistant.dialogue.phrases import Phrasebook, load_phrasebook
 from guidance_assistant.dialogue.plan import ActionPlan, build_action_plan
 from guidance_assistant.dialogue.policy import Move, choose_move, resolve_stage
-from guidance_assistant.dialogue.safeguarding import escalation_reply, promises_secrecy
 from guidance_assistant.dialogue.state import (
     ClientProfile,
     ConcernNote,
+    HeardCue,
     SafeguardingFlag,
     SessionState,
     TranscriptEntry,
@@ -80,10 +82,13 @@ from guidance_assistant.dialogue.text import (
 from guidance_assistant.dialogue.text import words as word_list
 from guidance_assistant.dialogue.updates import absorb, apply_move, enter_stage
 from guidance_assistant.errors import GuidanceAssistantError
+from guidance_assistant.safeguarding.cues import CueHit
+from guidance_assistant.safeguarding.rules import escalation_reply, promises_secrecy
+from guidance_assistant.safeguarding.screen import Screening, screen_message
 
 if TYPE_CHECKING:
     from guidance_assistant.config import Settings
-    from guidance_assistant.dialogue.concern import ConcernScorer
+    from guidance_assistant.safeguarding.reader import LearnedReader
 log = logging.getLogger(__name__)
 
 #: A backend reply longer than this many times the draft (plus some slack) is not used...
@@ -185,19 +190,18 @@ class GuidanceSession:
         interview: InterviewModel | None = None,
         phrases: Phrasebook | None = None,
         signals: SignalsFile | None = None,
-        concern: ConcernScorer | Literal["auto"] | None = "auto",
+        reader: LearnedReader | Literal["auto"] | None = "auto",
     ) -> None:
-        """``concern``: the distress-cue scorer for check-ins; ``"auto"`` (the default) uses the
-        process's shared one (trained on first use; none when the embedding model cannot be
-        loaded) when the experimental setting ``GA_DISTRESS_CHECK_IN`` is on, else none;
-        ``None`` switches check-ins off."""
+        """``reader``: the safeguarding check's learned reader; ``"auto"`` (the default) uses
+        the process's shared one (loaded here, once per process, so no turn pays for it; none
+        when the embedding model cannot be loaded, and then the rules and cues still run);
+        ``None``: rules and cues only."""
         self.state = state
-        if concern == "auto":  # trained here, once per process, so no turn pays for it
-            from guidance_assistant.config import get_settings
-            from guidance_assistant.dialogue.concern import shared_scorer
+        if reader == "auto":
+            from guidance_assistant.safeguarding.reader import shared_reader
 
-            concern = shared_scorer() if get_settings().distress_check_in else None
-        self._concern: ConcernScorer | None = concern
+            reader = shared_reader()
+        self._reader: LearnedReader | None = reader
         self.responder = responder
         self.knowledge = knowledge
         self.interview = interview or load_interview()
@@ -241,24 +245,31 @@ class GuidanceSession:
         self.state = work
         return turn
 
-    def _distress(self, text: str) -> float | None:
-        """The distress-cue score when over the check-in threshold; ``None`` otherwise or when
-        no scorer is available (logged at debug: the engine works without it)."""
-        if self._concern is None:
-            return None
-        try:
-            return self._concern.worrying(text)
-        except Exception as error:  # the scorer must never lose a turn
-            log.debug("distress-cue scorer failed (%s): no check-in", error)
-            return None
+    def _screen(self, work: SessionState, text: str) -> Screening:
+        """The safeguarding check of ``text`` in the light of the conversation so far."""
+        earlier = [e.text for e in work.transcript if e.speaker == "client"]
+        return screen_message(
+            text,
+            heard=[
+                CueHit(cue=c.cue, label=c.label, weight=c.weight, words=c.words) for c in work.cues
+            ],
+            earlier_turns=earlier,
+            concerned_before=bool(work.concerns),
+            reader=self._reader,
+        )
 
     def reply(self, message: str) -> Turn:
         """The adviser's reply to the client's ``message`` (see the module docstring)."""
         text = clean_input(message if isinstance(message, str) else str(message))
         work = self.state.model_copy(deep=True)
-        analysis = analyse_message(text, today=work.session_date, signals=self.signals)
+        # Safeguarding first, on the whole message as typed, before any other reading.
+        screening = self._screen(work, text)
+        result = screening.as_result()
+        analysis = analyse_message(
+            text, today=work.session_date, signals=self.signals, safeguarding=result
+        )
         flags: list[str] = []
-        if analysis.empty:
+        if analysis.empty and not text.strip():
             move = choose_move(work, analysis, interview=self.interview)
             draft = self._writer(work, analysis).write(move)
             self._record_client(work, text, analysis, ["empty"])
@@ -269,8 +280,17 @@ class GuidanceSession:
             return turn
 
         work.client_turns += 1
-        result = analysis.safeguarding
-        if result is not None and result.flagged:
+        for hit in screening.cues:
+            work.cues.append(
+                HeardCue(
+                    turn=work.client_turns,
+                    cue=hit.cue,
+                    label=hit.label,
+                    weight=hit.weight,
+                    words=hit.words,
+                )
+            )
+        if result.flagged:
             work.flags.append(
                 SafeguardingFlag(
                     category=result.category,
@@ -287,11 +307,13 @@ class GuidanceSession:
         for intent in ("off_topic", "injection"):
             if analysis.has(intent):
                 flags.append(intent)
+        if screening.level == "concern":
+            flags.append("concern")
         self._record_client(work, text, analysis, flags)
 
         if "safeguarding" in flags or "safeguarding_open" in flags:
             move = choose_move(work, analysis, interview=self.interview)
-            if move.variant == "escalation" and result is not None:
+            if move.variant == "escalation" and result.flagged:
                 reply = escalation_reply(result, seed=work.seed, plain_language=self.plain_language)
             else:
                 reply = self.phrases.render(
@@ -305,9 +327,24 @@ class GuidanceSession:
             self.state = work
             return turn
 
-        distress = self._distress(analysis.text)
-        if distress is not None:
-            analysis = analysis.model_copy(update={"distress": distress})
+        if analysis.empty:  # nothing a guidance reading can use, though the check read it
+            move = choose_move(work, analysis, interview=self.interview)
+            draft = self._writer(work, analysis).write(move)
+            turn = self._finish(
+                work, move, analysis, draft, draft.text, "offline", None, flags, effects=False
+            )
+            self.state = work
+            return turn
+
+        if screening.level == "concern":
+            # A concern is the adviser's to weigh, never a career barrier or circumstance.
+            analysis = analysis.model_copy(
+                update={
+                    "distress": screening.score if screening.score is not None else 1.0,
+                    "secrecy_request": screening.secrecy_request is not None,
+                    "topics": [],
+                }
+            )
         target, why = resolve_stage(work, analysis)
         if target != work.stage:
             enter_stage(work, target, why or "the client agreed to move on", self.phrases)
@@ -315,10 +352,20 @@ class GuidanceSession:
             work.pending_transition = None  # the client wants to stay: nothing moves on
         absorb(work, analysis, interview=self.interview, signals=self.signals, phrases=self.phrases)
         move = choose_move(work, analysis, interview=self.interview)
-        if distress is not None:
-            checked_in = move.kind == "open_question" and move.variant == "check_in"
+        if screening.level == "concern":
+            checked_in = move.kind == "open_question" and move.variant in (
+                "check_in",
+                "secrecy_limits",
+            )
             work.concerns.append(
-                ConcernNote(turn=work.client_turns, score=round(distress, 3), checked_in=checked_in)
+                ConcernNote(
+                    turn=work.client_turns,
+                    score=screening.score or 0.0,
+                    checked_in=checked_in,
+                    label=screening.label,
+                    reason=screening.reason,
+                    words=screening.words,
+                )
             )
             if checked_in:
                 flags.append("check_in")
@@ -651,10 +698,12 @@ class GuidanceSession:
             )
             lines.append(f"Safeguarding concern at turn {flag.turn} ({flag.category}; {status}).")
         for note in state.concerns:
-            if note.checked_in:
-                lines.append(
-                    f"Possible concern at turn {note.turn} (not a disclosure): checked in."
-                )
+            said = f": '{note.words}'" if note.words else ""
+            what = f" ({note.label})" if note.label else ""
+            done = "checked in" if note.checked_in else "noted"
+            lines.append(
+                f"Possible concern at turn {note.turn}{what}, not a disclosure; {done}{said}."
+            )
         return "\n".join(lines)
 
     def action_plan(self) -> ActionPlan:
@@ -673,7 +722,7 @@ class GuidanceSession:
         backend: str | Responder = "offline",
         knowledge: KnowledgeSource | None = None,
         settings: Settings | None = None,
-        concern: ConcernScorer | Literal["auto"] | None = "auto",
+        reader: LearnedReader | Literal["auto"] | None = "auto",
     ) -> GuidanceSession:
         """A session restored from :meth:`to_json` output (knowledge is loaded as in
         :func:`open_session` when not given)."""
@@ -689,7 +738,7 @@ class GuidanceSession:
         responder = _resolve_responder(backend, settings)
         if knowledge is None:
             knowledge = _load_knowledge(settings)
-        return cls(state, responder=responder, knowledge=knowledge, concern=concern)
+        return cls(state, responder=responder, knowledge=knowledge, reader=reader)
 
     def save(self, path: str | Path) -> Path:
         target = Path(path)
@@ -706,7 +755,7 @@ def open_session(
     settings: Settings | None = None,
     seed: int = 0,
     today: date | None = None,
-    concern: ConcernScorer | Literal["auto"] | None = "auto",
+    reader: LearnedReader | Literal["auto"] | None = "auto",
 ) -> GuidanceSession:
     """Start a guidance session.
 
@@ -715,8 +764,8 @@ def open_session(
     the engine's own words), another backend name from the settings, or any
     :class:`~guidance_assistant.backends.Responder`. ``knowledge``: a knowledge base (the bundled
     one, built or opened on first use, when not given). ``seed`` varies the wording; ``today``
-    fixes the session date (for dates such as "by Friday"). ``concern``: the distress-cue
-    scorer for check-ins (see :class:`GuidanceSession`; ``None`` switches them off).
+    fixes the session date (for dates such as "by Friday"). ``reader``: the safeguarding
+    check's learned reader (see :class:`GuidanceSession`).
     """
     interview = load_interview()  # each raises InterviewModelError naming a bad file
     phrases = load_phrasebook()
@@ -732,5 +781,5 @@ def open_session(
         interview=interview,
         phrases=phrases,
         signals=signals,
-        concern=concern,
+        reader=reader,
     )

@@ -176,11 +176,25 @@ class SafeguardingFlag(_Model):
 
 
 class ConcernNote(_Model):
-    """A message that sounded worrying without being a disclosure (not a safeguarding flag)."""
+    """A message that sounded worrying without being a disclosure (not a safeguarding flag):
+    recorded for the adviser with the words that raised it."""
 
     turn: int
-    score: float = Field(description="The distress-cue score (concern.py), 0-1.")
+    score: float = Field(description="The learned reader's score, 0-1 (0 when cues raised it).")
     checked_in: bool = Field(description="Whether the adviser's reply was a check-in question.")
+    label: str = Field(default="", description="What it sounded like, for the adviser.")
+    reason: str = Field(default="", description="Why it was raised (reader, cues, secrecy).")
+    words: str = Field(default="", description="The client's words that raised it.")
+
+
+class HeardCue(_Model):
+    """A cue heard in the conversation (``prompts/safeguarding/cues.yaml``): cues add up."""
+
+    turn: int
+    cue: str
+    label: str
+    weight: int
+    words: str
 
 
 class StageTransition(_Model):
@@ -248,6 +262,9 @@ class SessionState(_Model):
     plan_offered: bool = False
     ended: bool = False
     flags: list[SafeguardingFlag] = Field(default_factory=list)
+    cues: list[HeardCue] = Field(
+        default_factory=list, description="Safeguarding cues heard so far (they add up)."
+    )
     concerns: list[ConcernNote] = Field(
         default_factory=list, description="Possible concerns the adviser checked in about."
     )

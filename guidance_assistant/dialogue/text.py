@@ -10,6 +10,8 @@ import html
 import re
 import unicodedata
 
+from guidance_assistant.text import fold
+
 #: Longest client message that is analysed in full; longer ones are cut (with a polite note).
 MAX_ANALYSIS_CHARS = 4000
 #: Longest client message kept whole in the transcript.
@@ -45,7 +47,7 @@ def analysis_view(text: str) -> str:
     dropped, entities decoded, invisible format characters (zero-width spaces, soft hyphens)
     removed, quotes made plain."""
     view = html.unescape(_TAG.sub(" ", _CODE_ELEMENT.sub(" ", text))).translate(_APOSTROPHES)
-    view = "".join(ch for ch in view if unicodedata.category(ch) != "Cf")
+    view = fold("".join(ch for ch in view if unicodedata.category(ch) != "Cf"))
     return _SPACES.sub(" ", view).strip()
 
 

@@ -39,14 +39,14 @@ TODAY = date(2026, 3, 10)
 def start() -> Callable[..., GuidanceSession]:
     def factory(profile: object = None, backend: object = "offline") -> GuidanceSession:
         knowledge = StubKnowledge()
-        # these tests read the client's words; the distress-cue check-in has its own tests
-        # (test_concern.py) and would otherwise ask about home after "I live with my mum..."
+        # these tests read the client's words for guidance; the safeguarding check's learned
+        # reader has its own tests (tests/safeguarding); rules and cues still run here
         return open_session(
             profile,  # type: ignore[arg-type]
             backend=backend,  # type: ignore[arg-type]
             knowledge=knowledge,
             today=TODAY,
-            concern=None,
+            reader=None,
         )
 
     return factory

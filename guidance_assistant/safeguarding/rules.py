@@ -1,0 +1,1180 @@
+"""Safeguarding check: runs on every client message before any backend sees it.
+
+A disclosure of abuse, neglect, self-harm or suicidal thoughts, exploitation, forced marriage,
+homelessness or domestic violence stops normal guidance. :func:`detect_safeguarding` says whether
+a message holds one (and why, in words an adviser understands); :func:`escalation_reply` builds the
+reply the young person sees instead of guidance: it acknowledges, does not promise secrecy, says
+the adviser must pass it to the designated safeguarding lead, and gives UK signposting.
+
+The rules are expert-editable YAML in ``prompts/safeguarding/`` (``categories.yaml`` and
+``response.yaml``); :meth:`SafeguardingRules.load` validates them and compiles every pattern
+once. Matching is deterministic, pure and fast (plain regular expressions over normalised text);
+it is tuned so that a miss is far less likely than a false alarm.
+
+How a message is matched:
+
+1. It is normalised (:func:`normalise_text`): HTML tags dropped and entities decoded, NFKC,
+   lowercased, accents, zero-width and control characters removed, look-alike Cyrillic and Greek
+   letters mapped to Latin ones, apostrophes removed (``don't`` → ``dont``), hyphens and dashes
+   turned into spaces (``self-harm`` → ``self harm``), letters repeated three or more times
+   squeezed (``sooo`` → ``so``) and whitespace collapsed. A second view also undoes light
+   obfuscation (``k1ll`` → ``kill``, ``s*icide``, ``k i l l``); both views are checked.
+2. Every category's patterns are searched. A match is set aside only when one of that category's
+   exclusions matches text overlapping it (``dying to`` explains ``dying``), or when a negation
+   comes just before it in the same clause (``nobody hits me``, ``never been abused``) and
+   nothing nearby (``anymore``, ``until``, ``used to``...) suggests the negation is partial.
+3. The message is flagged when any match survives; the first matching category in file order is
+   the one reported first. The last category, ``other_concern``, is a broad net of strong cue
+   words (``abused``, ``homeless``, ``nudes``...) that no precise pattern explained.
+
+Long messages (over :data:`_SHORT_TEXT` characters) are searched only near the words each pattern
+needs, worked out from the compiled pattern itself (:func:`_indexed`), so a 100,000-character
+paste is checked in tens of milliseconds; tests check this never changes a result.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import importlib
+import re
+import unicodedata
+from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from guidance_assistant.errors import GuidanceAssistantError
+from guidance_assistant.paths import bundled_dir, file_stamp
+from guidance_assistant.text import fold
+
+CATEGORIES_FILE = "categories.yaml"
+RESPONSE_FILE = "response.yaml"
+
+#: Words that, in the two words just before a match, mean the speaker denies it.
+_NEGATION = re.compile(
+    r"\b(?:not|never|nobody|noone|none|nothing|dont|doesnt|didnt|isnt|wasnt|arent|werent"
+    r"|havent|hasnt|hadnt|wont|wouldnt|cant|cannot|couldnt|shouldnt|aint|neither|nor|hardly)\b"
+)
+#: Words that may sit between a negation and what it denies ("never been", "not really").
+_NEGATION_AUX = re.compile(
+    r"(?:been|be|being|get|got|ever|really|even|actually|am|was|is|are|were|do|did|have|had"
+    r"|feel|felt|once)"
+)
+#: Words near a negated match that make the negation partial ("nobody hits me anymore"): flag.
+_NEGATION_DOUBT = re.compile(
+    r"\b(?:anymore|any more|no more|until|till|used to|yet|except|apart from|unless|only when"
+    r"|sometimes|lately|recently|again|still)\b"
+)
+#: Clause boundaries: a negation never reaches across them.
+_CLAUSE_BREAK = re.compile(r"[.!?;:,()\"\n]|\b(?:but|and|because|cos|coz|so|then|though|tho)\b")
+#: Phrases an escalation reply must never contain (a promise of secrecy).
+_SECRECY_PROMISE = re.compile(
+    r"\b(?:i|we)\s+(?:won'?t|will\s+not|promise\s+not\s+to|promise\s+i\s+won'?t|will\s+never)\s+"
+    r"tell\b|\bkeep\s+(?:this|it|that|everything)\s+(?:a\s+)?secret\b|\b(?:is|stays?|will\s+stay|"
+    r"will\s+be|keep\s+it)\s+(?:completely\s+|totally\s+|strictly\s+)?confidential\b",
+    re.IGNORECASE,
+)
+_BETWEEN_US = re.compile(r"\bbetween\s+(?:us|you\s+and\s+me|ourselves)\b", re.IGNORECASE)
+_NEGATED_BETWEEN_US = re.compile(
+    r"\b(?:can'?t|cannot|can\s+not|won'?t\s+be\s+able\s+to|am\s+not\s+able\s+to)\s+keep\s+"
+    r"(?:this|it|that|what\s+you(?:'ve)?\s+(?:told|said)(?:\s+me)?)\s+(?:just\s+|only\s+)?"
+    r"between\s+(?:us|you\s+and\s+me|ourselves)\b",
+    re.IGNORECASE,
+)
+#: Numbers that every escalation reply must carry, whatever an expert edits.
+REQUIRED_NUMBERS = ("999", "0800 1111", "116 123")
+DSL_PHRASE = "designated safeguarding lead"
+
+_MACRO = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
+_UPPERCASE_LITERAL = re.compile(r"(?<!\\)[A-Z]")
+_CONTEXT_CHARS = 250
+#: Literal index: shortest literal worth indexing, largest alternative set, widest windowed match.
+_MIN_LITERAL = 3
+_MIN_WORD_LITERAL = 2
+_MAX_LITERAL_SET = 64
+_MAX_WINDOWED_WIDTH = 2000
+_LOOKAROUND_SLACK = 60
+_UNBOUNDED_REPEAT = 30
+#: How far a window's edge moves to reach a space (so \b at the edge means what it says).
+_EDGE_REACH = 64
+_MAX_REQUIRED_SETS = 6
+#: Messages up to this length are scanned whole; longer ones only near the literals patterns need.
+_SHORT_TEXT = 1500
+_WORD = re.compile(r"[a-z]+")
+#: Frequent words: a poor choice of literal for finding where a pattern could match.
+_COMMON_WORDS = frozenset(
+    (
+        "the", "and", "for", "you", "not", "but", "are", "was", "with", "have", "had", "has", "him",
+        "her", "his", "she", "they", "them", "this", "that", "out", "off", "own", "one", "all",
+        "any", "can", "get", "got", "its", "our", "ours", "see", "saw", "day", "now", "new", "way",
+        "who", "why", "how", "what", "when", "then", "than", "too", "did", "does", "dont", "will",
+        "would", "could", "should", "just", "like", "into", "onto", "over", "after", "about", "some",
+        "more", "most", "very", "been", "being", "were", "from", "your", "their", "there", "here",
+        "said", "says", "make", "made", "take", "took", "give", "gave", "come", "came", "went",
+        "going", "want", "know", "think", "time", "year", "well", "back", "home", "mum", "dad",
+    )
+)  # fmt: skip
+
+
+class _SreNames:
+    """Opcodes of the regex module's parser, looked up once (``re._constants`` is private)."""
+
+    def __init__(self) -> None:
+        constants = importlib.import_module("re._constants")
+        self.LITERAL = constants.LITERAL
+        self.AT = constants.AT
+        self.RANGE = constants.RANGE
+        self.CATEGORY = constants.CATEGORY
+        self.NON_LETTER_CATEGORIES = (
+            constants.CATEGORY_DIGIT,
+            constants.CATEGORY_SPACE,
+            constants.CATEGORY_LINEBREAK,
+        )
+        self.AT_BOUNDARY = constants.AT_BOUNDARY
+        self.SUBPATTERN = constants.SUBPATTERN
+        self.BRANCH = constants.BRANCH
+        self.IN = constants.IN
+        self.ZERO_WIDTH = tuple(
+            getattr(constants, name)
+            for name in ("AT", "ASSERT", "ASSERT_NOT")
+            if hasattr(constants, name)
+        )
+        self.ONE_CHAR = tuple(
+            getattr(constants, name)
+            for name in ("LITERAL", "NOT_LITERAL", "ANY", "IN", "CATEGORY", "RANGE")
+            if hasattr(constants, name)
+        )
+        self.REPEATS = tuple(
+            getattr(constants, name)
+            for name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT")
+            if hasattr(constants, name)
+        )
+
+
+_SRE = _SreNames()
+
+
+class SafeguardingRulesError(GuidanceAssistantError):
+    """The safeguarding rules folder is missing a file or a file is malformed."""
+
+
+# --------------------------------------------------------------------------------------------
+# YAML models
+# --------------------------------------------------------------------------------------------
+
+
+class SafeguardingCategory(BaseModel):
+    """One kind of disclosure in ``categories.yaml``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$", description="Stable id, e.g. 'self_harm'.")
+    label: str = Field(
+        min_length=1, description="What an adviser reads, e.g. 'possible self-harm'."
+    )
+    description: str = Field(min_length=1)
+    signposting: list[str] = Field(
+        default_factory=list,
+        description="Keys of response.yaml signposting shown for this category (besides 'always').",
+    )
+    patterns: list[str] = Field(min_length=1)
+    exclusions: list[str] = Field(default_factory=list)
+    inherit_exclusions: bool = Field(
+        default=False,
+        description="Also set a match aside when any other category's exclusion explains it "
+        "(for a broad-net category whose cue words the precise categories already know).",
+    )
+
+    @field_validator("patterns", "exclusions")
+    @classmethod
+    def _no_blank(cls, value: list[str]) -> list[str]:
+        for item in value:
+            if not item.strip():
+                raise ValueError("a pattern or exclusion is empty")
+        return value
+
+
+class CategoriesFile(BaseModel):
+    """``categories.yaml``: reusable regex pieces and the categories in priority order."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    macros: dict[str, str] = Field(default_factory=dict)
+    categories: list[SafeguardingCategory] = Field(min_length=1)
+
+
+class ReplyLine(BaseModel):
+    """A line of the escalation reply, with an optional plainer wording."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    text: str = Field(min_length=1)
+    plain: str | None = Field(default=None, min_length=1)
+
+    def render(self, plain_language: bool) -> str:
+        return (self.plain or self.text) if plain_language else self.text
+
+
+class ResponseFile(BaseModel):
+    """``response.yaml``: the pieces of the escalation reply."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    acknowledgements: list[ReplyLine] = Field(min_length=1)
+    no_secrecy: ReplyLine
+    dsl: ReplyLine
+    signposting_intro: ReplyLine
+    signposting: dict[str, ReplyLine] = Field(min_length=1)
+    always_signpost: list[str] = Field(min_length=1)
+    closing: ReplyLine | None = None
+
+
+class SafeguardingResult(BaseModel):
+    """What :func:`detect_safeguarding` found in one message."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    flagged: bool
+    category: str | None = Field(default=None, description="Highest-priority matching category.")
+    reason: str = Field(description="Which phrase matched, in words an adviser understands.")
+    matched_text: str | None = Field(default=None, description="The (normalised) phrase matched.")
+    categories: list[str] = Field(default_factory=list, description="Every matching category.")
+
+
+# --------------------------------------------------------------------------------------------
+# Compiled rules
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Literal:
+    """A string every match of some part of a pattern contains.
+
+    ``word``: it is a whole [a-z] word; ``before``/``after``: at most how many characters of a
+    match can come before/after it.
+    """
+
+    text: str
+    word: bool
+    before: int
+    after: int
+
+
+@dataclass(frozen=True, slots=True)
+class _CompiledPattern:
+    regex: re.Pattern[str]
+    #: Each set: every match contains one of its literals. Empty: scan the whole text.
+    required: tuple[frozenset[_Literal], ...]
+    width: int  # longest possible match (unbounded repeats counted as _UNBOUNDED_REPEAT)
+
+
+@dataclass(frozen=True, slots=True)
+class _CompiledCategory:
+    id: str
+    label: str
+    patterns: tuple[_CompiledPattern, ...]
+    exclusions: tuple[_CompiledPattern, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _Match:
+    category: int
+    text: str
+    start: int
+
+
+class _TextIndex:
+    """Which literals a long view holds, how often and where; computed lazily, once per view."""
+
+    def __init__(self, view: str) -> None:
+        self.view = view
+        self.words: dict[str, list[int]] = {}
+        for match in _WORD.finditer(view):
+            self.words.setdefault(match.group(), []).append(match.start())
+        self._blob: str | None = None
+        self._partial_counts: dict[str, int] = {}
+        self._positions: dict[str, list[int]] = {}
+
+    def count(self, literal: _Literal) -> int:
+        """Occurrences of a whole word; for a part of a word, how many distinct words hold it
+        (only used to compare how rare literals are, and whether they occur at all)."""
+        if literal.word:
+            return len(self.words.get(literal.text, ()))
+        found = self._partial_counts.get(literal.text)
+        if found is None:
+            if self._blob is None:
+                self._blob = " ".join(self.words)
+            found = self._blob.count(literal.text)
+            self._partial_counts[literal.text] = found
+        return found
+
+    def positions(self, literal: _Literal) -> list[int]:
+        text = literal.text
+        if literal.word:
+            return self.words.get(text, [])
+        found = self._positions.get(text)
+        if found is None:
+            find = self.view.find
+            found = []
+            position = find(text)
+            while position != -1:
+                found.append(position)
+                position = find(text, position + 1)
+            self._positions[text] = found
+        return found
+
+    def windows(self, pattern: _CompiledPattern) -> list[tuple[int, int]]:
+        """Merged stretches of the view that can hold a match of ``pattern`` (maybe none)."""
+        if not pattern.required:
+            return [(0, len(self.view))]
+        best: list[_Literal] | None = None
+        best_count = -1
+        for required in pattern.required:
+            present = [literal for literal in required if self.count(literal)]
+            if not present:
+                return []  # a part every match needs is absent: no match possible
+            total = sum(self.count(literal) for literal in present)
+            if best is None or total < best_count:
+                best, best_count = present, total
+        assert best is not None
+        spans = sorted(
+            (position - literal.before - _LOOKAROUND_SLACK,
+             position + len(literal.text) + literal.after + _LOOKAROUND_SLACK)
+            for literal in best
+            for position in self.positions(literal)
+        )  # fmt: skip
+        view = self.view
+        size = len(view)
+        windows: list[tuple[int, int]] = []
+        for lo, hi in spans:
+            lo = max(0, lo)
+            if windows and lo <= windows[-1][1]:
+                windows[-1] = (windows[-1][0], max(windows[-1][1], hi))
+            else:
+                windows.append((lo, hi))
+        # Widen to whole words so that \b at a window's edge means what it says.
+        edged: list[tuple[int, int]] = []
+        for lo, hi in windows:
+            if lo > 0:
+                space = view.rfind(" ", max(0, lo - _EDGE_REACH), lo)
+                lo = space + 1 if space != -1 else max(0, lo - _EDGE_REACH)
+            if hi < size:
+                space = view.find(" ", hi, hi + _EDGE_REACH)
+                hi = space if space != -1 else min(size, hi + _EDGE_REACH)
+            edged.append((lo, min(hi, size)))
+        return edged
+
+
+class SafeguardingRules:
+    """Validated, compiled safeguarding rules from one folder.
+
+    Build with :meth:`load`; the default folder is ``prompts/safeguarding`` of the bundled data.
+    """
+
+    __slots__ = ("_compiled", "categories", "folder", "response")
+
+    def __init__(self, folder: Path, categories: CategoriesFile, response: ResponseFile) -> None:
+        self.folder = folder
+        self.categories = categories
+        self.response = response
+        self._compiled = _compile_categories(folder / CATEGORIES_FILE, categories)
+        _check_response(folder / RESPONSE_FILE, response, categories)
+
+    @classmethod
+    def load(cls, path: str | Path | None = None) -> SafeguardingRules:
+        """Load (and cache) the rules of the folder ``path``, or of the bundled default folder.
+
+        A file edited since the last load is read again. Raises :class:`SafeguardingRulesError`
+        naming the file and the problem when a file is missing or malformed.
+        """
+        folder = Path(path) if path is not None else default_rules_folder()
+        folder = folder.expanduser().resolve()
+        if not folder.is_dir():
+            raise SafeguardingRulesError(
+                f"The safeguarding rules folder {folder} does not exist. Point to a folder that "
+                f"holds {CATEGORIES_FILE} and {RESPONSE_FILE}."
+            )
+        stamps = tuple(file_stamp(folder / name) for name in (CATEGORIES_FILE, RESPONSE_FILE))
+        return _load_cached(folder, stamps)
+
+    @property
+    def category_ids(self) -> list[str]:
+        return [category.id for category in self.categories.categories]
+
+    def label(self, category_id: str) -> str:
+        """The adviser-facing label of a category id."""
+        for category in self.categories.categories:
+            if category.id == category_id:
+                return category.label
+        return category_id.replace("_", " ")
+
+    def detect(self, text: str, *, scan_whole_text: bool = False) -> SafeguardingResult:
+        """Check one message; see :func:`detect_safeguarding`.
+
+        Long messages are searched only where each pattern's required words occur;
+        ``scan_whole_text`` turns that off (tests check it never changes a result).
+        """
+        if not isinstance(text, str):
+            raise TypeError(f"detect_safeguarding needs a str, not {type(text).__name__}")
+        base = normalise_text(text)
+        if not base:
+            return SafeguardingResult(flagged=False, reason="empty message: nothing to check")
+        views = [base]
+        alternative = _deobfuscated_view(base)
+        if alternative:
+            views.append(alternative)
+
+        first: dict[int, _Match] = {}
+        set_aside: list[str] = []
+        for view in views:
+            self._scan(view, first, set_aside, scan_whole_text)
+        found = list(first.values())
+        if not found:
+            reason = "no safeguarding concern found"
+            if set_aside:
+                shown = ", ".join(f"'{phrase}'" for phrase in dict.fromkeys(set_aside))
+                reason += f" (set aside as everyday language or denied: {_clip(shown, 200)})"
+            return SafeguardingResult(flagged=False, reason=reason)
+
+        found.sort(key=lambda m: (m.category, m.start))
+        first_by_category: dict[int, _Match] = {}
+        for match in found:
+            first_by_category.setdefault(match.category, match)
+        ordered = [first_by_category[index] for index in sorted(first_by_category)]
+        reasons = [f"{self._compiled[m.category].label}: '{_clip(m.text, 80)}'" for m in ordered]
+        return SafeguardingResult(
+            flagged=True,
+            category=self._compiled[ordered[0].category].id,
+            reason="; ".join(reasons),
+            matched_text=_clip(ordered[0].text, 200),
+            categories=[self._compiled[m.category].id for m in ordered],
+        )
+
+    def _scan(
+        self, view: str, first: dict[int, _Match], set_aside: list[str], scan_whole_text: bool
+    ) -> None:
+        """Record in ``first`` the earliest surviving match of each category in ``view``.
+
+        Matches after a category's earliest surviving one are not examined (they cannot change
+        the result); set-aside phrases are kept only while nothing has been flagged.
+        """
+        whole = [(0, len(view))]
+        index = None if scan_whole_text or len(view) <= _SHORT_TEXT else _TextIndex(view)
+        for number, category in enumerate(self._compiled):
+            for pattern in category.patterns:
+                windows = whole if index is None else index.windows(pattern)
+                for lo, hi in windows:
+                    known = first.get(number)
+                    if known is not None and lo >= known.start:
+                        break
+                    for match in pattern.regex.finditer(view, lo, hi):
+                        start, end = match.span()
+                        known = first.get(number)
+                        if known is not None and start >= known.start:
+                            break
+                        if end == start:
+                            continue
+                        phrase = match.group(0).strip()
+                        if _excluded(category.exclusions, view, start, end) or negated_at(
+                            view, start, end
+                        ):
+                            if not first:
+                                set_aside.append(phrase)
+                            continue
+                        first[number] = _Match(number, phrase, start)
+                        break
+
+
+def default_rules_folder() -> Path:
+    """``prompts/safeguarding`` of the bundled data."""
+    return bundled_dir("prompts") / "safeguarding"
+
+
+def detect_safeguarding(text: str, *, rules: SafeguardingRules | None = None) -> SafeguardingResult:
+    """Whether ``text`` holds a safeguarding disclosure, which kind, and the phrase that shows it.
+
+    Pure and deterministic; the default rules are loaded once and cached. Empty text is not
+    flagged. Raises :class:`SafeguardingRulesError` when the rules folder is malformed: callers
+    must then stop (fail closed), never carry on to a backend unchecked.
+    """
+    return (rules or SafeguardingRules.load()).detect(text)
+
+
+def escalation_reply(
+    result: SafeguardingResult,
+    *,
+    seed: int = 0,
+    plain_language: bool = False,
+    rules: SafeguardingRules | None = None,
+) -> str:
+    """The reply the young person sees instead of guidance when ``result`` is flagged.
+
+    It acknowledges (variant chosen by ``seed``), says the adviser cannot keep it secret and must
+    pass it to the designated safeguarding lead, and signposts 999, Childline and Samaritans
+    always, plus the services of the matched categories. An unflagged result still gets the
+    general reply (a caller escalating for its own reasons must never get an empty answer).
+    """
+    rules = rules or SafeguardingRules.load()
+    response = rules.response
+    acknowledgement = response.acknowledgements[seed % len(response.acknowledgements)]
+    keys = list(response.always_signpost)
+    categories = {category.id: category for category in rules.categories.categories}
+    for category_id in result.categories or ([result.category] if result.category else []):
+        category = categories.get(category_id)
+        if category is not None:
+            keys.extend(category.signposting)
+    keys = list(dict.fromkeys(keys))
+
+    opening = " ".join(
+        line.render(plain_language) for line in (acknowledgement, response.no_secrecy, response.dsl)
+    )
+    signposts = "\n".join(f"- {response.signposting[key].render(plain_language)}" for key in keys)
+    parts = [opening, f"{response.signposting_intro.render(plain_language)}\n{signposts}"]
+    if response.closing is not None:
+        parts.append(response.closing.render(plain_language))
+    return "\n\n".join(parts)
+
+
+def promises_secrecy(text: str) -> bool:
+    """Whether ``text`` promises to keep something secret (an escalation reply never may)."""
+    if _SECRECY_PROMISE.search(text):
+        return True
+    between = len(_BETWEEN_US.findall(text))
+    negated = len(_NEGATED_BETWEEN_US.findall(text))
+    return between > negated
+
+
+# --------------------------------------------------------------------------------------------
+# Normalisation
+# --------------------------------------------------------------------------------------------
+
+_TAG = re.compile(
+    r"<(?:script|style)\b[^>]{0,200}>.{0,5000}?</(?:script|style)\s*>|<[^<>]{0,500}>", re.S
+)
+_LOOKALIKES = {
+    "а": "a", "в": "b", "е": "e", "ё": "e", "к": "k", "м": "m", "н": "h", "о": "o",
+    "р": "p", "с": "c", "т": "t", "у": "y", "х": "x", "і": "i", "ї": "i", "ј": "j",
+    "ѕ": "s", "ԁ": "d", "ӏ": "l", "ɡ": "g", "α": "a", "ε": "e", "ι": "i", "κ": "k",
+    "ν": "v", "ο": "o", "ρ": "p", "τ": "t", "υ": "u", "χ": "x", "ℓ": "l",
+}  # fmt: skip
+_INVISIBLE = "\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u2800\u3164\uffa0"
+_APOSTROPHE_CHARS = "'`´ʼʻ‘’‛′"
+_DASH_CHARS = "-‐‑‒–—―−_"
+
+
+class _CleanTable(dict[int, str | None]):
+    """``str.translate`` table for step 1 of normalisation, filled lazily per character."""
+
+    def __missing__(self, code: int) -> str | None:
+        char = chr(code)
+        value: str | None
+        if char in _LOOKALIKES:
+            value = _LOOKALIKES[char]
+        elif char in _INVISIBLE or char in _APOSTROPHE_CHARS:
+            value = None
+        elif char in _DASH_CHARS or char in "\t\n\r\f\v":
+            value = " "
+        else:
+            category = unicodedata.category(char)
+            if category in ("Mn", "Me", "Cf", "Cc", "Co", "Cs"):
+                value = None
+            elif category.startswith("Z"):
+                value = " "
+            else:
+                value = char
+        self[code] = value
+        return value
+
+
+_CLEAN = _CleanTable()
+_SPACES = re.compile(r"\s+")
+_REPEATS = re.compile(r"([a-z])\1{2,}")
+_LEET_TOKEN = re.compile(r"[a-z0-9@$!|*]*[0-9@$!|*][a-z0-9@$!|*]*")
+_LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a",
+                       "$": "s", "!": "i", "|": "l", "*": ""})  # fmt: skip
+_SPACED_LETTERS = re.compile(r"\b[a-z](?:[ .*](?=[a-z]\b)[a-z]){2,}\b")
+_EMPHASIS = re.compile(r"[*~^]")
+_MAYBE_OBFUSCATED = re.compile(r"[0-9@$!|*~^]|\b[a-z][ .*][a-z][ .*][a-z]\b")
+
+
+def normalise_text(text: str) -> str:
+    """The form patterns are written for: see the module docstring."""
+    if not text:
+        return ""
+    if "<" in text:
+        text = _TAG.sub(" ", text)
+    if "&" in text:
+        text = html.unescape(text).replace("&", " and ")
+    if text.isascii():
+        text = text.lower()
+    else:
+        text = fold(text).casefold()  # NFKC and Unicode confusables: the shared text layer
+        text = unicodedata.normalize("NFKD", text)
+    text = text.translate(_CLEAN)
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text)
+    text = _SPACES.sub(" ", text).strip()
+    return _REPEATS.sub(r"\1", text)
+
+
+_SENTENCE = re.compile(r".*?(?:[.!?]+(?= |$)|$)")
+
+
+def _deobfuscated_view(text: str) -> str:
+    """The sentences of ``text`` that :func:`_deobfuscate` changes, deobfuscated ('' if none)."""
+    if not _MAYBE_OBFUSCATED.search(text):
+        return ""
+    if len(text) <= _SHORT_TEXT:
+        changed = _deobfuscate(text)
+        return "" if changed == text else changed
+    parts: list[str] = []
+    for sentence in _SENTENCE.findall(text):
+        if sentence and _MAYBE_OBFUSCATED.search(sentence):
+            fixed = _deobfuscate(sentence)
+            if fixed != sentence.strip():
+                parts.append(fixed)
+    return " ".join(parts)
+
+
+def _deobfuscate(text: str) -> str:
+    """A second view that undoes light obfuscation: k1ll, s*icide, *die*, k i l l."""
+
+    def unleet(match: re.Match[str]) -> str:
+        token = match.group(0)
+        core = token.rstrip("!")
+        if not any("a" <= c <= "z" for c in core):
+            return token  # a number such as 0800, not a disguised word
+        return core.translate(_LEET) + token[len(core) :]
+
+    text = _LEET_TOKEN.sub(unleet, text)
+    text = _EMPHASIS.sub("", text)
+    text = _SPACED_LETTERS.sub(lambda m: re.sub(r"[ .*]", "", m.group(0)), text)
+    return _SPACES.sub(" ", text).strip()
+
+
+# --------------------------------------------------------------------------------------------
+# Matching helpers
+# --------------------------------------------------------------------------------------------
+
+
+def _excluded(exclusions: Sequence[_CompiledPattern], text: str, start: int, end: int) -> bool:
+    """Whether an exclusion matches text overlapping ``text[start:end]``."""
+    lo = _word_edge_left(text, max(0, start - _CONTEXT_CHARS))
+    hi = _word_edge_right(text, min(len(text), end + _CONTEXT_CHARS))
+    window = text[lo:hi]
+    for exclusion in exclusions:
+        if exclusion.required and not any(lit.text in window for lit in exclusion.required[0]):
+            continue  # a word the exclusion needs is not near the match
+        for hit in exclusion.regex.finditer(text, lo, hi):
+            if hit.start() < end and hit.end() > start:
+                return True
+            if hit.start() >= end:
+                break
+    return False
+
+
+def negated_at(text: str, start: int, end: int) -> bool:
+    """A negation in the two words just before the match, in the same clause, and nothing
+    nearby that makes it partial."""
+    before = text[max(0, start - 60) : start]
+    breaks = list(_CLAUSE_BREAK.finditer(before))
+    if breaks:
+        before = before[breaks[-1].end() :]
+    words = before.split()[-2:]
+    if not words:
+        return False
+    denied = (
+        _NEGATION.fullmatch(words[-1]) is not None
+        or words == ["no", "one"]
+        or (
+            len(words) == 2
+            and _NEGATION.fullmatch(words[0]) is not None
+            and _NEGATION_AUX.fullmatch(words[1]) is not None
+        )
+    )
+    if not denied:
+        return False
+    sentence_lo = max(0, start - 120)
+    sentence_hi = min(len(text), end + 120)
+    return not _NEGATION_DOUBT.search(text, sentence_lo, sentence_hi)
+
+
+def _word_edge_left(text: str, index: int) -> int:
+    while index > 0 and not text[index - 1].isspace():
+        index -= 1
+    return index
+
+
+def _word_edge_right(text: str, index: int) -> int:
+    while index < len(text) and not text[index].isspace():
+        index += 1
+    return index
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+# --------------------------------------------------------------------------------------------
+# Loading and checking
+# --------------------------------------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=16)
+def _load_cached(folder: Path, stamps: tuple[tuple[int, int], ...]) -> SafeguardingRules:
+    del stamps  # part of the cache key only: an edited file is read again
+    categories = CategoriesFile.model_validate(_read_yaml(folder / CATEGORIES_FILE), strict=False)
+    response = ResponseFile.model_validate(_read_yaml(folder / RESPONSE_FILE), strict=False)
+    return SafeguardingRules(folder, categories, response)
+
+
+def _read_yaml(path: Path) -> dict[str, Any]:
+    if not path.is_file():
+        raise SafeguardingRulesError(
+            f"{path}: file missing. The safeguarding rules folder needs {CATEGORIES_FILE} and "
+            f"{RESPONSE_FILE}."
+        )
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError as exc:
+        raise SafeguardingRulesError(f"{path}: not UTF-8 text ({exc}).") from exc
+    except yaml.YAMLError as exc:
+        where = ""
+        mark = getattr(exc, "problem_mark", None)
+        if mark is not None:
+            where = f" at line {mark.line + 1}, column {mark.column + 1}"
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise SafeguardingRulesError(
+            f"{path}: not valid YAML{where}: {problem}. Check the indentation and quoting there "
+            "(write regular expressions in 'single quotes')."
+        ) from exc
+    if not isinstance(data, dict):
+        raise SafeguardingRulesError(f"{path}: expected a mapping at the top of the file.")
+    return _validated(path, data)
+
+
+def _validated(path: Path, data: dict[str, Any]) -> dict[str, Any]:
+    model: type[BaseModel] = CategoriesFile if path.name == CATEGORIES_FILE else ResponseFile
+    try:
+        model.model_validate(data)
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors():
+            where = _describe_location(data, error["loc"])
+            problems.append(f"{where}: {error['msg']}" if where else str(error["msg"]))
+        raise SafeguardingRulesError(f"{path}: " + "; ".join(problems)) from exc
+    return data
+
+
+def _describe_location(data: Any, loc: tuple[int | str, ...]) -> str:
+    parts: list[str] = []
+    node = data
+    for key in loc:
+        if isinstance(key, int):
+            label = f"[{key + 1}]"
+            if isinstance(node, list) and key < len(node):
+                node = node[key]
+                if isinstance(node, dict) and isinstance(node.get("id"), str):
+                    label = f"[{key + 1}] (id '{node['id']}')"
+            parts.append(label)
+        else:
+            parts.append(("." if parts else "") + key)
+            node = node.get(key) if isinstance(node, dict) else None
+    return "".join(parts)
+
+
+def _expand_macros(path: Path, macros: dict[str, str], text: str, where: str) -> str:
+    for _ in range(10):
+        names = _MACRO.findall(text)
+        if not names:
+            return text
+        for name in names:
+            if name not in macros:
+                raise SafeguardingRulesError(
+                    f"{path}: {where} uses {{{name}}}, but no macro '{name}' is defined under "
+                    f"'macros' (defined: {', '.join(sorted(macros)) or 'none'})."
+                )
+        text = _MACRO.sub(lambda m: f"(?:{macros[m.group(1)]})", text)
+    raise SafeguardingRulesError(f"{path}: {where}: macros nest too deeply (a macro uses itself?).")
+
+
+def _compile_one(path: Path, macros: dict[str, str], source: str, where: str) -> re.Pattern[str]:
+    if _UPPERCASE_LITERAL.search(_MACRO.sub("", source)):
+        raise SafeguardingRulesError(
+            f"{path}: {where} {source!r} has capital letters, but messages are lowercased before "
+            "matching, so it could never match. Write it in lowercase."
+        )
+    expanded = _expand_macros(path, macros, source, where)
+    try:
+        compiled = re.compile(expanded)
+    except re.error as exc:
+        raise SafeguardingRulesError(
+            f"{path}: {where} {source!r} is not a valid regular expression: {exc}."
+        ) from exc
+    if compiled.search("") is not None or compiled.search(" ") is not None:
+        raise SafeguardingRulesError(
+            f"{path}: {where} {source!r} matches empty text, so it would match every message. "
+            "Make it require at least one word."
+        )
+    return compiled
+
+
+def _compile_categories(path: Path, file: CategoriesFile) -> tuple[_CompiledCategory, ...]:
+    seen: set[str] = set()
+    compiled: list[_CompiledCategory] = []
+    own_exclusions: dict[str, tuple[_CompiledPattern, ...]] = {}
+    for name, value in file.macros.items():
+        if not re.fullmatch(r"[a-z_][a-z0-9_]*", name):
+            raise SafeguardingRulesError(
+                f"{path}: macro name '{name}' must be lowercase letters, digits and underscores."
+            )
+        _compile_macro(path, file.macros, name, value)
+    for category in file.categories:
+        if category.id in seen:
+            raise SafeguardingRulesError(f"{path}: category id '{category.id}' appears twice.")
+        seen.add(category.id)
+        patterns = tuple(
+            _indexed(_compile_one(path, file.macros, p, f"category '{category.id}' pattern {i}"))
+            for i, p in enumerate(category.patterns, 1)
+        )
+        exclusions = tuple(
+            _indexed(_compile_one(path, file.macros, p, f"category '{category.id}' exclusion {i}"))
+            for i, p in enumerate(category.exclusions, 1)
+        )
+        own_exclusions[category.id] = exclusions
+        compiled.append(_CompiledCategory(category.id, category.label, patterns, exclusions))
+    inheriting = {c.id for c in file.categories if c.inherit_exclusions}
+    if inheriting:
+        every = tuple(pattern for group in own_exclusions.values() for pattern in group)
+        compiled = [
+            _CompiledCategory(c.id, c.label, c.patterns, tuple(dict.fromkeys(every)))
+            if c.id in inheriting
+            else c
+            for c in compiled
+        ]
+    return tuple(compiled)
+
+
+def _compile_macro(path: Path, macros: dict[str, str], name: str, value: str) -> None:
+    expanded = _expand_macros(path, macros, value, f"macro '{name}'")
+    try:
+        re.compile(expanded)
+    except re.error as exc:
+        raise SafeguardingRulesError(
+            f"{path}: macro '{name}' {value!r} is not a valid regular expression: {exc}."
+        ) from exc
+
+
+def _indexed(compiled: re.Pattern[str]) -> _CompiledPattern:
+    """Compile-time index of a pattern: literal sets every match needs, and its widest match."""
+    parser = importlib.import_module("re._parser")
+    try:
+        parsed = parser.parse(compiled.pattern)
+    except Exception:  # never expected: the pattern compiled; scanning whole text is safe
+        return _CompiledPattern(compiled, (), 0)
+    width = _max_width(list(parsed))
+    if width > _MAX_WINDOWED_WIDTH:
+        return _CompiledPattern(compiled, (), 0)
+    candidates = _required_sets(list(parsed), left=False, right=False)
+    candidates.sort(key=_rarity, reverse=True)
+    required = tuple(frozenset(c) for c in candidates[:_MAX_REQUIRED_SETS])
+    return _CompiledPattern(compiled, required, width)
+
+
+def _max_width(items: list[Any]) -> int:
+    """Longest text a parsed sequence can match, counting an unbounded repeat (``+``, ``*``) as
+    at most :data:`_UNBOUNDED_REPEAT` repetitions (no word in a message is longer)."""
+    total = 0
+    for op, av in items:
+        if op is _SRE.SUBPATTERN:
+            total += _max_width(list(av[-1]))
+        elif op is _SRE.BRANCH:
+            total += max(_max_width(list(branch)) for branch in av[1])
+        elif op in _SRE.REPEATS:
+            total += min(int(av[1]), _UNBOUNDED_REPEAT) * _max_width(list(av[2]))
+        elif op in _SRE.ZERO_WIDTH:
+            continue
+        elif op in _SRE.ONE_CHAR:
+            total += 1
+        else:  # group references and anything unusual: treat as unbounded
+            return _MAX_WINDOWED_WIDTH + 1
+    return total
+
+
+def _exact_strings(items: list[Any]) -> set[str] | None:
+    """The few fixed lowercase strings a sequence can match, or None when it is not that simple."""
+    results = {""}
+    for op, av in items:
+        options: set[str] | None
+        if op is _SRE.LITERAL and 0x61 <= av <= 0x7A:
+            options = {chr(av)}
+        elif op is _SRE.SUBPATTERN:
+            options = _exact_strings(list(av[-1]))
+        elif op is _SRE.BRANCH:
+            options = set()
+            for branch in av[1]:
+                found = _exact_strings(list(branch))
+                if found is None:
+                    return None
+                options |= found
+        elif op is _SRE.IN:
+            options = set()
+            for member_op, value in av:
+                if member_op is not _SRE.LITERAL or not 0x61 <= value <= 0x7A:
+                    return None
+                options.add(chr(value))
+        elif op in _SRE.REPEATS and av[0] == 0 and av[1] == 1:
+            inner = _exact_strings(list(av[2]))
+            options = None if inner is None else inner | {""}
+        else:
+            return None
+        if options is None or len(results) * len(options) > _MAX_LITERAL_SET:
+            return None
+        results = {left + right for left in results for right in options}
+    return results
+
+
+def _non_letter(op: Any, av: Any) -> bool | None:
+    """For a one-character item: whether it never matches a letter a-z (None: not one char)."""
+    if op is _SRE.LITERAL:
+        return not 0x61 <= av <= 0x7A
+    if op is _SRE.IN:
+        for member_op, value in av:
+            if member_op is _SRE.LITERAL and 0x61 <= value <= 0x7A:
+                return False
+            if member_op is _SRE.RANGE and value[0] <= 0x7A and value[1] >= 0x61:
+                return False
+            if member_op is _SRE.CATEGORY and value not in _SRE.NON_LETTER_CATEGORIES:
+                return False
+            if member_op not in (_SRE.LITERAL, _SRE.RANGE, _SRE.CATEGORY):
+                return False
+        return True
+    return None
+
+
+def _edge_after(item: tuple[Any, Any], edge: bool) -> bool:
+    """Whether a non-letter (or the text's end) is sure to come right after ``item``, given
+    whether one came right before it. A literal between two such edges is a whole [a-z] word."""
+    op, av = item
+    if op is _SRE.AT:
+        return av is _SRE.AT_BOUNDARY or edge
+    single = _non_letter(op, av)
+    if single is not None:
+        return single
+    if op in _SRE.ZERO_WIDTH:
+        return edge
+    if op is _SRE.SUBPATTERN:
+        return _sequence_edge_after(list(av[-1]), edge)
+    if op is _SRE.BRANCH:
+        return all(_sequence_edge_after(list(branch), edge) for branch in av[1])
+    if op in _SRE.REPEATS:
+        once = _sequence_edge_after(list(av[2]), edge)
+        again = _sequence_edge_after(list(av[2]), once)
+        return (edge or av[0] >= 1) and once and again
+    return False
+
+
+def _sequence_edge_after(items: list[Any], edge: bool) -> bool:
+    for item in items:
+        edge = _edge_after(item, edge)
+    return edge
+
+
+def _sequence_edge_before(items: list[Any], edge: bool) -> bool:
+    """Whether a word edge is sure to come at the start of ``items`` (``edge``: after them)."""
+    if not items:
+        return edge
+    (op, av), rest = items[0], items[1:]
+    if op is _SRE.AT:
+        return av is _SRE.AT_BOUNDARY or _sequence_edge_before(rest, edge)
+    single = _non_letter(op, av)
+    if single is not None:
+        return single
+    if op in _SRE.ZERO_WIDTH:
+        return _sequence_edge_before(rest, edge)
+    after = _sequence_edge_before(rest, edge)
+    if op is _SRE.SUBPATTERN:
+        return _sequence_edge_before(list(av[-1]), after)
+    if op is _SRE.BRANCH:
+        return all(_sequence_edge_before(list(branch), after) for branch in av[1])
+    if op in _SRE.REPEATS:
+        starts = _sequence_edge_before(list(av[2]), after)
+        return starts and (av[0] >= 1 or after)
+    return False
+
+
+def _required_sets(
+    items: list[Any], *, left: bool, right: bool, before: int = 0, after: int = 0
+) -> list[set[_Literal]]:
+    """Literal sets such that every match of the sequence contains one literal of each set.
+
+    ``left``/``right``: whether a word edge is sure to come just before/after the sequence (a
+    literal with an edge on both sides is a whole word, found by a word count); ``before``/
+    ``after``: at most how many characters of a match come before/after the sequence.
+    """
+    found: list[set[_Literal]] = []
+    run: set[str] = {""}
+    run_left = left
+    run_start = 0
+    widths = [0]
+    for item in items:
+        widths.append(widths[-1] + _max_width([item]))
+    total = widths[-1]
+
+    def close(index: int) -> None:
+        nonlocal run
+        whole = run_left and _sequence_edge_before(items[index:], right)
+        words = {w for w in run if w}
+        shortest = min(map(len, words)) if words else 0
+        if (
+            words
+            and len(words) == len(run)
+            and shortest >= (_MIN_WORD_LITERAL if whole else _MIN_LITERAL)
+        ):
+            lead = before + widths[run_start]
+            trail = after + total - widths[index]
+            found.append({_Literal(w, whole, lead, trail) for w in words})
+        run = {""}
+
+    edge = left
+    for index, (op, av) in enumerate(items):
+        exact = _exact_strings([(op, av)])
+        if exact is not None and len(run) * len(exact) <= _MAX_LITERAL_SET:
+            if run == {""}:
+                run_start = index
+            run = {a + b for a in run for b in exact}
+            edge = False
+            continue
+        lead = before + widths[index]
+        trail = after + total - widths[index + 1]
+        if op is _SRE.BRANCH and run != {""} and len(run) * len(av[1]) <= _MAX_LITERAL_SET:
+            # The parser moves a prefix shared by all alternatives out of them ("year|yo" ->
+            # "y(?:ear|o)"): put it back so whole words stay whole.
+            after_edge = _sequence_edge_before(items[index + 1 :], right)
+            merged_union: set[_Literal] = set()
+            for prefix in run:
+                for branch in av[1]:
+                    merged = [(_SRE.LITERAL, ord(char)) for char in prefix] + list(branch)
+                    options = _required_sets(
+                        merged,
+                        left=run_left,
+                        right=after_edge,
+                        before=before + widths[run_start],
+                        after=trail,
+                    )
+                    if not options:
+                        merged_union = set()
+                        break
+                    merged_union |= max(options, key=_rarity)
+                if not merged_union:
+                    break
+            if merged_union:
+                found.append(merged_union)
+            run = {""}
+            edge = _edge_after((op, av), False)
+            run_left = edge
+            continue
+        close(index)
+        before_edge = edge
+        after_edge = _sequence_edge_before(items[index + 1 :], right)
+        if exact is not None:  # too many combinations: start a fresh run with this element
+            run = exact
+            run_start = index
+            run_left = before_edge
+            edge = False
+            continue
+        if op is _SRE.SUBPATTERN:
+            found.extend(
+                _required_sets(
+                    list(av[-1]), left=before_edge, right=after_edge, before=lead, after=trail
+                )
+            )
+        elif op is _SRE.BRANCH:
+            union: set[_Literal] = set()
+            for branch in av[1]:
+                options = _required_sets(
+                    list(branch), left=before_edge, right=after_edge, before=lead, after=trail
+                )
+                if not options:
+                    union = set()
+                    break
+                union |= max(options, key=_rarity)
+            if union:
+                found.append(union)
+        elif op in _SRE.REPEATS and av[0] >= 1:
+            width = _max_width([(op, av)])
+            found.extend(
+                _required_sets(
+                    list(av[2]), left=False, right=False, before=lead + width, after=trail + width
+                )
+            )
+        edge = _edge_after((op, av), before_edge)
+        run_left = edge
+    close(len(items))
+    return found
+
+
+def _rarity(literals: AbstractSet[_Literal]) -> tuple[int, int]:
+    """How selective a literal set is likely to be: long, uncommon words in a small set."""
+    score = min(len(lit.text) - (4 if lit.text in _COMMON_WORDS else 0) for lit in literals)
+    return (score, -len(literals))
+
+
+def _check_response(path: Path, response: ResponseFile, categories: CategoriesFile) -> None:
+    known = set(response.signposting)
+    for key in response.always_signpost:
+        if key not in known:
+            raise SafeguardingRulesError(
+                f"{path}: always_signpost names '{key}', which is not under 'signposting' "
+                f"(known: {', '.join(sorted(known))})."
+            )
+    for category in categories.categories:
+        for key in category.signposting:
+            if key not in known:
+                raise SafeguardingRulesError(
+                    f"{path.parent / CATEGORIES_FILE}: category '{category.id}' signposts '{key}', "
+                    f"which is not under 'signposting' in {RESPONSE_FILE} "
+                    f"(known: {', '.join(sorted(known))})."
+                )
+    for plain in (False, True):
+        always = " ".join(
+            response.signposting[key].render(plain) for key in response.always_signpost
+        )
+        for number in REQUIRED_NUMBERS:
+            if number not in always:
+                raise SafeguardingRulesError(
+                    f"{path}: the always_signpost lines must give {number} "
+                    f"({'plain' if plain else 'text'} wording); every escalation reply carries "
+                    "999, Childline 0800 1111 and Samaritans 116 123."
+                )
+        if DSL_PHRASE not in response.dsl.render(plain).lower():
+            raise SafeguardingRulesError(
+                f"{path}: the dsl line must say '{DSL_PHRASE}' "
+                f"({'plain' if plain else 'text'} wording)."
+            )
+    lines: list[tuple[str, ReplyLine]] = [
+        ("no_secrecy", response.no_secrecy),
+        ("dsl", response.dsl),
+    ]
+    lines += [(f"acknowledgements[{i}]", a) for i, a in enumerate(response.acknowledgements, 1)]
+    lines += [(f"signposting.{k}", v) for k, v in response.signposting.items()]
+    lines.append(("signposting_intro", response.signposting_intro))
+    if response.closing is not None:
+        lines.append(("closing", response.closing))
+    for name, line in lines:
+        for wording in (line.text, line.plain or ""):
+            if promises_secrecy(wording):
+                raise SafeguardingRulesError(
+                    f"{path}: {name} promises secrecy ({wording!r}). An adviser can never promise "
+                    "to keep a disclosure secret."
+                )
+    if not _NEGATED_BETWEEN_US.search(response.no_secrecy.text):
+        raise SafeguardingRulesError(
+            f"{path}: no_secrecy must say plainly that you cannot keep this between you, "
+            'e.g. "I can\'t keep this just between us".'
+        )
