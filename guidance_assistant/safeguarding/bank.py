@@ -91,7 +91,14 @@ def load_messages(path: Path) -> list[BankMessage]:
     out: list[BankMessage] = []
     for index, item in enumerate(items):
         if isinstance(item, str):  # everyday.yaml: ordinary talk, plain strings
-            item = {"id": f"{path.stem}-{index:04d}", "text": item, "expected": False}
+            item = {
+                "id": f"{path.stem}-{index:04d}",
+                "text": item,
+                "expected": False,
+                "near": "ordinary",
+            }
+        if isinstance(item, dict) and item.get("expected") is False and not item.get("near"):
+            item = {**item, "near": "unspecified"}  # earlier sets: hard negatives, kind unnamed
         try:
             out.append(BankMessage.model_validate(item))
         except ValidationError as error:
