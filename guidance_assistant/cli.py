@@ -235,8 +235,13 @@ def eval_safeguarding(
         ),
     ] = True,
 ) -> None:
-    """Recall and false-alarm rate of the safeguarding check, beside a keyword baseline."""
+    """The safeguarding check per kind of harm (development bank, first-contact rounds,
+    conversations, ordinary talk), then the rules alone beside a keyword baseline."""
     from guidance_assistant.dialogue.safeguarding_eval import evaluate_safeguarding
+    from guidance_assistant.safeguarding.measure import full_report
+
+    if messages is None:
+        typer.echo(full_report(external=external) + "\n\n# The rules alone\n")
     from guidance_assistant.dialogue.safeguarding_external import (
         default_esconv_path,
         external_check,

@@ -277,7 +277,7 @@ def _absorb_topics(
         if gist:
             _add_fact(state, "interests", gist, analysis.text.strip(), turn)
         return
-    if analysis.topics or asked is None or analysis.is_question:
+    if analysis.topics or asked is None or analysis.is_question or analysis.distress is not None:
         return
     if state.stage != "exploration" or state.last_move not in (
         "open_question",

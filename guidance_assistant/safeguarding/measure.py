@@ -388,3 +388,69 @@ def first_contact_record(path: Path) -> dict[str, object] | None:
         return None
     data = json.loads(path.read_text(encoding="utf-8"))
     return data if isinstance(data, dict) else None
+
+
+def full_report(*, external: bool = True, progress: bool = False) -> str:
+    """Every figure of ``guidance-assistant eval safeguarding`` (the check alone; the whole-session
+    figures of each first-contact round are the ones recorded when it was first measured)."""
+    import datetime
+    import platform
+
+    from guidance_assistant.safeguarding.bank import (
+        development_files,
+        first_contact_files,
+        load_conversations,
+        load_messages,
+        safeguarding_dir,
+    )
+    from guidance_assistant.safeguarding.reader import shared_reader
+
+    reader = shared_reader()
+    trained = reader.weights.card.get("rounds_trained_on", []) if reader else []
+    parts = [
+        f"# Safeguarding check, measured {datetime.date.today().isoformat()} on "
+        f"{platform.machine()} ({platform.node()})",
+        f"learned reader: {'loaded' if reader else 'NOT loaded (rules and cues only)'}; "
+        f"trained on the development bank and rounds {', '.join(trained) or 'none'}",
+    ]
+    bank = [m for f in development_files() if f.parent.name == "bank" for m in load_messages(f)]
+    parts.append(
+        MessageFigures("development bank (trained on)", check_outcomes(bank, reader=reader)).render(
+            show_misses=False
+        )
+    )
+    for path in first_contact_files():
+        record = first_contact_record(path.with_suffix(".first-measure.json"))
+        if record is not None:
+            session = record["session"]
+            assert isinstance(session, dict)
+            parts.append(
+                f"## {path.stem}: first contact (recorded {record['measured']}, through whole "
+                f"sessions): {session['escalated_or_concern']}/{session['disclosures']} "
+                f"flagged or concern, {session['false_escalations']}/{session['negatives']} "
+                f"false escalations, {session['false_concerns']}/{session['negatives']} "
+                "false check-ins"
+            )
+        figures = MessageFigures(
+            f"{path.stem} now (regression set)",
+            check_outcomes(load_messages(path), reader=reader),
+        )
+        parts.append(figures.render(show_misses=False))
+    for path in sorted((safeguarding_dir() / "conversations").glob("*.yaml")):
+        parts.append(
+            render_conversations(
+                f"conversations {path.stem}",
+                conversation_outcomes(load_conversations(path), reader=reader),
+            )
+        )
+    lines = ["## ordinary talk (false check-ins and escalations)"]
+    lines.append(ordinary_figures("scripted suites", suite_dialogues(), reader=reader).render())
+    lines.append(ordinary_figures("practice personas", persona_lines(), reader=reader).render())
+    if external:
+        dialogues = esconv_dialogues()
+        if dialogues is None:
+            lines.append("- ESConv: skipped (../shared/eval-data/esconv is not present)")
+        else:
+            lines.append(ordinary_figures("ESConv seeker turns", dialogues, reader=reader).render())
+    parts.append("\n".join(lines))
+    return "\n\n".join(parts)

@@ -41,6 +41,12 @@ Source = Literal["rules", "reader", "reader_turns", "cues", "secrecy", "error", 
 #: How many earlier client turns the reader reads together with this one (once cues are heard).
 TURNS_READ_TOGETHER = 2
 _WORDS_LIMIT = 300
+#: The reader escalates on its own only when its kind head is this sure which kind of harm the
+#: words are about, and raises a concern only above the lower figure: a high risk score on text
+#: unlike any in the bank ("write me some Python code", score 0.99, no kind above 0.23) is the
+#: linear head extrapolating, not a reading. Below the first figure a high score is a concern.
+KIND_SURE_TO_ESCALATE = 0.5
+KIND_SURE_TO_CONCERN = 0.25
 
 
 class Screening(BaseModel):
@@ -90,6 +96,15 @@ def _clip(text: str) -> str:
 def _kind_label(kind: str) -> str:
     found = load_kinds().get(kind)
     return found.label if found is not None else "possible safeguarding concern"
+
+
+def _band(reading: Reading) -> str:
+    """The reader's band, guarded against text unlike any it was trained on."""
+    if reading.band == "none" or reading.kind_score < KIND_SURE_TO_CONCERN:
+        return "none"
+    if reading.band == "escalate" and reading.kind_score >= KIND_SURE_TO_ESCALATE:
+        return "escalate"
+    return "concern"
 
 
 def _reader_screening(level: Level, source: Source, reading: Reading, **extra: object) -> Screening:
@@ -158,7 +173,7 @@ def _screen(
         )
     reader = shared_reader() if reader_arg == "auto" else reader_arg
     reading = reader.read(text) if reader is not None else None
-    if reading is not None and reading.band == "escalate":
+    if reading is not None and _band(reading) == "escalate":
         return _reader_screening("disclosure", "reader", reading, rules=result)
 
     book = cues_arg or load_cues()
@@ -190,9 +205,9 @@ def _screen(
     if reader is not None and (heard or new or concerned_before) and earlier_turns:
         together = " ".join([*earlier_turns[-TURNS_READ_TOGETHER:], text])
         joint = reader.read(together)
-        if joint.band == "escalate":
+        if _band(joint) == "escalate":
             return _reader_screening("disclosure", "reader_turns", joint, **extra)
-    if reading is not None and reading.band == "concern":
+    if reading is not None and _band(reading) == "concern":
         return _reader_screening("concern", "reader", reading, **extra)
     if new and total >= book.spec.check_in_at:
         said = "; ".join(f"{hit.label}: '{hit.words}'" for hit in [*heard, *new])

@@ -131,10 +131,13 @@ def state_markdown(state: SessionState) -> str:
         when = f", by {action.when.isoformat()}" if action.when else ", no date yet"
         actions.append(f"{escape(action.what.strip())}{who}{when}")
     lines += _bullets(actions, "none yet")
-    checked = [note for note in state.concerns if note.checked_in]
-    if checked:  # not a safeguarding flag: a worrying remark the adviser asked about
-        lines.append("#### Possible concern")
-        lines += [f"- turn {note.turn}: possible concern — checked in" for note in checked]
+    if state.concerns:  # not a safeguarding flag: worrying remarks, for the adviser to weigh
+        lines.append("#### Possible concerns (not disclosures)")
+        for note in state.concerns:
+            what = escape(note.label) if note.label else "possible concern"
+            done = "checked in" if note.checked_in else "noted"
+            said = f": “{escape(note.words)}”" if note.words else ""
+            lines.append(f"- turn {note.turn}: {what} — {done}{said}")
     return "\n".join(lines)
 
 
