@@ -135,9 +135,9 @@ def state_markdown(state: SessionState) -> str:
         lines.append("#### Possible concerns (not disclosures)")
         for note in state.concerns:
             what = escape(note.label) if note.label else "possible concern"
-            done = "checked in" if note.checked_in else "noted"
+            status = "checked in" if note.checked_in else "noted"
             said = f": “{escape(note.words)}”" if note.words else ""
-            lines.append(f"- turn {note.turn}: {what} — {done}{said}")
+            lines.append(f"- turn {note.turn}: {what} — {status}{said}")
     return "\n".join(lines)
 
 
