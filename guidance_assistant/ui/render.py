@@ -136,8 +136,8 @@ def state_markdown(state: SessionState) -> str:
         for note in state.concerns:
             what = escape(note.label) if note.label else "possible concern"
             status = "checked in" if note.checked_in else "noted"
-            said = f": “{escape(note.words)}”" if note.words else ""
-            lines.append(f"- turn {note.turn}: {what} — {status}{said}")
+            quoted = f": “{escape(note.words)}”" if note.words else ""
+            lines.append(f"- turn {note.turn}: {what} — {status}{quoted}")
     return "\n".join(lines)
 
 
