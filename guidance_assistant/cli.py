@@ -234,6 +234,13 @@ def eval_safeguarding(
             "(needs ../shared/eval-data)."
         ),
     ] = True,
+    esconv_whole_check: Annotated[
+        bool,
+        typer.Option(
+            help="Also run the whole check (reader and cues) over ESConv's 4,119 seeker turns "
+            "(about 15 minutes on two cores)."
+        ),
+    ] = False,
 ) -> None:
     """The safeguarding check per kind of harm (development bank, first-contact rounds,
     conversations, ordinary talk), then the rules alone beside a keyword baseline."""
@@ -241,7 +248,7 @@ def eval_safeguarding(
     from guidance_assistant.safeguarding.measure import full_report
 
     if messages is None:
-        typer.echo(full_report(external=external) + "\n\n# The rules alone\n")
+        typer.echo(full_report(external=esconv_whole_check) + "\n\n# The rules alone\n")
     from guidance_assistant.dialogue.safeguarding_external import (
         default_esconv_path,
         external_check,

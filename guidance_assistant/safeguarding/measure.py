@@ -452,5 +452,7 @@ def full_report(*, external: bool = True, progress: bool = False) -> str:
             lines.append("- ESConv: skipped (../shared/eval-data/esconv is not present)")
         else:
             lines.append(ordinary_figures("ESConv seeker turns", dialogues, reader=reader).render())
+    else:
+        lines.append("- ESConv seeker turns: not run (--esconv-whole-check runs them)")
     parts.append("\n".join(lines))
     return "\n\n".join(parts)
