@@ -21,12 +21,13 @@ install-test: $(BIN)/python
 start: install
 	$(BIN)/guidance-assistant serve
 
-# Command 2: install with the test extras, then lint, type-check and run every test.
+# Command 2: install with the test extras, then lint (ruff, import layers), type-check and run every test.
 test: install-test lint typecheck pytest
 
 lint:
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 typecheck:
 	$(BIN)/mypy guidance_assistant

@@ -23,16 +23,12 @@ from guidance_assistant.sources import Citation, Document
 
 if TYPE_CHECKING:
     from guidance_assistant import lmi
-    from guidance_assistant.dialogue import (
+    from guidance_assistant.interview import (
         ActionPlan,
         GuidanceSession,
-        PreparationBrief,
-        SafeguardingResult,
         SessionState,
         Turn,
-        detect_safeguarding,
         open_session,
-        prepare_brief,
     )
     from guidance_assistant.practice import (
         ClientTurn,
@@ -43,8 +39,10 @@ if TYPE_CHECKING:
         get_persona,
         load_personas,
     )
+    from guidance_assistant.prepare import PreparationBrief, prepare_brief
     from guidance_assistant.retrieval.knowledge_base import KnowledgeBase, Passage
     from guidance_assistant.retrieval.langchain import KnowledgeBaseRetriever
+    from guidance_assistant.safeguarding.rules import SafeguardingResult, detect_safeguarding
 
 __version__ = "0.1.0"
 
@@ -53,18 +51,12 @@ _LAZY = {
     "Passage": "guidance_assistant.retrieval.knowledge_base",
     "KnowledgeBaseRetriever": "guidance_assistant.retrieval.langchain",
     **dict.fromkeys(
-        [
-            "ActionPlan",
-            "GuidanceSession",
-            "PreparationBrief",
-            "SafeguardingResult",
-            "SessionState",
-            "Turn",
-            "detect_safeguarding",
-            "open_session",
-            "prepare_brief",
-        ],
-        "guidance_assistant.dialogue",
+        ["ActionPlan", "GuidanceSession", "SessionState", "Turn", "open_session"],
+        "guidance_assistant.interview",
+    ),
+    **dict.fromkeys(["PreparationBrief", "prepare_brief"], "guidance_assistant.prepare"),
+    **dict.fromkeys(
+        ["SafeguardingResult", "detect_safeguarding"], "guidance_assistant.safeguarding.rules"
     ),
     **dict.fromkeys(
         [

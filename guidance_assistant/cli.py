@@ -244,12 +244,12 @@ def eval_safeguarding(
 ) -> None:
     """The safeguarding check per kind of harm (development bank, first-contact rounds,
     conversations, ordinary talk), then the rules alone beside a keyword baseline."""
-    from guidance_assistant.dialogue.safeguarding_eval import evaluate_safeguarding
-    from guidance_assistant.safeguarding.measure import full_report
+    from guidance_assistant.evals.safeguarding import full_report
+    from guidance_assistant.safeguarding.evaluate import evaluate_safeguarding
 
     if messages is None:
         typer.echo(full_report(external=esconv_whole_check) + "\n\n# The rules alone\n")
-    from guidance_assistant.dialogue.safeguarding_external import (
+    from guidance_assistant.safeguarding.external import (
         default_esconv_path,
         external_check,
     )
@@ -392,7 +392,7 @@ def chat(
     """Hold a guidance interview in the terminal: one message per line, /quit to end."""
     import sys
 
-    from guidance_assistant.dialogue import Turn, open_session
+    from guidance_assistant.interview import Turn, open_session
     from guidance_assistant.retrieval import KnowledgeBase
 
     settings = get_settings()
@@ -437,8 +437,8 @@ def prep(
     index_dir: IndexDirOption = None,
 ) -> None:
     """Print a preparation brief (Markdown) from your notes on a client."""
-    from guidance_assistant.dialogue import prepare_brief
     from guidance_assistant.errors import DocumentError
+    from guidance_assistant.prepare import prepare_brief
     from guidance_assistant.retrieval import KnowledgeBase
 
     try:

@@ -101,7 +101,7 @@ def test_safeguarding_eval_prints_the_detector_beside_its_baseline() -> None:
     result = runner.invoke(app, ["eval", "safeguarding"])
     assert result.exit_code == 0, result.output
     assert "recall" in result.output.lower() and "baseline" in result.output.lower()
-    from guidance_assistant.dialogue.safeguarding_external import default_esconv_path
+    from guidance_assistant.safeguarding.external import default_esconv_path
 
     expected = "External check: " if default_esconv_path() else "External check skipped"
     assert expected in result.output

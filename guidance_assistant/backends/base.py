@@ -1,6 +1,6 @@
 """The seam between the interview engine and whatever writes the words.
 
-The engine (``guidance_assistant.dialogue``) decides everything that matters: the stage, the
+The engine (``guidance_assistant.interview``) decides everything that matters: the stage, the
 move (micro-skill), which passages may be cited, and safeguarding, which runs before any
 backend. It also writes a *draft* reply for every move from the templates in ``prompts/``.
 A :class:`Responder` only turns that decision into words:

@@ -2,7 +2,7 @@
 
 * The **safeguarding** scorer trusts the engine's disclosure detector; its agreement with the
   labelled messages in ``evals/safeguarding/messages.yaml`` comes from
-  :func:`~guidance_assistant.dialogue.safeguarding_eval.evaluate_safeguarding`.
+  :func:`~guidance_assistant.safeguarding.evaluate.evaluate_safeguarding`.
 * The **skill** labels (reflection, open/closed question, ...) are judged by the practice
   module's classifier; its agreement with ``knowledge/skills/`` comes from
   :func:`~guidance_assistant.practice.skills_eval.evaluate_skills` (cross-validation).
@@ -38,7 +38,7 @@ def _f1(precision: float, recall: float) -> float:
 def safeguarding_agreement(path: str | Path | None = None) -> dict[str, Any]:
     """The detector against the labelled messages: accuracy, recall, precision, F1, false
     alarms."""
-    from guidance_assistant.dialogue.safeguarding_eval import evaluate_safeguarding
+    from guidance_assistant.safeguarding.evaluate import evaluate_safeguarding
 
     report = evaluate_safeguarding(path)
     d = report.detector

@@ -177,7 +177,7 @@ def run_case(
 ) -> CaseResult:
     """Play one scripted conversation through a session and score it."""
     from guidance_assistant.config import get_settings
-    from guidance_assistant.dialogue import open_session
+    from guidance_assistant.interview import open_session
 
     started = time.perf_counter()
     today = case.today or suite.today

@@ -18,12 +18,12 @@ from functools import cache
 from statistics import quantiles
 from typing import Any, Protocol, runtime_checkable
 
-from guidance_assistant.dialogue.grounding import extract_numbers, validate_numbers
-from guidance_assistant.dialogue.interview import load_interview
-from guidance_assistant.dialogue.text import mean_sentence_length, words
 from guidance_assistant.evals.records import CaseResult, CaseTranscript, Score, TurnRecord
 from guidance_assistant.evals.suites import Case, Thresholds
+from guidance_assistant.interview.grounding import extract_numbers, validate_numbers
+from guidance_assistant.interview.model import load_interview
 from guidance_assistant.paths import REPO_ROOT, bundled_dir
+from guidance_assistant.text.clean import mean_sentence_length, words
 
 REFLECTIVE_MOVES = ("reflection", "summary", "affirmation")
 QUESTION_MOVES = ("open_question", "closed_question")
@@ -230,7 +230,7 @@ def _record_text(source: str) -> str:
     if not source.startswith("lmi/"):
         return ""
     from guidance_assistant import lmi
-    from guidance_assistant.dialogue.grounding import record_text
+    from guidance_assistant.interview.grounding import record_text
 
     try:
         return record_text(lmi.get(source.split("/", 1)[1]))
@@ -334,7 +334,7 @@ def safeguarding(ctx: ScoreContext) -> Score | None:
 
 def _record_routes(source: str) -> list[str]:
     from guidance_assistant import lmi
-    from guidance_assistant.dialogue.grounding import route_types
+    from guidance_assistant.interview.grounding import route_types
 
     try:
         return route_types(lmi.get(source.split("/", 1)[1]))

@@ -16,8 +16,8 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from guidance_assistant.dialogue.interview import RouteKind, StageId
 from guidance_assistant.errors import GuidanceAssistantError
+from guidance_assistant.interview.model import RouteKind, StageId
 from guidance_assistant.paths import bundled_dir
 
 SUITE_KINDS = ("guidance", "fairness", "scope", "bad_input")

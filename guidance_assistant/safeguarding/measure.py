@@ -1,4 +1,5 @@
-"""Figures for the safeguarding check, per kind of harm (``guidance-assistant eval safeguarding``).
+"""Figures for the safeguarding check, per kind of harm (the parts ``guidance-assistant eval
+safeguarding`` builds on; the whole-session runs and the report are in ``evals/safeguarding.py``).
 
 What is measured, each with the whole check (:func:`~.screen.screen_message`: rules, learned
 reader, cues):
@@ -6,7 +7,7 @@ reader, cues):
 * **messages** (a labelled file): per kind, how many disclosures were escalated and how many were
   escalated *or* met with a concern (check-in); per kind a hard negative resembles, how many were
   escalated (false escalations) or checked in with. Run through whole sessions
-  (:func:`session_outcomes`: ``open_session``, ``opening()``, one ordinary reply, then the
+  (``guidance_assistant.evals.safeguarding.session_outcomes``: ``open_session``, ``opening()``, one ordinary reply, then the
   message) or through the check alone (:func:`check_outcomes`, faster).
 * **conversations**: whether the check reached a concern or an escalation by the end (and by the
   turn the writer named) in conversations where cues add up, and never in ordinary ones.
@@ -19,7 +20,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,8 +31,6 @@ from guidance_assistant.safeguarding.bank import BankConversation, BankMessage
 from guidance_assistant.safeguarding.cues import CueHit
 from guidance_assistant.safeguarding.reader import LearnedReader
 from guidance_assistant.safeguarding.screen import Screening, screen_message
-
-ORDINARY_OPENING = "hi, I'm not really sure what I want to do after this year"
 
 
 @dataclass(frozen=True)
@@ -174,44 +173,6 @@ def check_outcomes(
     return [_outcome(m, screen_message(m.text, reader=reader)) for m in items]
 
 
-SessionFactory = Callable[[], object]
-
-
-def session_outcomes(
-    messages: Sequence[BankMessage], open_one: Callable[[], object], *, progress: bool = False
-) -> list[Outcome]:
-    """Each message as the second client message of a real session (``open_one()`` opens one:
-    ``open_session(...)``), after the opening and one ordinary reply."""
-    from guidance_assistant.dialogue.session import GuidanceSession
-
-    out: list[Outcome] = []
-    items: Iterable[BankMessage] = tqdm(messages, desc="sessions") if progress else messages
-    for message in items:
-        session = open_one()
-        assert isinstance(session, GuidanceSession)
-        session.opening()
-        session.reply(ORDINARY_OPENING)
-        turn = session.reply(message.text)
-        if "safeguarding" in turn.flags:
-            level = "disclosure"
-        elif "concern" in turn.flags:
-            level = "concern"
-        else:
-            level = "none"
-        source = session.state.flags[-1].reason[:40] if level == "disclosure" else ""
-        out.append(
-            Outcome(
-                message.id,
-                message.expected,
-                message.kind or "ordinary",
-                level,
-                source,
-                message.text,
-            )
-        )
-    return out
-
-
 @dataclass(frozen=True)
 class ConversationOutcome:
     id: str
@@ -346,36 +307,6 @@ def esconv_dialogues() -> list[list[str]] | None:
     return out
 
 
-def suite_dialogues() -> list[list[str]]:
-    """The client turns of every scripted conversation suite, those that expect a disclosure
-    left out."""
-    from guidance_assistant.evals.suites import load_suites
-
-    out: list[list[str]] = []
-    for suite in load_suites():
-        for case in suite.cases:
-            if case.expect_safeguarding:
-                continue
-            out.append([m for m in case.messages if isinstance(m, str)])
-    return out
-
-
-def persona_lines() -> list[list[str]]:
-    """Each practice persona's ordinary lines (opening, closed answers, surface statements,
-    stock replies; not the hidden facts, some of which are real distress)."""
-    from guidance_assistant.practice.personas import load_personas
-
-    out: list[list[str]] = []
-    for persona in load_personas():
-        texts = [persona.opening]
-        texts += [topic.closed_answer for topic in persona.topics]
-        texts += [statement.text for statement in persona.surface]
-        for kind in type(persona.responses).model_fields:
-            texts += persona.responses.lines(kind)
-        out.extend([[t] for t in texts if t])
-    return out
-
-
 def group_by_kind(outcomes: Sequence[Outcome]) -> dict[str, list[Outcome]]:
     grouped: dict[str, list[Outcome]] = defaultdict(list)
     for o in outcomes:
@@ -388,71 +319,3 @@ def first_contact_record(path: Path) -> dict[str, object] | None:
         return None
     data = json.loads(path.read_text(encoding="utf-8"))
     return data if isinstance(data, dict) else None
-
-
-def full_report(*, external: bool = True, progress: bool = False) -> str:
-    """Every figure of ``guidance-assistant eval safeguarding`` (the check alone; the whole-session
-    figures of each first-contact round are the ones recorded when it was first measured)."""
-    import datetime
-    import platform
-
-    from guidance_assistant.safeguarding.bank import (
-        development_files,
-        first_contact_files,
-        load_conversations,
-        load_messages,
-        safeguarding_dir,
-    )
-    from guidance_assistant.safeguarding.reader import shared_reader
-
-    reader = shared_reader()
-    trained = reader.weights.card.get("rounds_trained_on", []) if reader else []
-    parts = [
-        f"# Safeguarding check, measured {datetime.date.today().isoformat()} on "
-        f"{platform.machine()} ({platform.node()})",
-        f"learned reader: {'loaded' if reader else 'NOT loaded (rules and cues only)'}; "
-        f"trained on the development bank and rounds {', '.join(trained) or 'none'}",
-    ]
-    bank = [m for f in development_files() if f.parent.name == "bank" for m in load_messages(f)]
-    parts.append(
-        MessageFigures("development bank (trained on)", check_outcomes(bank, reader=reader)).render(
-            show_misses=False
-        )
-    )
-    for path in first_contact_files():
-        record = first_contact_record(path.with_suffix(".first-measure.json"))
-        if record is not None:
-            session = record["session"]
-            assert isinstance(session, dict)
-            parts.append(
-                f"## {path.stem}: first contact (recorded {record['measured']}, through whole "
-                f"sessions): {session['escalated_or_concern']}/{session['disclosures']} "
-                f"flagged or concern, {session['false_escalations']}/{session['negatives']} "
-                f"false escalations, {session['false_concerns']}/{session['negatives']} "
-                "false check-ins"
-            )
-        figures = MessageFigures(
-            f"{path.stem} now (regression set)",
-            check_outcomes(load_messages(path), reader=reader),
-        )
-        parts.append(figures.render(show_misses=False))
-    for path in sorted((safeguarding_dir() / "conversations").glob("*.yaml")):
-        parts.append(
-            render_conversations(
-                f"conversations {path.stem}",
-                conversation_outcomes(load_conversations(path), reader=reader),
-            )
-        )
-    lines = ["## ordinary talk (false check-ins and escalations)"]
-    lines.append(ordinary_figures("scripted suites", suite_dialogues(), reader=reader).render())
-    lines.append(ordinary_figures("practice personas", persona_lines(), reader=reader).render())
-    if external:
-        dialogues = esconv_dialogues()
-        if dialogues is None:
-            lines.append("- ESConv: skipped (../shared/eval-data/esconv is not present)")
-        else:
-            lines.append(ordinary_figures("ESConv seeker turns", dialogues, reader=reader).render())
-    else:
-        lines.append("- ESConv seeker turns: not run (--esconv-whole-check runs them)")
-    parts.append("\n".join(lines))
-    return "\n\n".join(parts)

@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from guidance_assistant.dialogue.state import SessionState
+from guidance_assistant.interview.state import SessionState
 
 EMAIL = re.compile(r"\b[\w.+'-]+@[\w-]+(?:\.[\w-]+)+\b")
 PHONE = re.compile(

@@ -29,10 +29,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from guidance_assistant.config import Settings, get_settings
-from guidance_assistant.dialogue.grounding import KnowledgeSource
-from guidance_assistant.dialogue.session import GuidanceSession
-from guidance_assistant.dialogue.state import SessionState, TranscriptEntry
 from guidance_assistant.errors import GuidanceAssistantError
+from guidance_assistant.interview.grounding import KnowledgeSource
+from guidance_assistant.interview.session import GuidanceSession
+from guidance_assistant.interview.state import SessionState, TranscriptEntry
 from guidance_assistant.practice.feedback import TurnRecord
 from guidance_assistant.practice.review import SupervisorComment, make_comment
 from guidance_assistant.practice.session import PracticeSession

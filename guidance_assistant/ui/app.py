@@ -21,16 +21,17 @@ from typing import Any, cast, get_args
 import gradio as gr
 
 from guidance_assistant.config import Settings
-from guidance_assistant.dialogue import GuidanceSession, open_session, prepare_brief
-from guidance_assistant.dialogue.interview import Need
 from guidance_assistant.errors import GuidanceAssistantError
 from guidance_assistant.evals.commands import cli_compare, cli_report, cli_run
 from guidance_assistant.evals.persist import save_run
 from guidance_assistant.evals.records import EvalRun
 from guidance_assistant.evals.suites import default_suite_paths, default_suites_dir
+from guidance_assistant.interview import GuidanceSession, open_session
+from guidance_assistant.interview.model import Need
 from guidance_assistant.practice import PracticeSession, load_personas
 from guidance_assistant.practice.feedback import SessionFeedback, load_targets, turn_feedback
 from guidance_assistant.practice.review import annotated_transcript, export_report, full_report
+from guidance_assistant.prepare import prepare_brief
 from guidance_assistant.store import NotFoundError, Store, User
 from guidance_assistant.ui.context import AppContext, message, ok, require_role
 from guidance_assistant.ui.render import (

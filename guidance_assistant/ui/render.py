@@ -12,8 +12,8 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from guidance_assistant.dialogue.interview import STAGE_IDS
-from guidance_assistant.dialogue.state import Fact, SessionState, TranscriptEntry, TurnCitation
+from guidance_assistant.interview.model import STAGE_IDS
+from guidance_assistant.interview.state import Fact, SessionState, TranscriptEntry, TurnCitation
 from guidance_assistant.retrieval.knowledge_base import Passage
 
 STAGE_LABELS = {

@@ -18,9 +18,9 @@ from guidance_assistant.backends import (
     Responder,
     TransformersResponder,
 )
-from guidance_assistant.dialogue import GuidanceSession, open_session, validate_numbers
+from guidance_assistant.interview import GuidanceSession, open_session, validate_numbers
 from tests.backends.conftest import FakeOpenAIServer
-from tests.dialogue.helpers import StubKnowledge
+from tests.interview.helpers import StubKnowledge
 
 DISCLOSURE = "My stepdad hits me when he's drunk and I'm scared to go home"
 OPENING = ["Hi", "I want to talk about what to do after Year 11", "yes", "I love drawing"]

@@ -21,7 +21,7 @@ from guidance_assistant.evals.executors import InlineExecutor
 from guidance_assistant.evals.persist import command_line_evaluator, open_store, save_run
 from guidance_assistant.evals.records import EvalRun
 from guidance_assistant.paths import REPO_ROOT
-from tests.dialogue.helpers import StubKnowledge
+from tests.interview.helpers import StubKnowledge
 
 SCOPE = str(REPO_ROOT / "evals" / "scope")
 cli = CliRunner()

@@ -22,7 +22,7 @@ from guidance_assistant.evals.executors import (
 )
 from guidance_assistant.evals.runner import run_suites
 from guidance_assistant.paths import REPO_ROOT
-from tests.dialogue.helpers import StubKnowledge
+from tests.interview.helpers import StubKnowledge
 
 EVALS = REPO_ROOT / "evals"
 needs_fork = pytest.mark.skipif(not can_fork(), reason="forked workers are used on Linux only")

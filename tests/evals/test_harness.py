@@ -22,7 +22,7 @@ from guidance_assistant.evals.suites import (
     load_suites,
 )
 from guidance_assistant.paths import REPO_ROOT
-from tests.dialogue.helpers import StubKnowledge
+from tests.interview.helpers import StubKnowledge
 
 EVALS = REPO_ROOT / "evals"
 

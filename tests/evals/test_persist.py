@@ -21,7 +21,7 @@ from guidance_assistant.evals.suites import ConversationSuiteError
 from guidance_assistant.paths import REPO_ROOT
 from guidance_assistant.store import PermissionDeniedError
 from guidance_assistant.store.commands import add_user
-from tests.dialogue.helpers import StubKnowledge
+from tests.interview.helpers import StubKnowledge
 
 EVALS = REPO_ROOT / "evals"
 

@@ -24,7 +24,7 @@ from guidance_assistant.evals.scorers import (
     score_case,
 )
 from guidance_assistant.evals.suites import Case, Thresholds
-from tests.dialogue.helpers import StubKnowledge
+from tests.interview.helpers import StubKnowledge
 
 TODAY = date(2026, 3, 10)
 NURSE_PAY = (

@@ -6,7 +6,8 @@ from datetime import date
 
 import pytest
 
-from guidance_assistant.dialogue import open_session
+from guidance_assistant.evals.safeguarding import session_outcomes
+from guidance_assistant.interview import open_session
 from guidance_assistant.safeguarding.bank import (
     development_files,
     first_contact_files,
@@ -14,10 +15,10 @@ from guidance_assistant.safeguarding.bank import (
     safeguarding_dir,
 )
 from guidance_assistant.safeguarding.kinds import load_kinds
-from guidance_assistant.safeguarding.measure import MessageFigures, session_outcomes
+from guidance_assistant.safeguarding.measure import MessageFigures
 from guidance_assistant.safeguarding.reader import ReaderWeights
 from guidance_assistant.safeguarding.train import file_fingerprint
-from tests.dialogue.helpers import StubKnowledge
+from tests.interview.helpers import StubKnowledge
 
 
 def test_every_kind_has_25_disclosures_and_25_hard_negatives() -> None:

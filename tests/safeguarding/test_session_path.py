@@ -7,11 +7,11 @@ from datetime import date
 
 import pytest
 
-from guidance_assistant.dialogue import GuidanceSession, open_session
+from guidance_assistant.interview import GuidanceSession, open_session
 from guidance_assistant.safeguarding.reader import shared_reader
 from guidance_assistant.safeguarding.rules import promises_secrecy
 from guidance_assistant.safeguarding.screen import screen_message
-from tests.dialogue.helpers import StubKnowledge
+from tests.interview.helpers import StubKnowledge
 
 TODAY = date(2026, 3, 10)
 

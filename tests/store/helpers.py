@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from guidance_assistant.dialogue.state import (
+from guidance_assistant.interview.state import (
     ActionItem,
     ClientProfile,
     SessionState,

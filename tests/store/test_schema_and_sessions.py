@@ -15,7 +15,7 @@ from typing import Any
 from alembic import command
 from sqlalchemy import Engine, inspect, text
 
-from guidance_assistant.dialogue.session import GuidanceSession
+from guidance_assistant.interview.session import GuidanceSession
 from guidance_assistant.store import Store, init_database, make_engine
 from guidance_assistant.store.db import alembic_config, current_revision, head_revision
 from guidance_assistant.store.models import Base
@@ -250,7 +250,7 @@ def test_a_live_session_recorded_reply_by_reply(store: Store, people: People) ->
     from datetime import date
 
     from guidance_assistant.backends.base import OfflineResponder
-    from guidance_assistant.dialogue.state import SessionState
+    from guidance_assistant.interview.state import SessionState
 
     client = store.create_client(people.adviser, "C-LIVE")
     session = GuidanceSession(

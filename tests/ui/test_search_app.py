@@ -64,7 +64,7 @@ def test_html_in_a_question_is_shown_as_text(bundled_kb: Any, attack: str) -> No
 def test_rendering_escapes_html(attack: str) -> None:
     from datetime import date
 
-    from guidance_assistant.dialogue.state import SessionState, TranscriptEntry
+    from guidance_assistant.interview.state import SessionState, TranscriptEntry
 
     for shown in (escape(attack), safe_markdown(f"# Brief\n\n{attack}")):
         assert "<script" not in shown and "<img" not in shown

@@ -20,7 +20,7 @@ from typing import Any, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from guidance_assistant.dialogue.state import PayBand, TurnCitation
+from guidance_assistant.interview.state import PayBand, TurnCitation
 from guidance_assistant.lmi.models import EntryRoute, OccupationRecord
 from guidance_assistant.lmi.render import (
     PUBLISHER,

@@ -7,7 +7,7 @@ and a naive keyword baseline over every message in the same run and reports reca
 caught), false-alarm rate (hard negatives flagged / hard negatives), precision, per-category recall
 and the list of misses and false alarms.
 
-Run ``python -m guidance_assistant.dialogue.safeguarding_eval [messages.yaml]`` to print the table.
+Run ``python -m guidance_assistant.safeguarding.evaluate [messages.yaml]`` to print the table.
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from guidance_assistant.dialogue.analysis import find_occupations
+from guidance_assistant.interview.reading import find_occupations
 
 
 def ids(text: str) -> list[str]:

@@ -1,6 +1,6 @@
 """A preparation brief from an adviser's notes on a client, before the interview.
 
-:func:`prepare_brief` reads free-text notes (with :func:`~guidance_assistant.dialogue.notes.
+:func:`prepare_brief` reads free-text notes (with :func:`~guidance_assistant.prepare.notes.
 read_notes`) and gathers what an adviser would look up:
 
 * any safeguarding concern, flagged at the top, and a clear note about unusable input (empty
@@ -30,24 +30,29 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from guidance_assistant.dialogue import grounding
-from guidance_assistant.dialogue.analysis import (
-    AmbiguousMention,
-    MessageAnalysis,
-    OccupationMention,
-    analyse_message,
-    find_occupations,
-)
-from guidance_assistant.dialogue.drafts import DraftWriter
-from guidance_assistant.dialogue.grounding import KnowledgeSource, PassageLike, cite_figure, money
-from guidance_assistant.dialogue.interview import (
+from guidance_assistant.errors import LMIError
+from guidance_assistant.interview import grounding
+from guidance_assistant.interview.drafts import DraftWriter
+from guidance_assistant.interview.grounding import KnowledgeSource, PassageLike, cite_figure, money
+from guidance_assistant.interview.model import (
     NEEDS,
     TOPIC_IDS,
     Need,
     load_interview,
     load_signals,
 )
-from guidance_assistant.dialogue.notes import (
+from guidance_assistant.interview.phrases import load_phrasebook
+from guidance_assistant.interview.reading import (
+    AmbiguousMention,
+    MessageAnalysis,
+    OccupationMention,
+    analyse_message,
+    find_occupations,
+)
+from guidance_assistant.interview.state import ClientCriterion, ClientProfile, SessionState
+from guidance_assistant.interview.updates import article, make_option, refresh_discrepancies
+from guidance_assistant.lmi.models import OccupationRecord
+from guidance_assistant.prepare.notes import (
     MAX_NOTES_CHARS,
     ClientNotes,
     Interest,
@@ -55,18 +60,13 @@ from guidance_assistant.dialogue.notes import (
     content_words,
     read_notes,
     related_words,
-    subjects_in,
     word_forms,
     words_of,
 )
-from guidance_assistant.dialogue.phrases import load_phrasebook
-from guidance_assistant.dialogue.state import ClientCriterion, ClientProfile, SessionState
-from guidance_assistant.dialogue.text import clean_input, normalise_for_matching, sentences
-from guidance_assistant.dialogue.updates import article, make_option, refresh_discrepancies
-from guidance_assistant.errors import LMIError
-from guidance_assistant.lmi.models import OccupationRecord
 from guidance_assistant.safeguarding.rules import detect_safeguarding
 from guidance_assistant.sources import Citation
+from guidance_assistant.text.clean import clean_input, normalise_for_matching, sentences
+from guidance_assistant.text.subjects import subjects_in
 
 RouteFamily = Literal["academic", "technical", "apprenticeship", "other"]
 ROUTE_FAMILY: dict[str, RouteFamily] = {

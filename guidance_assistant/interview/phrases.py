@@ -26,7 +26,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from guidance_assistant.dialogue.interview import (
+from guidance_assistant.interview.model import (
     FEELING_KINDS,
     NEEDS,
     TOPIC_IDS,
@@ -35,8 +35,8 @@ from guidance_assistant.dialogue.interview import (
     read_yaml,
     validation_message,
 )
-from guidance_assistant.dialogue.text import split_plain
 from guidance_assistant.paths import bundled_dir
+from guidance_assistant.text.clean import split_plain
 
 NEEDS_FILE = "needs.yaml"
 

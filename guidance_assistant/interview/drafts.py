@@ -15,23 +15,23 @@ from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz
 
-from guidance_assistant.dialogue import grounding
-from guidance_assistant.dialogue.analysis import MessageAnalysis, criteria_of, make_gist
-from guidance_assistant.dialogue.dates import format_date
-from guidance_assistant.dialogue.grounding import KnowledgeSource, cite_figure, money
-from guidance_assistant.dialogue.interview import TOPIC_IDS, InterviewModel, TopicId
-from guidance_assistant.dialogue.phrases import Phrasebook, PhraseSet
-from guidance_assistant.dialogue.policy import Move, next_topic
-from guidance_assistant.dialogue.state import (
+from guidance_assistant.errors import LMIError
+from guidance_assistant.interview import grounding
+from guidance_assistant.interview.grounding import KnowledgeSource, cite_figure, money
+from guidance_assistant.interview.model import TOPIC_IDS, InterviewModel, TopicId
+from guidance_assistant.interview.phrases import Phrasebook, PhraseSet
+from guidance_assistant.interview.policy import Move, next_topic
+from guidance_assistant.interview.reading import MessageAnalysis, criteria_of, make_gist
+from guidance_assistant.interview.state import (
     ActionItem,
     OptionConsidered,
     SessionState,
     TurnCitation,
 )
-from guidance_assistant.dialogue.text import join_words, sentences
-from guidance_assistant.dialogue.updates import article, read_agenda, suggested_date
-from guidance_assistant.errors import LMIError
+from guidance_assistant.interview.updates import article, read_agenda, suggested_date
 from guidance_assistant.lmi.render import NCS_CITE
+from guidance_assistant.text.clean import join_words, sentences
+from guidance_assistant.text.dates import format_date
 
 if TYPE_CHECKING:
     from guidance_assistant.lmi.models import OccupationRecord
@@ -1058,7 +1058,7 @@ class DraftWriter:
                 self.say("information.widening.item", occupation=record.title, routes=routes)
             )
             self._cite(draft, record, "Entry routes", "entry routes")
-            from guidance_assistant.dialogue.updates import make_option
+            from guidance_assistant.interview.updates import make_option
 
             option = make_option(record.id, "widening", self.turn)
             if option is not None:
@@ -1177,7 +1177,7 @@ class DraftWriter:
             self._cite(draft, record, "Pay", "pay salary")
             draft.text = self.say("challenge.high_pay", option=job, pay=pay[0], source=pay[1])
         else:
-            from guidance_assistant.dialogue.interview import load_signals
+            from guidance_assistant.interview.model import load_signals
 
             signal = load_signals().criterion(discrepancy.criterion_id)
             subject = signal.subject if signal and signal.subject else "that subject"

@@ -10,10 +10,11 @@ from typing import Any
 import pytest
 
 from guidance_assistant import lmi
-from guidance_assistant.dialogue import GuidanceSession, open_session, prepare_brief
-from guidance_assistant.dialogue.grounding import extract_numbers
+from guidance_assistant.interview import GuidanceSession, open_session
+from guidance_assistant.interview.grounding import extract_numbers
 from guidance_assistant.lmi.render import money
-from tests.dialogue.helpers import RecordingResponder
+from guidance_assistant.prepare import prepare_brief
+from tests.interview.helpers import RecordingResponder
 
 pytestmark = pytest.mark.slow
 

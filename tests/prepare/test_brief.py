@@ -2,7 +2,7 @@
 unrelated job), needs with cited preparation points, whole-sentence framework points, the
 opening, safeguarding first and hostile input.
 
-The fast tests use :class:`~tests.dialogue.helpers.StubKnowledge`; one slow test runs the
+The fast tests use :class:`~tests.interview.helpers.StubKnowledge`; one slow test runs the
 bundled index (set ``GA_TEST_DATA_DIR`` to reuse a built one)."""
 
 from __future__ import annotations
@@ -14,21 +14,21 @@ from typing import Any
 import pytest
 
 from guidance_assistant import lmi
-from guidance_assistant.dialogue import prepare_brief
-from guidance_assistant.dialogue.brief import (
+from guidance_assistant.paths import REPO_ROOT
+from guidance_assistant.prepare import prepare_brief
+from guidance_assistant.prepare.brief import (
     PreparationBrief,
     dedupe_sentences,
     whole_sentences,
 )
-from guidance_assistant.dialogue.notes import (
+from guidance_assistant.prepare.notes import (
     MAX_NOTES_CHARS,
     content_words,
     read_notes,
     related_words,
-    subjects_in,
 )
-from guidance_assistant.paths import REPO_ROOT
-from tests.dialogue.helpers import StubKnowledge
+from guidance_assistant.text.subjects import subjects_in
+from tests.interview.helpers import StubKnowledge
 
 FRAMEWORKS = REPO_ROOT / "knowledge" / "frameworks"
 

@@ -14,7 +14,7 @@ come out of it, each tied to a hand review kept in ``evals/safeguarding/esconv_r
 A turn flagged (or newly baseline-only) that the review has not seen is listed as unreviewed:
 the test suite fails on it, so a rules change cannot quietly move the figures.
 
-Run ``python -m guidance_assistant.dialogue.safeguarding_external`` to print the result.
+Run ``python -m guidance_assistant.safeguarding.external`` to print the result.
 """
 
 from __future__ import annotations
@@ -28,9 +28,9 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from guidance_assistant.dialogue.safeguarding_eval import baseline_flag
 from guidance_assistant.errors import GuidanceAssistantError
 from guidance_assistant.paths import bundled_dir, shared_dir
+from guidance_assistant.safeguarding.evaluate import baseline_flag
 from guidance_assistant.safeguarding.rules import SafeguardingRules
 
 ESCONV_FILE = "esconv_job_crisis_subset.jsonl"

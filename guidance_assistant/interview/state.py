@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from guidance_assistant.dialogue.interview import (
+from guidance_assistant.interview.model import (
     TOPIC_IDS,
     ContractItem,
     InfoKind,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from guidance_assistant import lmi
-from guidance_assistant.dialogue.grounding import (
+from guidance_assistant.interview.grounding import (
     extract_numbers,
     is_degree_only,
     pay_band,

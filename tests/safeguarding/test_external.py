@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from guidance_assistant.dialogue.safeguarding_external import (
+from guidance_assistant.safeguarding.external import (
     ExternalCheckError,
     Review,
     default_esconv_path,
@@ -65,8 +65,8 @@ def test_malformed_data_gives_a_clear_error(tmp_path: Path) -> None:
 @pytest.mark.parametrize("name", ["heldout.yaml", "heldout-3.yaml", "heldout-4.yaml"])
 def test_the_held_out_rounds_stay_caught(name: str) -> None:
     """Rounds 2-4 of new wordings: first measured at 78.3%, 54.3% and 46.7% recall, then fixed."""
-    from guidance_assistant.dialogue.safeguarding_eval import evaluate_safeguarding
     from guidance_assistant.paths import REPO_ROOT
+    from guidance_assistant.safeguarding.evaluate import evaluate_safeguarding
 
     report = evaluate_safeguarding(REPO_ROOT / "evals" / "safeguarding" / name)
     assert report.positives >= 30 and report.negatives >= 30

@@ -21,8 +21,7 @@ from typing import TYPE_CHECKING, Literal
 from pydantic import BaseModel, ConfigDict, Field
 from rapidfuzz import fuzz
 
-from guidance_assistant.dialogue.dates import DateMention, find_dates
-from guidance_assistant.dialogue.interview import (
+from guidance_assistant.interview.model import (
     FeelingKind,
     InfoKind,
     Need,
@@ -31,7 +30,8 @@ from guidance_assistant.dialogue.interview import (
     TopicId,
     load_signals,
 )
-from guidance_assistant.dialogue.text import (
+from guidance_assistant.safeguarding.rules import SafeguardingResult, detect_safeguarding
+from guidance_assistant.text.clean import (
     MAX_ANALYSIS_CHARS,
     analysis_view,
     clip_words,
@@ -40,7 +40,7 @@ from guidance_assistant.dialogue.text import (
     truncate,
     words,
 )
-from guidance_assistant.safeguarding.rules import SafeguardingResult, detect_safeguarding
+from guidance_assistant.text.dates import DateMention, find_dates
 
 if TYPE_CHECKING:
     from guidance_assistant.lmi.models import OccupationMatch
@@ -526,7 +526,7 @@ _SUBJECT_TEACHER = "secondary school teacher"
 def _subject_teacher(words_: list[str], before: str) -> tuple[str, str] | None:
     """A school subject then "teacher" ("a maths teacher"), at the start of the message or after
     words that make it a job ("be a", "as an"); not "my English teacher said"."""
-    from guidance_assistant.dialogue.notes import SUBJECTS
+    from guidance_assistant.text.subjects import SUBJECTS
 
     if len(words_) < 2 or "teacher" not in _singulars(words_[-1]):
         return None
@@ -961,7 +961,7 @@ def analyse_message(
     safeguarding: SafeguardingResult | None = None,
 ) -> MessageAnalysis:
     """Read one client message (see the module docstring). ``text`` should already be cleaned
-    with :func:`~guidance_assistant.dialogue.text.clean_input`. ``safeguarding``: the result of
+    with :func:`~guidance_assistant.text.clean.clean_input`. ``safeguarding``: the result of
     the check already run on the whole message (the session runs it first, before this); when
     not given it is run here, on the whole message, before anything else is read."""
     if safeguarding is None:

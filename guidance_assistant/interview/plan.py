@@ -13,11 +13,11 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from guidance_assistant.dialogue.dates import format_date
-from guidance_assistant.dialogue.phrases import Phrasebook
-from guidance_assistant.dialogue.state import SessionState
-from guidance_assistant.dialogue.text import join_words
+from guidance_assistant.interview.phrases import Phrasebook
+from guidance_assistant.interview.state import SessionState
 from guidance_assistant.sources import Citation
+from guidance_assistant.text.clean import join_words
+from guidance_assistant.text.dates import format_date
 
 HELP_LINE = (
     "If you want to talk again, or something changes, ask your school's careers adviser or the "
@@ -167,7 +167,7 @@ def _latin1(text: str) -> str:
 
 def build_action_plan(state: SessionState, phrases: Phrasebook) -> ActionPlan:
     """The plan from a session's state (no safeguarding details; sources from the turns)."""
-    from guidance_assistant.dialogue.updates import article
+    from guidance_assistant.interview.updates import article
 
     talked = list(state.agenda)
     matters = [criterion.label for criterion in state.criteria]

@@ -12,17 +12,17 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
-from guidance_assistant.dialogue.analysis import MessageAnalysis
-from guidance_assistant.dialogue.dates import format_date
-from guidance_assistant.dialogue.interview import (
+from guidance_assistant.errors import LMIError
+from guidance_assistant.interview.model import (
     InterviewModel,
     SignalsFile,
     StageId,
     TopicId,
 )
-from guidance_assistant.dialogue.phrases import Phrasebook
-from guidance_assistant.dialogue.policy import Move
-from guidance_assistant.dialogue.state import (
+from guidance_assistant.interview.phrases import Phrasebook
+from guidance_assistant.interview.policy import Move
+from guidance_assistant.interview.reading import MessageAnalysis
+from guidance_assistant.interview.state import (
     ActionItem,
     ClientCriterion,
     Decision,
@@ -34,8 +34,8 @@ from guidance_assistant.dialogue.state import (
     SessionState,
     StageTransition,
 )
-from guidance_assistant.dialogue.text import clip_words, join_words, second_person
-from guidance_assistant.errors import LMIError
+from guidance_assistant.text.clean import clip_words, join_words, second_person
+from guidance_assistant.text.dates import format_date
 
 _AGENDA_CUE = re.compile(
     r"\b(?P<verb>talk about|talk through|help with|help me with|think about|know about|look at|"
@@ -121,7 +121,7 @@ def read_agenda(text: str) -> tuple[str, str]:
     and ``said`` is that description turned to "you", for the adviser to reflect before
     proposing a focus.
     """
-    from guidance_assistant.dialogue.analysis import split_clauses
+    from guidance_assistant.interview.reading import split_clauses
 
     text = strip_fillers(_INTRODUCTION.sub("", strip_fillers(text)))
     if not text:
@@ -220,7 +220,7 @@ def options_named(state: SessionState, text: str) -> list[str]:
 def make_option(occupation_id: str, origin: OptionOrigin, turn: int) -> OptionConsidered | None:
     """An option with a snapshot of the record's routes, degree requirement, pay band, subjects."""
     from guidance_assistant import lmi
-    from guidance_assistant.dialogue import grounding
+    from guidance_assistant.interview import grounding
 
     try:
         record = lmi.get(occupation_id)
@@ -270,7 +270,7 @@ def _absorb_topics(
         for topic, gist, _ in entries:
             _add_fact(state, topic, gist, clause, turn)
     if analysis.own_occupations and not analysis.topics and not analysis.is_question:
-        from guidance_assistant.dialogue.analysis import make_gist
+        from guidance_assistant.interview.reading import make_gist
 
         # "I want to make video games": an idea that says what they enjoy.
         gist = make_gist(analysis.text.strip(), "interests")
@@ -294,7 +294,7 @@ def _absorb_topics(
         state.facts[asked][-1] = state.facts[asked][-1].model_copy(update={"text": text})
         return
     if analysis.content_words >= 2 and not analysis.has("dont_know", "agree", "greeting"):
-        from guidance_assistant.dialogue.analysis import make_gist
+        from guidance_assistant.interview.reading import make_gist
 
         gist = make_gist(text, asked)
         if gist:

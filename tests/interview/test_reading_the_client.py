@@ -16,21 +16,21 @@ import pytest
 
 from guidance_assistant import lmi
 from guidance_assistant.backends.base import ResponseRequest
-from guidance_assistant.dialogue import GuidanceSession, open_session
-from guidance_assistant.dialogue.analysis import (
+from guidance_assistant.interview import GuidanceSession, open_session
+from guidance_assistant.interview.drafts import DraftWriter
+from guidance_assistant.interview.model import load_interview
+from guidance_assistant.interview.policy import choose_move, next_topic, resolve_stage
+from guidance_assistant.interview.reading import (
     MessageAnalysis,
     analyse_message,
     criteria_of,
     find_occupations,
     make_gist,
 )
-from guidance_assistant.dialogue.drafts import DraftWriter
-from guidance_assistant.dialogue.interview import load_interview
-from guidance_assistant.dialogue.policy import choose_move, next_topic, resolve_stage
-from guidance_assistant.dialogue.state import Fact, SessionState
-from guidance_assistant.dialogue.text import analysis_view, words
-from guidance_assistant.dialogue.updates import read_agenda
-from tests.dialogue.helpers import RecordingResponder, StubKnowledge
+from guidance_assistant.interview.state import Fact, SessionState
+from guidance_assistant.interview.updates import read_agenda
+from guidance_assistant.text.clean import analysis_view, words
+from tests.interview.helpers import RecordingResponder, StubKnowledge
 
 TODAY = date(2026, 3, 10)
 

@@ -1,6 +1,6 @@
 """The guidance interview: a staged, client-focused conversation with grounded information.
 
->>> from guidance_assistant.dialogue import open_session
+>>> from guidance_assistant.interview import open_session
 >>> session = open_session({"year_group": 11, "needs": ["eal"]})
 >>> print(session.reply("Hello").text)
 
@@ -9,23 +9,22 @@ The interview model (stages, exit criteria, moves) and the offline wording are d
 the client's criteria are known, every figure sourced) are in code.
 """
 
-from guidance_assistant.dialogue.analysis import MessageAnalysis, analyse_message
-from guidance_assistant.dialogue.brief import PreparationBrief, prepare_brief
-from guidance_assistant.dialogue.grounding import NumberCheck, validate_numbers
-from guidance_assistant.dialogue.interview import (
+from guidance_assistant.interview.grounding import NumberCheck, validate_numbers
+from guidance_assistant.interview.model import (
     InterviewModel,
     InterviewModelError,
     load_interview,
 )
-from guidance_assistant.dialogue.plan import ActionPlan, PlanItem
-from guidance_assistant.dialogue.policy import Move, choose_move
-from guidance_assistant.dialogue.session import (
+from guidance_assistant.interview.plan import ActionPlan, PlanItem
+from guidance_assistant.interview.policy import Move, choose_move
+from guidance_assistant.interview.reading import MessageAnalysis, analyse_message
+from guidance_assistant.interview.session import (
     GuidanceSession,
     SessionError,
     Turn,
     open_session,
 )
-from guidance_assistant.dialogue.state import (
+from guidance_assistant.interview.state import (
     ActionItem,
     ClientProfile,
     SessionState,
@@ -48,7 +47,6 @@ __all__ = [
     "Move",
     "NumberCheck",
     "PlanItem",
-    "PreparationBrief",
     "SafeguardingResult",
     "SessionError",
     "SessionState",
@@ -60,6 +58,5 @@ __all__ = [
     "escalation_reply",
     "load_interview",
     "open_session",
-    "prepare_brief",
     "validate_numbers",
 ]

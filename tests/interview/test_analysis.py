@@ -6,9 +6,9 @@ from datetime import date
 
 import pytest
 
-from guidance_assistant.dialogue.analysis import analyse_message
-from guidance_assistant.dialogue.dates import find_dates, format_date
-from guidance_assistant.dialogue.text import clean_input, second_person
+from guidance_assistant.interview.reading import analyse_message
+from guidance_assistant.text.clean import clean_input, second_person
+from guidance_assistant.text.dates import find_dates, format_date
 
 TODAY = date(2026, 3, 10)  # a Tuesday
 
@@ -175,7 +175,7 @@ def test_html_is_read_as_plain_words() -> None:
 def test_the_agenda_echo_drops_greetings_and_fillers_and_reads_as_a_phrase(
     text: str, expected: str
 ) -> None:
-    from guidance_assistant.dialogue.updates import agenda_phrase
+    from guidance_assistant.interview.updates import agenda_phrase
 
     assert agenda_phrase(text) == expected
 

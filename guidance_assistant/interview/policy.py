@@ -25,8 +25,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from guidance_assistant.dialogue.analysis import MessageAnalysis
-from guidance_assistant.dialogue.interview import (
+from guidance_assistant.interview.model import (
     FeelingKind,
     InfoKind,
     InterviewModel,
@@ -36,7 +35,8 @@ from guidance_assistant.dialogue.interview import (
     TopicId,
     load_interview,
 )
-from guidance_assistant.dialogue.state import Discrepancy, SessionState
+from guidance_assistant.interview.reading import MessageAnalysis
+from guidance_assistant.interview.state import Discrepancy, SessionState
 
 NEGATIVE_FEELINGS: tuple[FeelingKind, ...] = (
     "worried",

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from guidance_assistant.dialogue.interview import (
+from guidance_assistant.interview.model import (
     MOVE_KINDS,
     STAGE_IDS,
     InterviewModelError,
@@ -18,7 +18,7 @@ from guidance_assistant.dialogue.interview import (
     load_moves,
     load_signals,
 )
-from guidance_assistant.dialogue.phrases import PHRASE_SLOTS, load_phrasebook, offline_dir
+from guidance_assistant.interview.phrases import PHRASE_SLOTS, load_phrasebook, offline_dir
 
 
 def test_bundled_interview_model_has_the_five_stages_in_order() -> None:

@@ -1,6 +1,6 @@
 """A guidance session: one client, one interview, turn by turn.
 
->>> from guidance_assistant.dialogue import open_session
+>>> from guidance_assistant.interview import open_session
 >>> session = open_session({"year_group": 11})
 >>> turn = session.reply("Hi, I'm not sure what to do after Year 11")
 >>> turn.stage, turn.move
@@ -19,9 +19,9 @@ Every client message goes through the same steps:
    secrecy gets those limits, never agreement), the state records the concern with the words
    that raised it, and the session goes on; what the message says is not read as career
    barriers or circumstances;
-3. analyse it (:func:`~guidance_assistant.dialogue.analysis.analyse_message`), take any stage
+3. analyse it (:func:`~guidance_assistant.interview.reading.analyse_message`), take any stage
    transition the client agreed to, and record what it says in the state;
-4. choose the move (:func:`~guidance_assistant.dialogue.policy.choose_move`) and write its draft
+4. choose the move (:func:`~guidance_assistant.interview.policy.choose_move`) and write its draft
    (grounded by construction);
 5. let the backend word it; check every number in what comes back against the cited passages
    and the client's words; on failure ask once more with a stricter rule, then fall back to the
@@ -45,14 +45,14 @@ from guidance_assistant.backends.base import (
     Responder,
     ResponseRequest,
 )
-from guidance_assistant.dialogue.analysis import MessageAnalysis, analyse_message
-from guidance_assistant.dialogue.drafts import Draft, DraftWriter, display_who
-from guidance_assistant.dialogue.grounding import (
+from guidance_assistant.errors import GuidanceAssistantError
+from guidance_assistant.interview.drafts import Draft, DraftWriter, display_who
+from guidance_assistant.interview.grounding import (
     KnowledgeSource,
     extract_numbers,
     validate_numbers,
 )
-from guidance_assistant.dialogue.interview import (
+from guidance_assistant.interview.model import (
     InterviewModel,
     MoveKind,
     SignalsFile,
@@ -61,10 +61,11 @@ from guidance_assistant.dialogue.interview import (
     load_moves,
     load_signals,
 )
-from guidance_assistant.dialogue.phrases import Phrasebook, load_phrasebook
-from guidance_assistant.dialogue.plan import ActionPlan, build_action_plan
-from guidance_assistant.dialogue.policy import Move, choose_move, resolve_stage
-from guidance_assistant.dialogue.state import (
+from guidance_assistant.interview.phrases import Phrasebook, load_phrasebook
+from guidance_assistant.interview.plan import ActionPlan, build_action_plan
+from guidance_assistant.interview.policy import Move, choose_move, resolve_stage
+from guidance_assistant.interview.reading import MessageAnalysis, analyse_message
+from guidance_assistant.interview.state import (
     ClientProfile,
     ConcernNote,
     HeardCue,
@@ -73,18 +74,17 @@ from guidance_assistant.dialogue.state import (
     TranscriptEntry,
     TurnCitation,
 )
-from guidance_assistant.dialogue.text import (
+from guidance_assistant.interview.updates import absorb, apply_move, enter_stage
+from guidance_assistant.safeguarding.cues import CueHit
+from guidance_assistant.safeguarding.rules import escalation_reply, promises_secrecy
+from guidance_assistant.safeguarding.screen import Screening, screen_message
+from guidance_assistant.text.clean import (
     MAX_TRANSCRIPT_CHARS,
     clean_input,
     join_words,
     truncate,
 )
-from guidance_assistant.dialogue.text import words as word_list
-from guidance_assistant.dialogue.updates import absorb, apply_move, enter_stage
-from guidance_assistant.errors import GuidanceAssistantError
-from guidance_assistant.safeguarding.cues import CueHit
-from guidance_assistant.safeguarding.rules import escalation_reply, promises_secrecy
-from guidance_assistant.safeguarding.screen import Screening, screen_message
+from guidance_assistant.text.clean import words as word_list
 
 if TYPE_CHECKING:
     from guidance_assistant.config import Settings

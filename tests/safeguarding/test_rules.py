@@ -11,7 +11,16 @@ import pytest
 import yaml
 from pydantic import ValidationError
 
-from guidance_assistant.dialogue.safeguarding import (
+from guidance_assistant.errors import GuidanceAssistantError
+from guidance_assistant.paths import REPO_ROOT
+from guidance_assistant.safeguarding.evaluate import (
+    SafeguardingEvalError,
+    SafeguardingReport,
+    baseline_flag,
+    evaluate_safeguarding,
+    load_labelled_set,
+)
+from guidance_assistant.safeguarding.rules import (
     SafeguardingResult,
     SafeguardingRules,
     SafeguardingRulesError,
@@ -21,15 +30,6 @@ from guidance_assistant.dialogue.safeguarding import (
     normalise_text,
     promises_secrecy,
 )
-from guidance_assistant.dialogue.safeguarding_eval import (
-    SafeguardingEvalError,
-    SafeguardingReport,
-    baseline_flag,
-    evaluate_safeguarding,
-    load_labelled_set,
-)
-from guidance_assistant.errors import GuidanceAssistantError
-from guidance_assistant.paths import REPO_ROOT
 
 REQUIRED_CATEGORIES = {
     "abuse",

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from guidance_assistant.dialogue.analysis import MessageAnalysis, OccupationMention, TopicEvidence
-from guidance_assistant.dialogue.interview import load_interview
-from guidance_assistant.dialogue.policy import choose_move, unmet_criteria
-from guidance_assistant.dialogue.safeguarding import SafeguardingResult
-from guidance_assistant.dialogue.state import (
+from guidance_assistant.interview.model import load_interview
+from guidance_assistant.interview.policy import choose_move, unmet_criteria
+from guidance_assistant.interview.reading import MessageAnalysis, OccupationMention, TopicEvidence
+from guidance_assistant.interview.state import (
     ActionItem,
     ClientCriterion,
     ClientProfile,
@@ -19,6 +18,7 @@ from guidance_assistant.dialogue.state import (
     SafeguardingFlag,
     SessionState,
 )
+from guidance_assistant.safeguarding.rules import SafeguardingResult
 
 TODAY = date(2026, 3, 10)
 
@@ -218,7 +218,7 @@ GAMES = OptionConsidered(
 
 
 def test_content_after_the_agenda_check_is_agreement_and_the_reason_is_recorded() -> None:
-    from guidance_assistant.dialogue.policy import resolve_stage
+    from guidance_assistant.interview.policy import resolve_stage
 
     s = state(
         stage="contracting",
@@ -308,8 +308,8 @@ def test_interests_already_known_are_not_asked_about_again() -> None:
 
 
 def test_a_route_with_exams_is_a_discrepancy_for_a_client_who_hates_exams() -> None:
-    from guidance_assistant.dialogue.interview import load_signals
-    from guidance_assistant.dialogue.updates import refresh_discrepancies
+    from guidance_assistant.interview.model import load_signals
+    from guidance_assistant.interview.updates import refresh_discrepancies
 
     s = state(stage="options_and_challenge", options=[GAMES], criteria=CRITERIA)
     refresh_discrepancies(s, load_signals())

@@ -11,15 +11,15 @@ import pytest
 from typer.testing import CliRunner
 
 from guidance_assistant import lmi
-from guidance_assistant.dialogue import (
+from guidance_assistant.interview import (
     GuidanceSession,
     SessionError,
     open_session,
-    prepare_brief,
 )
-from guidance_assistant.dialogue.text import mean_sentence_length, words
 from guidance_assistant.lmi.render import money
-from tests.dialogue.helpers import RecordingResponder, RephrasingResponder, StubKnowledge
+from guidance_assistant.prepare import prepare_brief
+from guidance_assistant.text.clean import mean_sentence_length, words
+from tests.interview.helpers import RecordingResponder, RephrasingResponder, StubKnowledge
 
 TODAY = date(2026, 3, 10)
 DISCLOSURE = "My stepdad hits me when he's drunk and I'm scared to go home"
