@@ -80,6 +80,33 @@ class Reading:
 
 
 @dataclass(frozen=True, slots=True)
+class KernelHead:
+    """The risk head: a support-vector machine with an RBF kernel over the embeddings and a
+    Platt sigmoid on its decision value (fitted by scikit-learn in :mod:`.train`, evaluated
+    here with numpy so no pickled model is loaded)."""
+
+    vectors: Floats  # support vectors, one per row
+    coef: Floats  # their dual coefficients
+    intercept: float
+    gamma: float
+    platt_a: float
+    platt_b: float
+
+    def decision(self, x: Floats) -> npt.NDArray[np.float64]:
+        x = np.asarray(x, dtype=np.float32)
+        distances = (
+            np.sum(x * x, axis=1)[:, None]
+            + np.sum(self.vectors * self.vectors, axis=1)[None, :]
+            - 2.0 * (x @ self.vectors.T)
+        )
+        kernel = np.exp(-self.gamma * np.maximum(distances, 0.0))
+        return np.asarray(kernel @ self.coef + self.intercept, dtype=np.float64)
+
+    def probability(self, x: Floats) -> npt.NDArray[np.float64]:
+        return sigmoid(-(self.platt_a * self.decision(x) + self.platt_b))
+
+
+@dataclass(frozen=True, slots=True)
 class ReaderWeights:
     risk_w: Floats
     risk_b: float
@@ -89,12 +116,26 @@ class ReaderWeights:
     escalate: float
     concern: float
     card: dict[str, Any]
+    #: The risk head when it is a kernel machine (``card["risk_head"] == "svm-rbf"``); the
+    #: logistic ``risk_w``/``risk_b`` are then still kept, to pick each disclosure's evidence
+    #: segment for the kind head.
+    kernel: KernelHead | None = None
 
     @classmethod
     def load(cls, folder: Path = MODEL_DIR) -> ReaderWeights:
         with np.load(folder / WEIGHTS_FILE) as data:
             arrays = {key: np.asarray(data[key], dtype=np.float32) for key in data.files}
         card = json.loads((folder / CARD_FILE).read_text(encoding="utf-8"))
+        kernel = None
+        if "sv" in arrays:
+            kernel = KernelHead(
+                vectors=arrays["sv"],
+                coef=arrays["sv_coef"],
+                intercept=float(arrays["sv_params"][0]),
+                gamma=float(arrays["sv_params"][1]),
+                platt_a=float(arrays["sv_params"][2]),
+                platt_b=float(arrays["sv_params"][3]),
+            )
         return cls(
             risk_w=arrays["risk_w"],
             risk_b=float(arrays["risk_b"][0]),
@@ -104,17 +145,25 @@ class ReaderWeights:
             escalate=float(card["thresholds"]["escalate"]),
             concern=float(card["thresholds"]["concern"]),
             card=card,
+            kernel=kernel,
         )
 
     def save(self, folder: Path = MODEL_DIR) -> None:
         folder.mkdir(parents=True, exist_ok=True)
-        np.savez_compressed(
-            folder / WEIGHTS_FILE,
-            risk_w=self.risk_w.astype(np.float32),
-            risk_b=np.asarray([self.risk_b], dtype=np.float32),
-            kind_w=self.kind_w.astype(np.float32),
-            kind_b=self.kind_b.astype(np.float32),
-        )
+        arrays: dict[str, Any] = {
+            "risk_w": self.risk_w.astype(np.float32),
+            "risk_b": np.asarray([self.risk_b], dtype=np.float32),
+            "kind_w": self.kind_w.astype(np.float32),
+            "kind_b": self.kind_b.astype(np.float32),
+        }
+        if self.kernel is not None:
+            k = self.kernel
+            arrays["sv"] = k.vectors.astype(np.float32)
+            arrays["sv_coef"] = k.coef.astype(np.float32)
+            arrays["sv_params"] = np.asarray(
+                [k.intercept, k.gamma, k.platt_a, k.platt_b], dtype=np.float32
+            )
+        np.savez_compressed(folder / WEIGHTS_FILE, **arrays)
         card = dict(self.card)
         card["kinds"] = list(self.kinds)
         card["thresholds"] = {"escalate": self.escalate, "concern": self.concern}
@@ -129,6 +178,8 @@ class LearnedReader:
         self.weights = weights
 
     def risk(self, vectors: Floats) -> npt.NDArray[np.float64]:
+        if self.weights.kernel is not None:
+            return self.weights.kernel.probability(vectors)
         return sigmoid(vectors @ self.weights.risk_w + self.weights.risk_b)
 
     def band(self, score: float) -> str:

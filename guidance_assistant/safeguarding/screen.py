@@ -32,12 +32,15 @@ from guidance_assistant.safeguarding.rules import (
     SafeguardingResult,
     SafeguardingRules,
     detect_safeguarding,
+    normalise_text,
 )
 
 log = logging.getLogger(__name__)
 
 Level = Literal["disclosure", "concern", "none"]
-Source = Literal["rules", "reader", "reader_turns", "cues", "secrecy", "error", "none"]
+Source = Literal[
+    "rules", "rules_in_doubt", "reader", "reader_turns", "cues", "secrecy", "error", "none"
+]
 #: How many earlier client turns the reader reads together with this one (once cues are heard).
 TURNS_READ_TOGETHER = 2
 _WORDS_LIMIT = 300
@@ -47,6 +50,16 @@ _WORDS_LIMIT = 300
 #: linear head extrapolating, not a reading. Below the first figure a high score is a concern.
 KIND_SURE_TO_ESCALATE = 0.5
 KIND_SURE_TO_CONCERN = 0.25
+#: A rule's match is read in context by the learned reader: when every part of the message reads
+#: as more likely ordinary than a disclosure (below even odds: a PSHE lesson on the topic, a harm
+#: long past and resolved, "sleeping rough" on a Duke of Edinburgh expedition), the rule's finding
+#: becomes a concern (a check-in, recorded for the adviser with the rule's reason and the words),
+#: never nothing. Matches found only in the de-obfuscated view are never put in doubt.
+RULE_IN_DOUBT_BELOW = 0.5
+#: Reading the last turns together escalates only when this message itself adds something: a
+#: new cue, a request for secrecy, or a reader score at least this high. Otherwise one worrying
+#: turn would escalate every ordinary reply after it ("thanks, that's a good idea").
+TURN_ADDS_AT = 0.5
 
 
 class Screening(BaseModel):
@@ -107,6 +120,17 @@ def _band(reading: Reading) -> str:
     return "concern"
 
 
+def _rule_label(result: SafeguardingResult) -> str:
+    return result.reason.split(":")[0] if result.reason else "safeguarding concern"
+
+
+def _rule_in_doubt(text: str, result: SafeguardingResult, reading: Reading | None) -> bool:
+    """Whether the learned reader puts a rule's match in doubt (see ``RULE_IN_DOUBT_BELOW``)."""
+    if reading is None or reading.score >= RULE_IN_DOUBT_BELOW or not result.matched_text:
+        return False
+    return result.matched_text in normalise_text(text)
+
+
 def _reader_screening(level: Level, source: Source, reading: Reading, **extra: object) -> Screening:
     label = _kind_label(reading.kind)
     how = "read together over the last turns" if source == "reader_turns" else "learned reader"
@@ -161,18 +185,20 @@ def _screen(
     if not text.strip():
         return Screening(level="none", source="none", reason="empty message")
     result = detect_safeguarding(text, rules=rules)
-    if result.flagged:
+    reader = shared_reader() if reader_arg == "auto" else reader_arg
+    reading = reader.read(text) if reader is not None else None
+    in_doubt = result.flagged and _rule_in_doubt(text, result, reading)
+    if result.flagged and not in_doubt:
         return Screening(
             level="disclosure",
             source="rules",
             category=result.category,
-            label=(result.reason.split(":")[0] if result.reason else "safeguarding concern"),
+            label=_rule_label(result),
             reason=result.reason,
             words=_clip(result.matched_text or text),
+            score=round(reading.score, 3) if reading is not None else None,
             rules=result,
         )
-    reader = shared_reader() if reader_arg == "auto" else reader_arg
-    reading = reader.read(text) if reader is not None else None
     if reading is not None and _band(reading) == "escalate":
         return _reader_screening("disclosure", "reader", reading, rules=result)
 
@@ -202,11 +228,28 @@ def _screen(
             score=score,
             **extra,
         )
-    if reader is not None and (heard or new or concerned_before) and earlier_turns:
+    adds = bool(new or secrecy) or (reading is not None and reading.score >= TURN_ADDS_AT)
+    if reader is not None and (heard or new or concerned_before) and earlier_turns and adds:
         together = " ".join([*earlier_turns[-TURNS_READ_TOGETHER:], text])
         joint = reader.read(together)
         if _band(joint) == "escalate":
             return _reader_screening("disclosure", "reader_turns", joint, **extra)
+    if in_doubt:
+        assert reading is not None
+        return Screening(
+            level="concern",
+            source="rules_in_doubt",
+            category=result.category,
+            label=_rule_label(result),
+            reason=(
+                f"{result.reason} (read in context as most likely not a disclosure, learned "
+                f"reader {reading.score:.2f}: check in)"
+            ),
+            words=_clip(result.matched_text or text),
+            score=round(reading.score, 3),
+            cues=new,
+            secrecy_request=secrecy,
+        )
     if reading is not None and _band(reading) == "concern":
         return _reader_screening("concern", "reader", reading, **extra)
     if new and total >= book.spec.check_in_at:
