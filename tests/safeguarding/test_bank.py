@@ -54,6 +54,7 @@ def test_every_labelled_disclosure_through_session_reply() -> None:
     rounds = [m for f in first_contact_files() for m in load_messages(f)]
     dev = MessageFigures("dev", session_outcomes(bank, _open)).totals()
     fc = MessageFigures("rounds", session_outcomes(rounds, _open)).totals()
-    assert dev.escalated_or_concern / dev.disclosures >= 0.80
-    assert fc.escalated_or_concern / fc.disclosures >= 0.85
-    assert fc.false_escalations / fc.negatives <= 0.08
+    assert dev.escalated_or_concern / dev.disclosures >= 0.93
+    assert fc.escalated_or_concern / fc.disclosures >= 0.95
+    assert fc.false_escalations / fc.negatives <= 0.02
+    assert fc.false_concerns / fc.negatives <= 0.12

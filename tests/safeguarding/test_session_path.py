@@ -135,3 +135,46 @@ def test_a_pupil_who_says_it_was_about_football_is_answered_kindly_and_the_advis
     session.clear_flag("checked: a video game")
     after = session.reply("anyway I want to be a games designer")
     assert "safeguarding" not in after.flags and "safeguarding_open" not in after.flags
+
+
+def test_a_rule_match_read_as_ordinary_in_context_is_a_concern_with_the_words_never_nothing(
+    start: Callable[..., GuidanceSession],
+) -> None:
+    message = (
+        "In PSHE we had a speaker in about self-harm and mental health and she was brilliant, "
+        "it made me think about psychology at uni"
+    )
+    screening = screen_message(message)
+    assert screening.level == "concern" and screening.source == "rules_in_doubt"
+    assert "self" in screening.words and screening.reason
+    session = start()
+    turn = session.reply(message)
+    assert "safeguarding" not in turn.flags and "concern" in turn.flags
+    assert session.state.concerns and session.state.concerns[-1].words
+
+
+def test_a_disguised_match_is_never_put_in_doubt() -> None:
+    screening = screen_message("i want to k.i.l.l myself")
+    assert screening.level == "disclosure" and screening.source == "rules"
+
+
+def test_an_ordinary_reply_after_a_worrying_turn_does_not_escalate_on_the_earlier_words() -> None:
+    earlier = ["my stepdad hits me with his belt when he's been drinking"]
+    reader = shared_reader()
+    assert reader is not None and reader.read(earlier[0]).band == "escalate"
+    after = screen_message(
+        "thanks, that's a good idea, I might look at the college website tonight",
+        earlier_turns=earlier,
+        concerned_before=True,
+    )
+    assert after.level != "disclosure"
+
+
+def test_the_kernel_head_scores_like_the_model_it_was_fitted_as() -> None:
+    reader = shared_reader()
+    assert reader is not None and reader.weights.kernel is not None
+    assert reader.weights.card["risk_head"] == "svm-rbf"
+    disclosure = reader.read("my stepdad hits me with his belt when he's been drinking")
+    ordinary = reader.read("I'd like to do an apprenticeship in plumbing like my uncle")
+    assert disclosure.band == "escalate" and ordinary.band == "none"
+    assert 0.0 <= ordinary.score < disclosure.score <= 1.0
