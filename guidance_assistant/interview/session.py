@@ -125,6 +125,7 @@ class Turn(BaseModel):
     flags: list[str] = Field(default_factory=list)
     variant: str = ""
     reason: str = ""
+    rule: str = Field(default="", description="The policy rule that chose the move.")
     backend: str = "offline"
     fallback: str | None = Field(
         default=None, description="Why the engine's draft was shown instead of the backend's words."
@@ -476,6 +477,7 @@ class GuidanceSession:
                 citations=list(draft.citations),
                 flags=list(flags),
                 reason=move.reason,
+                rule=move.rule or None,
                 backend=backend,
                 fallback=fallback,
             )
@@ -488,6 +490,7 @@ class GuidanceSession:
             flags=list(flags),
             variant=move.variant,
             reason=move.reason,
+            rule=move.rule,
             backend=backend,
             fallback=fallback,
         )

@@ -219,6 +219,7 @@ class TranscriptEntry(_Model):
     occupations: list[str] = Field(default_factory=list)
     feelings: list[str] = Field(default_factory=list)
     reason: str | None = None
+    rule: str | None = Field(default=None, description="The policy rule that chose the move.")
     backend: str | None = None
     fallback: str | None = Field(default=None, description="Why the draft was used instead.")
 
