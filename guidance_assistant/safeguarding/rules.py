@@ -27,20 +27,18 @@ How a message is matched:
    the one reported first. The last category, ``other_concern``, is a broad net of strong cue
    words (``abused``, ``homeless``, ``nudes``...) that no precise pattern explained.
 
-Long messages (over :data:`_SHORT_TEXT` characters) are searched only near the words each pattern
-needs, worked out from the compiled pattern itself (:func:`_indexed`), so a 100,000-character
-paste is checked in tens of milliseconds; tests check this never changes a result.
+Long messages (over :data:`_SHORT_TEXT` characters) are first passed through Hyperscan
+(:mod:`.prefilter`), which names the patterns that could match anywhere in them; only those run,
+so a 100,000-character paste is checked in milliseconds; tests check this never changes a result.
 """
 
 from __future__ import annotations
 
 import functools
 import html
-import importlib
 import re
 import unicodedata
 from collections.abc import Sequence
-from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -50,6 +48,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from guidance_assistant.errors import GuidanceAssistantError
 from guidance_assistant.paths import bundled_dir, file_stamp
+from guidance_assistant.safeguarding.prefilter import Prefilter
 from guidance_assistant.text import fold
 
 CATEGORIES_FILE = "categories.yaml"
@@ -93,70 +92,8 @@ DSL_PHRASE = "designated safeguarding lead"
 _MACRO = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
 _UPPERCASE_LITERAL = re.compile(r"(?<!\\)[A-Z]")
 _CONTEXT_CHARS = 250
-#: Literal index: shortest literal worth indexing, largest alternative set, widest windowed match.
-_MIN_LITERAL = 3
-_MIN_WORD_LITERAL = 2
-_MAX_LITERAL_SET = 64
-_MAX_WINDOWED_WIDTH = 2000
-_LOOKAROUND_SLACK = 60
-_UNBOUNDED_REPEAT = 30
-#: How far a window's edge moves to reach a space (so \b at the edge means what it says).
-_EDGE_REACH = 64
-_MAX_REQUIRED_SETS = 6
 #: Messages up to this length are scanned whole; longer ones only near the literals patterns need.
 _SHORT_TEXT = 1500
-_WORD = re.compile(r"[a-z]+")
-#: Frequent words: a poor choice of literal for finding where a pattern could match.
-_COMMON_WORDS = frozenset(
-    (
-        "the", "and", "for", "you", "not", "but", "are", "was", "with", "have", "had", "has", "him",
-        "her", "his", "she", "they", "them", "this", "that", "out", "off", "own", "one", "all",
-        "any", "can", "get", "got", "its", "our", "ours", "see", "saw", "day", "now", "new", "way",
-        "who", "why", "how", "what", "when", "then", "than", "too", "did", "does", "dont", "will",
-        "would", "could", "should", "just", "like", "into", "onto", "over", "after", "about", "some",
-        "more", "most", "very", "been", "being", "were", "from", "your", "their", "there", "here",
-        "said", "says", "make", "made", "take", "took", "give", "gave", "come", "came", "went",
-        "going", "want", "know", "think", "time", "year", "well", "back", "home", "mum", "dad",
-    )
-)  # fmt: skip
-
-
-class _SreNames:
-    """Opcodes of the regex module's parser, looked up once (``re._constants`` is private)."""
-
-    def __init__(self) -> None:
-        constants = importlib.import_module("re._constants")
-        self.LITERAL = constants.LITERAL
-        self.AT = constants.AT
-        self.RANGE = constants.RANGE
-        self.CATEGORY = constants.CATEGORY
-        self.NON_LETTER_CATEGORIES = (
-            constants.CATEGORY_DIGIT,
-            constants.CATEGORY_SPACE,
-            constants.CATEGORY_LINEBREAK,
-        )
-        self.AT_BOUNDARY = constants.AT_BOUNDARY
-        self.SUBPATTERN = constants.SUBPATTERN
-        self.BRANCH = constants.BRANCH
-        self.IN = constants.IN
-        self.ZERO_WIDTH = tuple(
-            getattr(constants, name)
-            for name in ("AT", "ASSERT", "ASSERT_NOT")
-            if hasattr(constants, name)
-        )
-        self.ONE_CHAR = tuple(
-            getattr(constants, name)
-            for name in ("LITERAL", "NOT_LITERAL", "ANY", "IN", "CATEGORY", "RANGE")
-            if hasattr(constants, name)
-        )
-        self.REPEATS = tuple(
-            getattr(constants, name)
-            for name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT")
-            if hasattr(constants, name)
-        )
-
-
-_SRE = _SreNames()
 
 
 class SafeguardingRulesError(GuidanceAssistantError):
@@ -252,33 +189,11 @@ class SafeguardingResult(BaseModel):
 
 
 @dataclass(frozen=True, slots=True)
-class _Literal:
-    """A string every match of some part of a pattern contains.
-
-    ``word``: it is a whole [a-z] word; ``before``/``after``: at most how many characters of a
-    match can come before/after it.
-    """
-
-    text: str
-    word: bool
-    before: int
-    after: int
-
-
-@dataclass(frozen=True, slots=True)
-class _CompiledPattern:
-    regex: re.Pattern[str]
-    #: Each set: every match contains one of its literals. Empty: scan the whole text.
-    required: tuple[frozenset[_Literal], ...]
-    width: int  # longest possible match (unbounded repeats counted as _UNBOUNDED_REPEAT)
-
-
-@dataclass(frozen=True, slots=True)
 class _CompiledCategory:
     id: str
     label: str
-    patterns: tuple[_CompiledPattern, ...]
-    exclusions: tuple[_CompiledPattern, ...]
+    patterns: tuple[re.Pattern[str], ...]
+    exclusions: tuple[re.Pattern[str], ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -288,101 +203,20 @@ class _Match:
     start: int
 
 
-class _TextIndex:
-    """Which literals a long view holds, how often and where; computed lazily, once per view."""
-
-    def __init__(self, view: str) -> None:
-        self.view = view
-        self.words: dict[str, list[int]] = {}
-        for match in _WORD.finditer(view):
-            self.words.setdefault(match.group(), []).append(match.start())
-        self._blob: str | None = None
-        self._partial_counts: dict[str, int] = {}
-        self._positions: dict[str, list[int]] = {}
-
-    def count(self, literal: _Literal) -> int:
-        """Occurrences of a whole word; for a part of a word, how many distinct words hold it
-        (only used to compare how rare literals are, and whether they occur at all)."""
-        if literal.word:
-            return len(self.words.get(literal.text, ()))
-        found = self._partial_counts.get(literal.text)
-        if found is None:
-            if self._blob is None:
-                self._blob = " ".join(self.words)
-            found = self._blob.count(literal.text)
-            self._partial_counts[literal.text] = found
-        return found
-
-    def positions(self, literal: _Literal) -> list[int]:
-        text = literal.text
-        if literal.word:
-            return self.words.get(text, [])
-        found = self._positions.get(text)
-        if found is None:
-            find = self.view.find
-            found = []
-            position = find(text)
-            while position != -1:
-                found.append(position)
-                position = find(text, position + 1)
-            self._positions[text] = found
-        return found
-
-    def windows(self, pattern: _CompiledPattern) -> list[tuple[int, int]]:
-        """Merged stretches of the view that can hold a match of ``pattern`` (maybe none)."""
-        if not pattern.required:
-            return [(0, len(self.view))]
-        best: list[_Literal] | None = None
-        best_count = -1
-        for required in pattern.required:
-            present = [literal for literal in required if self.count(literal)]
-            if not present:
-                return []  # a part every match needs is absent: no match possible
-            total = sum(self.count(literal) for literal in present)
-            if best is None or total < best_count:
-                best, best_count = present, total
-        assert best is not None
-        spans = sorted(
-            (position - literal.before - _LOOKAROUND_SLACK,
-             position + len(literal.text) + literal.after + _LOOKAROUND_SLACK)
-            for literal in best
-            for position in self.positions(literal)
-        )  # fmt: skip
-        view = self.view
-        size = len(view)
-        windows: list[tuple[int, int]] = []
-        for lo, hi in spans:
-            lo = max(0, lo)
-            if windows and lo <= windows[-1][1]:
-                windows[-1] = (windows[-1][0], max(windows[-1][1], hi))
-            else:
-                windows.append((lo, hi))
-        # Widen to whole words so that \b at a window's edge means what it says.
-        edged: list[tuple[int, int]] = []
-        for lo, hi in windows:
-            if lo > 0:
-                space = view.rfind(" ", max(0, lo - _EDGE_REACH), lo)
-                lo = space + 1 if space != -1 else max(0, lo - _EDGE_REACH)
-            if hi < size:
-                space = view.find(" ", hi, hi + _EDGE_REACH)
-                hi = space if space != -1 else min(size, hi + _EDGE_REACH)
-            edged.append((lo, min(hi, size)))
-        return edged
-
-
 class SafeguardingRules:
     """Validated, compiled safeguarding rules from one folder.
 
     Build with :meth:`load`; the default folder is ``prompts/safeguarding`` of the bundled data.
     """
 
-    __slots__ = ("_compiled", "categories", "folder", "response")
+    __slots__ = ("_compiled", "_prefilter", "categories", "folder", "response")
 
     def __init__(self, folder: Path, categories: CategoriesFile, response: ResponseFile) -> None:
         self.folder = folder
         self.categories = categories
         self.response = response
         self._compiled = _compile_categories(folder / CATEGORIES_FILE, categories)
+        self._prefilter = Prefilter([p for c in self._compiled for p in c.patterns])
         _check_response(folder / RESPONSE_FILE, response, categories)
 
     @classmethod
@@ -463,16 +297,22 @@ class SafeguardingRules:
         Matches after a category's earliest surviving one are not examined (they cannot change
         the result); set-aside phrases are kept only while nothing has been flagged.
         """
+        candidates = (
+            None
+            if scan_whole_text or len(view) <= _SHORT_TEXT
+            else self._prefilter.candidates(view)
+        )
+        index = -1
         whole = [(0, len(view))]
-        index = None if scan_whole_text or len(view) <= _SHORT_TEXT else _TextIndex(view)
         for number, category in enumerate(self._compiled):
             for pattern in category.patterns:
-                windows = whole if index is None else index.windows(pattern)
-                for lo, hi in windows:
+                index += 1
+                windows = whole if candidates is None else candidates.get(index, [])
+                for lo, hi in windows:  # none: Hyperscan says it cannot match anywhere
                     known = first.get(number)
                     if known is not None and lo >= known.start:
                         break
-                    for match in pattern.regex.finditer(view, lo, hi):
+                    for match in pattern.finditer(view, lo, hi):
                         start, end = match.span()
                         known = first.get(number)
                         if known is not None and start >= known.start:
@@ -662,15 +502,12 @@ def _deobfuscate(text: str) -> str:
 # --------------------------------------------------------------------------------------------
 
 
-def _excluded(exclusions: Sequence[_CompiledPattern], text: str, start: int, end: int) -> bool:
+def _excluded(exclusions: Sequence[re.Pattern[str]], text: str, start: int, end: int) -> bool:
     """Whether an exclusion matches text overlapping ``text[start:end]``."""
     lo = _word_edge_left(text, max(0, start - _CONTEXT_CHARS))
     hi = _word_edge_right(text, min(len(text), end + _CONTEXT_CHARS))
-    window = text[lo:hi]
     for exclusion in exclusions:
-        if exclusion.required and not any(lit.text in window for lit in exclusion.required[0]):
-            continue  # a word the exclusion needs is not near the match
-        for hit in exclusion.regex.finditer(text, lo, hi):
+        for hit in exclusion.finditer(text, lo, hi):
             if hit.start() < end and hit.end() > start:
                 return True
             if hit.start() >= end:
@@ -827,7 +664,7 @@ def _compile_one(path: Path, macros: dict[str, str], source: str, where: str) ->
 def _compile_categories(path: Path, file: CategoriesFile) -> tuple[_CompiledCategory, ...]:
     seen: set[str] = set()
     compiled: list[_CompiledCategory] = []
-    own_exclusions: dict[str, tuple[_CompiledPattern, ...]] = {}
+    own_exclusions: dict[str, tuple[re.Pattern[str], ...]] = {}
     for name, value in file.macros.items():
         if not re.fullmatch(r"[a-z_][a-z0-9_]*", name):
             raise SafeguardingRulesError(
@@ -839,11 +676,11 @@ def _compile_categories(path: Path, file: CategoriesFile) -> tuple[_CompiledCate
             raise SafeguardingRulesError(f"{path}: category id '{category.id}' appears twice.")
         seen.add(category.id)
         patterns = tuple(
-            _indexed(_compile_one(path, file.macros, p, f"category '{category.id}' pattern {i}"))
+            (_compile_one(path, file.macros, p, f"category '{category.id}' pattern {i}"))
             for i, p in enumerate(category.patterns, 1)
         )
         exclusions = tuple(
-            _indexed(_compile_one(path, file.macros, p, f"category '{category.id}' exclusion {i}"))
+            (_compile_one(path, file.macros, p, f"category '{category.id}' exclusion {i}"))
             for i, p in enumerate(category.exclusions, 1)
         )
         own_exclusions[category.id] = exclusions
@@ -868,261 +705,6 @@ def _compile_macro(path: Path, macros: dict[str, str], name: str, value: str) ->
         raise SafeguardingRulesError(
             f"{path}: macro '{name}' {value!r} is not a valid regular expression: {exc}."
         ) from exc
-
-
-def _indexed(compiled: re.Pattern[str]) -> _CompiledPattern:
-    """Compile-time index of a pattern: literal sets every match needs, and its widest match."""
-    parser = importlib.import_module("re._parser")
-    try:
-        parsed = parser.parse(compiled.pattern)
-    except Exception:  # never expected: the pattern compiled; scanning whole text is safe
-        return _CompiledPattern(compiled, (), 0)
-    width = _max_width(list(parsed))
-    if width > _MAX_WINDOWED_WIDTH:
-        return _CompiledPattern(compiled, (), 0)
-    candidates = _required_sets(list(parsed), left=False, right=False)
-    candidates.sort(key=_rarity, reverse=True)
-    required = tuple(frozenset(c) for c in candidates[:_MAX_REQUIRED_SETS])
-    return _CompiledPattern(compiled, required, width)
-
-
-def _max_width(items: list[Any]) -> int:
-    """Longest text a parsed sequence can match, counting an unbounded repeat (``+``, ``*``) as
-    at most :data:`_UNBOUNDED_REPEAT` repetitions (no word in a message is longer)."""
-    total = 0
-    for op, av in items:
-        if op is _SRE.SUBPATTERN:
-            total += _max_width(list(av[-1]))
-        elif op is _SRE.BRANCH:
-            total += max(_max_width(list(branch)) for branch in av[1])
-        elif op in _SRE.REPEATS:
-            total += min(int(av[1]), _UNBOUNDED_REPEAT) * _max_width(list(av[2]))
-        elif op in _SRE.ZERO_WIDTH:
-            continue
-        elif op in _SRE.ONE_CHAR:
-            total += 1
-        else:  # group references and anything unusual: treat as unbounded
-            return _MAX_WINDOWED_WIDTH + 1
-    return total
-
-
-def _exact_strings(items: list[Any]) -> set[str] | None:
-    """The few fixed lowercase strings a sequence can match, or None when it is not that simple."""
-    results = {""}
-    for op, av in items:
-        options: set[str] | None
-        if op is _SRE.LITERAL and 0x61 <= av <= 0x7A:
-            options = {chr(av)}
-        elif op is _SRE.SUBPATTERN:
-            options = _exact_strings(list(av[-1]))
-        elif op is _SRE.BRANCH:
-            options = set()
-            for branch in av[1]:
-                found = _exact_strings(list(branch))
-                if found is None:
-                    return None
-                options |= found
-        elif op is _SRE.IN:
-            options = set()
-            for member_op, value in av:
-                if member_op is not _SRE.LITERAL or not 0x61 <= value <= 0x7A:
-                    return None
-                options.add(chr(value))
-        elif op in _SRE.REPEATS and av[0] == 0 and av[1] == 1:
-            inner = _exact_strings(list(av[2]))
-            options = None if inner is None else inner | {""}
-        else:
-            return None
-        if options is None or len(results) * len(options) > _MAX_LITERAL_SET:
-            return None
-        results = {left + right for left in results for right in options}
-    return results
-
-
-def _non_letter(op: Any, av: Any) -> bool | None:
-    """For a one-character item: whether it never matches a letter a-z (None: not one char)."""
-    if op is _SRE.LITERAL:
-        return not 0x61 <= av <= 0x7A
-    if op is _SRE.IN:
-        for member_op, value in av:
-            if member_op is _SRE.LITERAL and 0x61 <= value <= 0x7A:
-                return False
-            if member_op is _SRE.RANGE and value[0] <= 0x7A and value[1] >= 0x61:
-                return False
-            if member_op is _SRE.CATEGORY and value not in _SRE.NON_LETTER_CATEGORIES:
-                return False
-            if member_op not in (_SRE.LITERAL, _SRE.RANGE, _SRE.CATEGORY):
-                return False
-        return True
-    return None
-
-
-def _edge_after(item: tuple[Any, Any], edge: bool) -> bool:
-    """Whether a non-letter (or the text's end) is sure to come right after ``item``, given
-    whether one came right before it. A literal between two such edges is a whole [a-z] word."""
-    op, av = item
-    if op is _SRE.AT:
-        return av is _SRE.AT_BOUNDARY or edge
-    single = _non_letter(op, av)
-    if single is not None:
-        return single
-    if op in _SRE.ZERO_WIDTH:
-        return edge
-    if op is _SRE.SUBPATTERN:
-        return _sequence_edge_after(list(av[-1]), edge)
-    if op is _SRE.BRANCH:
-        return all(_sequence_edge_after(list(branch), edge) for branch in av[1])
-    if op in _SRE.REPEATS:
-        once = _sequence_edge_after(list(av[2]), edge)
-        again = _sequence_edge_after(list(av[2]), once)
-        return (edge or av[0] >= 1) and once and again
-    return False
-
-
-def _sequence_edge_after(items: list[Any], edge: bool) -> bool:
-    for item in items:
-        edge = _edge_after(item, edge)
-    return edge
-
-
-def _sequence_edge_before(items: list[Any], edge: bool) -> bool:
-    """Whether a word edge is sure to come at the start of ``items`` (``edge``: after them)."""
-    if not items:
-        return edge
-    (op, av), rest = items[0], items[1:]
-    if op is _SRE.AT:
-        return av is _SRE.AT_BOUNDARY or _sequence_edge_before(rest, edge)
-    single = _non_letter(op, av)
-    if single is not None:
-        return single
-    if op in _SRE.ZERO_WIDTH:
-        return _sequence_edge_before(rest, edge)
-    after = _sequence_edge_before(rest, edge)
-    if op is _SRE.SUBPATTERN:
-        return _sequence_edge_before(list(av[-1]), after)
-    if op is _SRE.BRANCH:
-        return all(_sequence_edge_before(list(branch), after) for branch in av[1])
-    if op in _SRE.REPEATS:
-        starts = _sequence_edge_before(list(av[2]), after)
-        return starts and (av[0] >= 1 or after)
-    return False
-
-
-def _required_sets(
-    items: list[Any], *, left: bool, right: bool, before: int = 0, after: int = 0
-) -> list[set[_Literal]]:
-    """Literal sets such that every match of the sequence contains one literal of each set.
-
-    ``left``/``right``: whether a word edge is sure to come just before/after the sequence (a
-    literal with an edge on both sides is a whole word, found by a word count); ``before``/
-    ``after``: at most how many characters of a match come before/after the sequence.
-    """
-    found: list[set[_Literal]] = []
-    run: set[str] = {""}
-    run_left = left
-    run_start = 0
-    widths = [0]
-    for item in items:
-        widths.append(widths[-1] + _max_width([item]))
-    total = widths[-1]
-
-    def close(index: int) -> None:
-        nonlocal run
-        whole = run_left and _sequence_edge_before(items[index:], right)
-        words = {w for w in run if w}
-        shortest = min(map(len, words)) if words else 0
-        if (
-            words
-            and len(words) == len(run)
-            and shortest >= (_MIN_WORD_LITERAL if whole else _MIN_LITERAL)
-        ):
-            lead = before + widths[run_start]
-            trail = after + total - widths[index]
-            found.append({_Literal(w, whole, lead, trail) for w in words})
-        run = {""}
-
-    edge = left
-    for index, (op, av) in enumerate(items):
-        exact = _exact_strings([(op, av)])
-        if exact is not None and len(run) * len(exact) <= _MAX_LITERAL_SET:
-            if run == {""}:
-                run_start = index
-            run = {a + b for a in run for b in exact}
-            edge = False
-            continue
-        lead = before + widths[index]
-        trail = after + total - widths[index + 1]
-        if op is _SRE.BRANCH and run != {""} and len(run) * len(av[1]) <= _MAX_LITERAL_SET:
-            # The parser moves a prefix shared by all alternatives out of them ("year|yo" ->
-            # "y(?:ear|o)"): put it back so whole words stay whole.
-            after_edge = _sequence_edge_before(items[index + 1 :], right)
-            merged_union: set[_Literal] = set()
-            for prefix in run:
-                for branch in av[1]:
-                    merged = [(_SRE.LITERAL, ord(char)) for char in prefix] + list(branch)
-                    options = _required_sets(
-                        merged,
-                        left=run_left,
-                        right=after_edge,
-                        before=before + widths[run_start],
-                        after=trail,
-                    )
-                    if not options:
-                        merged_union = set()
-                        break
-                    merged_union |= max(options, key=_rarity)
-                if not merged_union:
-                    break
-            if merged_union:
-                found.append(merged_union)
-            run = {""}
-            edge = _edge_after((op, av), False)
-            run_left = edge
-            continue
-        close(index)
-        before_edge = edge
-        after_edge = _sequence_edge_before(items[index + 1 :], right)
-        if exact is not None:  # too many combinations: start a fresh run with this element
-            run = exact
-            run_start = index
-            run_left = before_edge
-            edge = False
-            continue
-        if op is _SRE.SUBPATTERN:
-            found.extend(
-                _required_sets(
-                    list(av[-1]), left=before_edge, right=after_edge, before=lead, after=trail
-                )
-            )
-        elif op is _SRE.BRANCH:
-            union: set[_Literal] = set()
-            for branch in av[1]:
-                options = _required_sets(
-                    list(branch), left=before_edge, right=after_edge, before=lead, after=trail
-                )
-                if not options:
-                    union = set()
-                    break
-                union |= max(options, key=_rarity)
-            if union:
-                found.append(union)
-        elif op in _SRE.REPEATS and av[0] >= 1:
-            width = _max_width([(op, av)])
-            found.extend(
-                _required_sets(
-                    list(av[2]), left=False, right=False, before=lead + width, after=trail + width
-                )
-            )
-        edge = _edge_after((op, av), before_edge)
-        run_left = edge
-    close(len(items))
-    return found
-
-
-def _rarity(literals: AbstractSet[_Literal]) -> tuple[int, int]:
-    """How selective a literal set is likely to be: long, uncommon words in a small set."""
-    score = min(len(lit.text) - (4 if lit.text in _COMMON_WORDS else 0) for lit in literals)
-    return (score, -len(literals))
 
 
 def _check_response(path: Path, response: ResponseFile, categories: CategoriesFile) -> None:

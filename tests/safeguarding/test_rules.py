@@ -447,7 +447,7 @@ def test_a_disclosure_inside_a_huge_message_is_found(where: str, rules: Safeguar
 
 
 def test_the_long_message_index_never_changes_a_result(rules: SafeguardingRules) -> None:
-    """Long messages are searched only near the words patterns need: check against a full scan
+    """Long messages run only the patterns Hyperscan says could match: check against a full scan
     with every labelled message and many more wordings hidden in a long document."""
     document = _long_benign_text(2_500)
     texts = [m.text for m in load_labelled_set().messages]
@@ -458,6 +458,36 @@ def test_the_long_message_index_never_changes_a_result(rules: SafeguardingRules)
         indexed = rules.detect(message)
         full = rules.detect(message, scan_whole_text=True)
         assert (indexed.flagged, indexed.categories) == (full.flagged, full.categories), text
+
+
+@pytest.mark.slow
+def test_the_prefilter_never_changes_a_result_on_the_whole_bank(rules: SafeguardingRules) -> None:
+    """Every message of the safeguarding bank and rounds, hidden in a long document, flags
+    exactly as a scan by every pattern does (the prefilter only ever skips what cannot match)."""
+    from guidance_assistant.safeguarding.bank import (
+        development_files,
+        first_contact_files,
+        load_messages,
+    )
+
+    document = " ".join(
+        [
+            "I would like to know more about apprenticeships in engineering at the college.",
+            "My predicted grades are mostly fives and sixes, and I enjoy design technology.",
+            "We looked at the open day dates and the bus routes from our village last week.",
+        ]
+        * 8
+    )
+    assert len(document) > 1_500  # long enough for the prefilter to be used
+    files = [*development_files(), *first_contact_files()]
+    texts = [m.text for f in files for m in load_messages(f)]
+    assert rules._prefilter.candidates(document) is not None  # Hyperscan is really in use
+    for number, text in enumerate(texts):
+        cut = document.rfind(" ", 0, (number * 997) % len(document)) + 1
+        message = f"{document[:cut]} {text}. {document[cut:]}"
+        fast = rules.detect(message)
+        full = rules.detect(message, scan_whole_text=True)
+        assert (fast.flagged, fast.categories) == (full.flagged, full.categories), text
 
 
 # ---------------------------------------------------------------------------------------------
