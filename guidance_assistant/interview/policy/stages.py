@@ -480,6 +480,14 @@ OPTIONS: tuple[Rule, ...] = (
 
 _INVITE_STEP = "turn the decision into a first step"
 
+
+def _still_undated(s: Situation, *, after: str) -> bool:
+    """An action still has no date, the client is not done, and the last move was ``after``."""
+    return (
+        s.state.undated_action() is not None and not s.has("finished") and s.last_variant == after
+    )
+
+
 DECISION: tuple[Rule, ...] = (
     Rule(
         "decision.ask",
@@ -541,11 +549,7 @@ DECISION: tuple[Rule, ...] = (
     ),
     Rule(
         "decision.offer_date",
-        lambda s: (
-            s.state.undated_action() is not None
-            and not s.has("finished")
-            and s.last_variant == "action_date"
-        ),
+        lambda s: _still_undated(s, after="action_date"),
         lambda s: make_move(
             s,
             "closed_question",
@@ -555,11 +559,7 @@ DECISION: tuple[Rule, ...] = (
     ),
     Rule(
         "decision.ask_date_again",
-        lambda s: (
-            s.state.undated_action() is not None
-            and not s.has("finished")
-            and s.last_variant == "action_date_offer"
-        ),
+        lambda s: _still_undated(s, after="action_date_offer"),
         lambda s: make_move(
             s, "closed_question", "action_date", "SMART: the action still needs a date"
         ),
