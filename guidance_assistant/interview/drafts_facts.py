@@ -1,0 +1,337 @@
+"""Drafts that give information: a job's routes, pay (with its source and year), hours,
+outlook, skills and description from the occupation record, and framework passages."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from guidance_assistant.interview import grounding
+from guidance_assistant.interview.grounding import cite_figure, money
+from guidance_assistant.interview.policy import Move
+from guidance_assistant.interview.state import (
+    TurnCitation,
+)
+from guidance_assistant.interview.updates import article
+from guidance_assistant.lmi.render import NCS_CITE
+from guidance_assistant.text.clean import join_words
+
+if TYPE_CHECKING:
+    from guidance_assistant.lmi.models import OccupationRecord
+
+
+from guidance_assistant.interview.drafts_base import Draft, _mid_document, _record
+from guidance_assistant.interview.drafts_options import WideningDrafts
+
+
+class FactDrafts(WideningDrafts):
+    """The information moves (and, through the base, widening the options)."""
+
+    # -- information ----------------------------------------------------------------------
+
+    def _information(self, move: Move) -> Draft:
+        if move.variant == "framework":
+            return self._framework(move.query or self.analysis.text)
+        if move.variant == "widening":
+            return self._widening()
+        if move.variant == "family":
+            return self._family(move)
+        draft = Draft(text="")
+        blocks: list[str] = []
+        for occupation_id in move.occupation_ids[:2]:
+            record = _record(occupation_id)
+            if record is None:
+                continue
+            block = self._occupation(record, move, draft)
+            if move.info_kinds and self._renamed(record):
+                block = f"{self.say('information.profile', title=record.title)} {block}"
+            blocks.append(block)
+        if not blocks:
+            return Draft(text=self.say("information.not_found"))
+        end = self.say("information.check")
+        if move.stage == "options_and_challenge" and not move.info_kinds:
+            end = self.fit_question() or end
+        draft.text = "\n\n".join([*blocks, end])
+        return draft
+
+    def _renamed(self, record: OccupationRecord) -> bool:
+        """Whether the client named this job in other words than its profile's title ("games
+        developers" for "Computer games developer"; plurals and articles aside): the answer
+        then says which profile its figures come from."""
+
+        def norm(text: str) -> str:
+            return " ".join(w.rstrip("s") for w in re.findall(r"[a-z]+", text.lower()))
+
+        title = norm(record.title)
+        return any(
+            m.occupation_id == record.id and norm(m.phrase) != title
+            for m in self.analysis.occupations
+        )
+
+    def _occupation(self, record: OccupationRecord, move: Move, draft: Draft) -> str:
+        job = article(record.title)
+        kinds: list[str] = list(dict.fromkeys(move.info_kinds)) or ["overview"]
+        parts: list[str] = []
+        if "overview" in kinds:
+            # The headline only: the ways in side by side and the typical pay. The detail
+            # (entry requirements, national pay figures, hours) is there when the client asks.
+            pay = self._pay(record, job, draft, brief=True)
+            # One citation for both sentences when the pay comes from the same job profile.
+            shared = bool(pay) and f"({NCS_CITE})" in pay
+            brief = [self._routes_brief(record, job, draft, cited=not shared)]
+            if pay:
+                brief.append(pay)
+            parts.append(" ".join(brief))
+        for kind in kinds:
+            if kind == "pay":
+                parts.append(self._pay(record, job, draft, brief=False))
+            elif kind == "hours":
+                parts.append(self._hours(record, job, draft))
+            elif kind == "routes":
+                parts.append(self._routes(record, job, draft))
+            elif kind == "outlook":
+                parts.append(self._outlook(record, job, draft))
+            elif kind == "description":
+                parts.append(self._description(record, job, draft))
+            elif kind == "skills":
+                parts.append(self._skills(record, job, draft))
+        return "\n\n".join(part for part in parts if part)
+
+    def _pay(self, record: OccupationRecord, job: str, draft: Draft, *, brief: bool) -> str:
+        """The pay figures to give now: the job's typical pay (the National Careers Service's
+        starting and experienced salary), or the wider group's national figures (ONS) when the
+        typical pay was already given this session and the client asks again, or when there is
+        no typical figure. One set of figures per turn. ``brief`` (beside the routes when an
+        option is first looked at): no caveat, and nothing when the typical pay was already
+        given."""
+        salary = record.salary
+        figures = [f for f in (salary.starter, salary.experienced) if f is not None]
+        typical_said = bool(figures) and self._said_before(*(money(f.value) for f in figures))
+        if brief and typical_said:
+            return ""
+        typical = self._typical_pay(record, job)
+        national = self._national_pay(record)
+        if typical is None and national is None:
+            return self.say("information.pay.none", occupation=job)
+        self._cite(draft, record, "Pay", "pay salary")
+        ashe = record.ashe
+        national_said = (
+            ashe is not None
+            and ashe.median is not None
+            and self._said_before(money(ashe.median.value))
+        )
+        if national is not None and (
+            not figures or (not brief and typical_said and not national_said)
+        ):
+            lines = [typical] if typical is not None and not figures else []
+            lines.append(national)
+            if not brief:
+                lines.append(self.say("information.pay.caveat"))
+            return " ".join(lines)
+        return typical or ""
+
+    def _typical_pay(self, record: OccupationRecord, job: str) -> str | None:
+        salary = record.salary
+        if salary.starter is not None and salary.experienced is not None:
+            return self.say(
+                "information.pay.range",
+                occupation=job,
+                starter=money(salary.starter.value),
+                experienced=money(salary.experienced.value),
+                source=cite_figure(salary.starter.source, salary.starter.year),
+            )
+        if salary.starter is not None:
+            return self.say(
+                "information.pay.starter",
+                occupation=job,
+                starter=money(salary.starter.value),
+                source=cite_figure(salary.starter.source, salary.starter.year),
+            )
+        if salary.experienced is not None:
+            return self.say(
+                "information.pay.experienced",
+                occupation=job,
+                experienced=money(salary.experienced.value),
+                source=cite_figure(salary.experienced.source, salary.experienced.year),
+            )
+        if salary.note:
+            return self.say("information.pay.variable", occupation=job, source=NCS_CITE)
+        return None
+
+    def _national_pay(self, record: OccupationRecord) -> str | None:
+        ashe = record.ashe
+        if ashe is None or ashe.median is None:
+            return None
+        source = cite_figure(ashe.median.source, ashe.median.year)
+        if ashe.p25 is not None and ashe.p75 is not None and not self.plain:
+            return self.say(
+                "information.pay.ashe",
+                group=ashe.soc2020_title,
+                median=money(ashe.median.value),
+                p25=money(ashe.p25.value),
+                p75=money(ashe.p75.value),
+                source=source,
+            )
+        return self.say(
+            "information.pay.ashe_median",
+            group=ashe.soc2020_title,
+            median=money(ashe.median.value),
+            source=source,
+        )
+
+    def _hours(self, record: OccupationRecord, job: str, draft: Draft) -> str:
+        hours = record.hours
+        lines: list[str] = []
+        if hours.min is not None and hours.max is not None:
+            lines.append(
+                self.say(
+                    "information.hours.range",
+                    occupation=job,
+                    low=grounding.amount(hours.min.value),
+                    high=grounding.amount(hours.max.value),
+                    source=cite_figure(hours.min.source, hours.min.year),
+                )
+            )
+        elif hours.period:
+            lines.append(
+                self.say(
+                    "information.hours.period", occupation=job, period=hours.period, source=NCS_CITE
+                )
+            )
+        pattern = [p for p in (hours.working_pattern, hours.working_pattern_details) if p]
+        if pattern:
+            lines.append(
+                self.say("information.hours.pattern", pattern=", ".join(pattern), source=NCS_CITE)
+            )
+        if not lines:
+            return self.say("information.hours.none", occupation=job)
+        self._cite(draft, record, "Hours and working pattern", "hours working pattern")
+        return " ".join(lines)
+
+    def _routes(self, record: OccupationRecord, job: str, draft: Draft) -> str:
+        routes = [r for r in record.entry_routes if r.route not in ("volunteering", "other")]
+        if not record.entry_routes:
+            return self.say("information.routes.none", occupation=job)
+        self._cite(draft, record, "Entry routes", "entry routes apprenticeship university college")
+        lines = grounding.route_lines(record, plain=self.plain)
+        kinds = {r.route for r in routes}
+        if len(kinds) <= 1:
+            text = self.say(
+                "information.routes.only",
+                occupation=job,
+                routes=grounding.route_phrase(record)
+                or grounding.ROUTE_WORDS[record.entry_routes[0].route],
+            )
+            if len(lines) > 1:
+                text += "\n" + "\n".join(f"- {line}" for line in lines)
+        else:
+            intro = self.say("information.routes.intro", occupation=job, source=NCS_CITE)
+            text = intro + "\n" + "\n".join(f"- {line}" for line in lines)
+            text += "\n" + self.say("information.routes.impartial")
+        if (
+            record.apprenticeship_standards
+            and not self.plain
+            and "apprenticeship" in self.analysis.routes
+        ):
+            # The named apprenticeships only when the client asked about apprenticeships.
+            self._cite(draft, record, "Apprenticeships", "apprenticeship standards")
+            text += "\n" + self.say(
+                "information.routes.standards",
+                standards=grounding.standards_phrase(record),
+                source=NCS_CITE,
+            )
+        return text
+
+    def _routes_brief(
+        self, record: OccupationRecord, job: str, draft: Draft, *, cited: bool = True
+    ) -> str:
+        """The ways in, side by side in one sentence (the detail when the client asks);
+        ``cited=False`` when the next sentence names the same job profile."""
+        if not record.entry_routes:
+            return self.say("information.routes.none", occupation=job)
+        self._cite(draft, record, "Entry routes", "entry routes apprenticeship university college")
+        kinds = {r.route for r in record.entry_routes if r.route not in ("volunteering", "other")}
+        routes = grounding.route_phrase(record, with_levels=False)
+        if len(kinds) <= 1:
+            return self.say(
+                "information.routes.only",
+                occupation=job,
+                routes=routes or grounding.ROUTE_WORDS[record.entry_routes[0].route],
+            )
+        if not cited:
+            return self.say("information.routes.side_by_side", occupation=job, routes=routes)
+        return self.say("information.routes.brief", occupation=job, routes=routes, source=NCS_CITE)
+
+    def _outlook(self, record: OccupationRecord, job: str, draft: Draft) -> str:
+        ashe = record.ashe
+        if ashe is None or ashe.n_jobs_thousands is None:
+            return f"{self.say('information.outlook.none', occupation=job)} {self.say('information.outlook.caveat')}"
+        figure = ashe.n_jobs_thousands
+        self._cite(draft, record, "Pay", "full-time jobs in the group")
+        jobs = self.say(
+            "information.outlook.jobs",
+            group=ashe.soc2020_title,
+            jobs=grounding.amount(figure.value * 1000),
+            source=cite_figure(figure.source, figure.year),
+        )
+        return f"{jobs} {self.say('information.outlook.caveat')}"
+
+    def _skills(self, record: OccupationRecord, job: str, draft: Draft) -> str:
+        if not record.skills:
+            return self.say("information.skills.none", occupation=job)
+        self._cite(draft, record, "Skills", "skills")
+        skills = join_words([skill.lower() for skill in record.skills[:5]])
+        return self.say("information.skills", occupation=job, skills=skills, source=NCS_CITE)
+
+    def _description(self, record: OccupationRecord, job: str, draft: Draft) -> str:
+        query = f"{record.title} day-to-day tasks what the job involves description"
+        for passage in grounding.safe_search(
+            self.knowledge, query, 3, {"source": f"ncs/{record.id}"}, keywords_only=True
+        ):
+            text = grounding.best_sentences(passage.text, query, limit=2, max_words=60)
+            if text:
+                draft.citations.append(TurnCitation(text=passage.text, citation=passage.citation))
+                draft.grounding.append(passage.text)
+                year = passage.citation.year
+                source = f"{passage.citation.publisher or 'National Careers Service'}{f', {year}' if year else ''}"
+                return self.say("information.description", occupation=job, text=text, source=source)
+        return self._skills(record, job, draft)
+
+    def _framework(self, query: str) -> Draft:
+        passages = grounding.safe_search(
+            self.knowledge, query, 6, {"doc_type": ["framework", "user"]}
+        )
+        needed = 2 if len(grounding.query_stems(query)) >= 3 else 1
+
+        def score(passage: grounding.PassageLike) -> int:
+            heading = f"{passage.citation.section or ''} {passage.citation.title}"
+            return grounding.relevance(passage.text, query) + 2 * grounding.relevance(
+                heading, query
+            )
+
+        ranked = sorted(enumerate(passages), key=lambda item: (-score(item[1]), item[0]))
+        for _, passage in ranked:
+            if grounding.relevance(passage.text, query) < needed:
+                continue
+            text = grounding.best_sentences(
+                passage.text,
+                query,
+                limit=2,
+                max_words=70,
+                mid_document=_mid_document(passage),
+            )
+            if not text:
+                continue
+            citation = passage.citation
+            source = ", ".join(
+                part
+                for part in (citation.section, str(citation.year) if citation.year else None)
+                if part
+            )
+            body = self.say("information.framework", title=citation.title, text=text, source=source)
+            return Draft(
+                text=f"{body} {self.say('information.check')}",
+                citations=[TurnCitation(text=passage.text, citation=citation)],
+                grounding=[passage.text],
+            )
+        return Draft(text=self.say("information.not_found"))
