@@ -10,6 +10,7 @@ the client's criteria are known, every figure sourced) are in code.
 """
 
 from guidance_assistant.interview.grounding import NumberCheck, validate_numbers
+from guidance_assistant.interview.message import MessageAnalysis
 from guidance_assistant.interview.model import (
     InterviewModel,
     InterviewModelError,
@@ -17,7 +18,7 @@ from guidance_assistant.interview.model import (
 )
 from guidance_assistant.interview.plan import ActionPlan, PlanItem
 from guidance_assistant.interview.policy import Move, choose_move
-from guidance_assistant.interview.reading import MessageAnalysis, analyse_message
+from guidance_assistant.interview.reading import analyse_message
 from guidance_assistant.interview.session import (
     GuidanceSession,
     SessionError,

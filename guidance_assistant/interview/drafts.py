@@ -14,8 +14,9 @@ import re
 from guidance_assistant.interview import grounding
 from guidance_assistant.interview.drafts_base import Draft, _record, display_who, tidy
 from guidance_assistant.interview.drafts_facts import FactDrafts
+from guidance_assistant.interview.occupations import criteria_of
 from guidance_assistant.interview.policy import Move, next_topic
-from guidance_assistant.interview.reading import criteria_of, make_gist
+from guidance_assistant.interview.reading import make_gist
 from guidance_assistant.interview.state import (
     ActionItem,
     OptionConsidered,

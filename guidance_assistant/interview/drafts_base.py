@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING
 from guidance_assistant.errors import LMIError
 from guidance_assistant.interview import grounding
 from guidance_assistant.interview.grounding import KnowledgeSource
+from guidance_assistant.interview.message import MessageAnalysis
 from guidance_assistant.interview.model import TOPIC_IDS, InterviewModel, TopicId
 from guidance_assistant.interview.phrases import Phrasebook, PhraseSet
-from guidance_assistant.interview.reading import MessageAnalysis
 from guidance_assistant.interview.state import (
     OptionConsidered,
     SessionState,

@@ -52,6 +52,7 @@ from guidance_assistant.interview.grounding import (
     extract_numbers,
     validate_numbers,
 )
+from guidance_assistant.interview.message import MessageAnalysis
 from guidance_assistant.interview.model import (
     InterviewModel,
     MoveKind,
@@ -64,7 +65,7 @@ from guidance_assistant.interview.model import (
 from guidance_assistant.interview.phrases import Phrasebook, load_phrasebook
 from guidance_assistant.interview.plan import ActionPlan, build_action_plan
 from guidance_assistant.interview.policy import Move, choose_move, resolve_stage
-from guidance_assistant.interview.reading import MessageAnalysis, analyse_message
+from guidance_assistant.interview.reading import analyse_message
 from guidance_assistant.interview.state import (
     ClientProfile,
     ConcernNote,

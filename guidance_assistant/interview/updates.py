@@ -13,6 +13,7 @@ import re
 from datetime import date, timedelta
 
 from guidance_assistant.errors import LMIError
+from guidance_assistant.interview.message import MessageAnalysis
 from guidance_assistant.interview.model import (
     InterviewModel,
     SignalsFile,
@@ -21,7 +22,6 @@ from guidance_assistant.interview.model import (
 )
 from guidance_assistant.interview.phrases import Phrasebook
 from guidance_assistant.interview.policy import Move
-from guidance_assistant.interview.reading import MessageAnalysis
 from guidance_assistant.interview.state import (
     ActionItem,
     ClientCriterion,

@@ -28,6 +28,7 @@ from datetime import date
 from guidance_assistant.interview import grounding
 from guidance_assistant.interview.drafts import DraftWriter
 from guidance_assistant.interview.grounding import KnowledgeSource
+from guidance_assistant.interview.message import MessageAnalysis
 from guidance_assistant.interview.model import (
     NEEDS,
     TOPIC_IDS,
@@ -36,10 +37,7 @@ from guidance_assistant.interview.model import (
     load_signals,
 )
 from guidance_assistant.interview.phrases import load_phrasebook
-from guidance_assistant.interview.reading import (
-    MessageAnalysis,
-    analyse_message,
-)
+from guidance_assistant.interview.reading import analyse_message
 from guidance_assistant.interview.state import ClientCriterion, ClientProfile, SessionState
 from guidance_assistant.interview.updates import article, make_option, refresh_discrepancies
 from guidance_assistant.prepare.brief_model import (

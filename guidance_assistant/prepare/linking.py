@@ -11,15 +11,15 @@ from typing import Any, Literal
 
 from guidance_assistant.interview import grounding
 from guidance_assistant.interview.grounding import KnowledgeSource, cite_figure, money
-from guidance_assistant.interview.model import (
-    load_signals,
-)
-from guidance_assistant.interview.reading import (
+from guidance_assistant.interview.message import (
     AmbiguousMention,
     MessageAnalysis,
     OccupationMention,
-    find_occupations,
 )
+from guidance_assistant.interview.model import (
+    load_signals,
+)
+from guidance_assistant.interview.occupations import find_occupations
 from guidance_assistant.lmi.models import OccupationRecord
 from guidance_assistant.prepare.brief_model import (
     MAX_OCCUPATIONS,

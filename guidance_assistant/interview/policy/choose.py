@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from guidance_assistant.interview.message import MessageAnalysis
 from guidance_assistant.interview.model import InterviewModel, load_interview
 from guidance_assistant.interview.policy.move import Move
 from guidance_assistant.interview.policy.reading import entered_now, resolve_stage
@@ -15,7 +16,6 @@ from guidance_assistant.interview.policy.rules import (
     fire,
 )
 from guidance_assistant.interview.policy.situation import Situation
-from guidance_assistant.interview.reading import MessageAnalysis
 from guidance_assistant.interview.state import SessionState
 
 

@@ -3,9 +3,9 @@ message belongs to, and small facts the rules test."""
 
 from __future__ import annotations
 
+from guidance_assistant.interview.message import MessageAnalysis
 from guidance_assistant.interview.model import FeelingKind, StageId, StageSpec, TopicId
 from guidance_assistant.interview.policy.move import NEGATIVE_FEELINGS
-from guidance_assistant.interview.reading import MessageAnalysis
 from guidance_assistant.interview.state import SessionState
 
 #: A check-in is not repeated until this many client turns after the last one (the default of

@@ -6,10 +6,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from guidance_assistant.interview.message import MessageAnalysis
 from guidance_assistant.interview.model import MoveKind
 from guidance_assistant.interview.policy.move import Move
 from guidance_assistant.interview.policy.situation import Situation
-from guidance_assistant.interview.reading import MessageAnalysis
 
 
 @dataclass(frozen=True)

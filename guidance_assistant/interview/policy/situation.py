@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
+from guidance_assistant.interview.message import Intent, MessageAnalysis
 from guidance_assistant.interview.model import (
     FeelingKind,
     InterviewModel,
@@ -21,7 +22,6 @@ from guidance_assistant.interview.policy.reading import (
     this_turn_facts,
     unmet_criteria,
 )
-from guidance_assistant.interview.reading import Intent, MessageAnalysis
 from guidance_assistant.interview.state import (
     ActionItem,
     Discrepancy,

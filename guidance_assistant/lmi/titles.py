@@ -1,0 +1,306 @@
+"""The occupation titles of the bundled LMI, indexed for linking words to jobs.
+
+The one home for looking up a job by what a person called it: exact main and alternative titles
+(singular or plural), phrases held by exactly one title ("vet nurse", "IT technician"), short forms
+("vet" for "veterinary"), a school subject then "teacher", the head noun of a title, and fuzzy
+matches through :func:`guidance_assistant.lmi.find`. Readers of client messages and notes decide
+whose job it is (the client's idea, someone else's job); this module only says which record.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from typing import TYPE_CHECKING
+
+from rapidfuzz import fuzz
+
+from guidance_assistant.text.clean import normalise_for_matching
+from guidance_assistant.text.words import STOP_WORDS
+
+if TYPE_CHECKING:
+    from guidance_assistant.lmi.models import OccupationMatch
+
+
+#: A fuzzy job-title match is accepted at or above this score (0–100) when it is clearly best.
+FUZZY_ACCEPT = 88.0
+
+
+#: ...and always at or above this one.
+FUZZY_SURE = 95.0
+
+
+_PHRASE_STOP_TEXT = (
+    "because and but or so when if like in at for with after before since though although as "
+    "one day someday eventually later maybe probably then too also either either really"
+)
+
+
+PHRASE_STOP = frozenset(_PHRASE_STOP_TEXT.split())
+
+
+@functools.lru_cache(maxsize=1)
+def title_index() -> dict[str, tuple[str, str]]:
+    """Normalised job title → (occupation id, display title), main titles first."""
+    from guidance_assistant import lmi
+
+    index: dict[str, tuple[str, str]] = {}
+    records = lmi.bundled_store().all()
+    for record in records:
+        index.setdefault(norm_title(record.title), (record.id, record.title))
+    for record in records:
+        for title in record.alternative_titles:
+            index.setdefault(norm_title(title), (record.id, record.title))
+    return index
+
+
+@functools.lru_cache(maxsize=1)
+def longest_title_words() -> int:
+    return max(len(key.split()) for key in title_index())
+
+
+@functools.lru_cache(maxsize=1)
+def title_tails() -> dict[str, list[tuple[str, str]]]:
+    """The last one or two words of titles ("teacher", "software engineer") → the records whose
+    main title ends with them, used to spot words that name a family of jobs."""
+    from guidance_assistant import lmi
+
+    tails: dict[str, list[tuple[str, str]]] = {}
+    for record in lmi.bundled_store().all():
+        parts = norm_title(record.title).split()
+        for size in (1, 2):
+            if len(parts) > size:
+                key = " ".join(parts[-size:])
+                tails.setdefault(key, []).append((record.id, record.title))
+    return tails
+
+
+def norm_title(title: str) -> str:
+    return " ".join(normalise_for_matching(title.replace("-", " ")).replace(",", " ").split())
+
+
+def singulars(word: str) -> list[str]:
+    forms = [word]
+    if word.endswith("ies") and len(word) > 4:
+        forms.append(word[:-3] + "y")
+    if word.endswith("es") and len(word) > 3:
+        forms.append(word[:-2])
+    if word.endswith("s") and len(word) > 3:
+        forms.append(word[:-1])
+    if word == "people":
+        forms.append("person")
+    return forms
+
+
+def title_lookup(tokens: list[str]) -> tuple[str, str] | None:
+    index = title_index()
+    for last in singulars(tokens[-1]):
+        key = " ".join([*tokens[:-1], last])
+        if key in index:
+            return index[key]
+    return None
+
+
+@functools.lru_cache(maxsize=1)
+def title_texts() -> tuple[
+    tuple[tuple[tuple[str, ...], tuple[str, str]], ...],
+    tuple[tuple[tuple[str, ...], tuple[str, str]], ...],
+]:
+    """(Every main and alternative title, the occupation group titles of each record: SOC 2010
+    and primary SOC 2020), as word tuples with the record they name."""
+    from guidance_assistant import lmi
+
+    titles = tuple((tuple(key.split()), hit) for key, hit in title_index().items())
+    groups: list[tuple[tuple[str, ...], tuple[str, str]]] = []
+    for record in lmi.bundled_store().all():
+        names = [record.soc2010.title]
+        primary = record.primary_soc2020
+        if primary is not None:
+            names.append(primary.title)
+        for name in dict.fromkeys(names):
+            groups.append((tuple(norm_title(name).split()), (record.id, record.title)))
+    return titles, tuple(groups)
+
+
+@functools.lru_cache(maxsize=1)
+def short_forms() -> dict[str, frozenset[str]]:
+    """A one-word title that is also the short form of a longer word in other titles ("vet" →
+    "veterinary"), where the records share a job category: word → the records it abbreviates."""
+    from guidance_assistant import lmi
+
+    records = {r.id: r for r in lmi.bundled_store().all()}
+    singles = {key: hit for key, hit in title_index().items() if " " not in key and len(key) >= 3}
+    found: dict[str, set[str]] = {}
+    for parts, hit in title_texts()[0]:
+        for word in parts[:-1]:
+            for short, short_hit in singles.items():
+                if len(word) > len(short) + 2 and word.startswith(short):
+                    mine, theirs = records.get(hit[0]), records.get(short_hit[0])
+                    if mine and theirs and set(mine.job_categories) & set(theirs.job_categories):
+                        found.setdefault(short, set()).add(hit[0])
+    return {short: frozenset(ids) for short, ids in found.items()}
+
+
+def holds_phrase(parts: tuple[str, ...], words_: list[str], record_id: str) -> bool:
+    """Whether ``parts`` (a title's words) hold ``words_`` as a run ending in a head-noun form,
+    each other word the same or its short form ("vet" for "veterinary")."""
+    size = len(words_)
+    heads = set(singulars(words_[-1]))
+    for start in range(len(parts) - size + 1):
+        run = parts[start : start + size]
+        if not (heads & set(singulars(run[-1]))):
+            continue
+        if all(
+            said == word
+            or (word.startswith(said) and record_id in short_forms().get(said, frozenset()))
+            for said, word in zip(words_[:-1], run[:-1], strict=True)
+        ):
+            return True
+    return False
+
+
+def compound_lookup(words_: list[str]) -> tuple[str, str] | None:
+    """The one record whose titles (or, failing those, whose occupation group) hold a phrase of
+    two or more words that is no title itself ("vet nurse" → Veterinary nurse, "nursery nurse"
+    → the record in the group "Nursery nurses and assistants"): one job, not one per word."""
+    if len(words_) < 2 or any(w in STOP_WORDS or len(w) < 2 for w in words_):
+        return None
+    if not any(form in titles_by_head() for form in singulars(words_[-1])):
+        return None
+    for texts in title_texts():
+        found = {hit for parts, hit in texts if holds_phrase(parts, words_, hit[0])}
+        if len({hit[0] for hit in found}) == 1:
+            return found.pop()
+        if found:
+            return None
+    return None
+
+
+JOB_CONTEXT = re.compile(r"(?:\b(?:be|become|becoming|being|as|into|about|a|an)\s+(?:an?\s+)?)$")
+
+
+#: The record for a teacher of a school subject ("an English teacher") with no record of its own.
+SUBJECT_TEACHER = "secondary school teacher"
+
+
+def subject_teacher(words_: list[str], before: str) -> tuple[str, str] | None:
+    """A school subject then "teacher" ("a maths teacher"), at the start of the message or after
+    words that make it a job ("be a", "as an"); not "my English teacher said"."""
+    from guidance_assistant.text.subjects import SUBJECTS
+
+    if len(words_) < 2 or "teacher" not in singulars(words_[-1]):
+        return None
+    subject = " ".join(words_[:-1])
+    if (before.strip() and not JOB_CONTEXT.search(before)) or not any(
+        p.fullmatch(subject) for _, p in SUBJECTS
+    ):
+        return None
+    return title_index().get(SUBJECT_TEACHER)
+
+
+PHRASE_END = frozenset(("i", "my", "me", "you", "it", "is", "are", "was"))
+
+
+@functools.lru_cache(maxsize=1)
+def title_companions() -> dict[str, frozenset[str]]:
+    """For a word that usually ends a job phrase but is part of some titles ("it" in "IT
+    support technician"): the other words of those titles."""
+    companions: dict[str, set[str]] = {}
+    for key in title_index():
+        parts = key.split()
+        for word in set(parts) & (PHRASE_END | PHRASE_STOP):
+            companions.setdefault(word, set()).update(p for p in parts if p != word)
+    return {word: frozenset(others) for word, others in companions.items()}
+
+
+def trim_phrase(raw: str) -> str:
+    """The words of a job phrase: up to four, stopping at words that end it ("plumber because
+    ..."). A leading word that is part of job titles ("IT" in "IT technician") is kept when the
+    next word belongs to one of those titles."""
+    parts = raw.split()
+    kept: list[str] = []
+    for index, word in enumerate(parts):
+        if word in PHRASE_STOP or word in PHRASE_END:
+            following = parts[index + 1] if index + 1 < len(parts) else ""
+            acronym = (
+                not kept
+                and bool(following)
+                and any(
+                    form in title_companions().get(word, frozenset())
+                    for form in singulars(following)
+                )
+            )
+            if not acronym:
+                break
+        kept.append(word)
+        if len(kept) >= 4:
+            break
+    return " ".join(kept).strip(" -")
+
+
+@functools.lru_cache(maxsize=1)
+def titles_by_head() -> dict[str, list[tuple[tuple[str, ...], tuple[str, str]]]]:
+    """Titles (main and alternative, normalised) grouped by their last word (the head noun)."""
+    heads: dict[str, list[tuple[tuple[str, ...], tuple[str, str]]]] = {}
+    for key, hit in title_index().items():
+        parts = tuple(key.split())
+        if parts:
+            heads.setdefault(parts[-1], []).append((parts, hit))
+    return heads
+
+
+def titles_within(phrase: str) -> list[tuple[str, str]]:
+    """Records with a title that holds every word of ``phrase`` in order, with one word more,
+    and ends with its last word ("IT technician" → "IT support technician", "primary teacher" →
+    "Primary school teacher"), each once, in title order. Only for phrases of two or more
+    words."""
+    words_ = phrase.split()
+    if len(words_) < 2:
+        return []
+    found: dict[str, tuple[str, str]] = {}
+    for head in dict.fromkeys(singulars(words_[-1])):
+        for parts, hit in titles_by_head().get(head, []):
+            if len(parts) != len(words_) + 1:
+                continue
+            remaining = iter(parts[:-1])
+            if all(word in remaining for word in words_[:-1]):
+                found.setdefault(hit[0], hit)
+    return list(found.values())
+
+
+def shares_word(phrase: str, title: str) -> bool:
+    title_words = norm_title(title).split()
+    for word in phrase.split():
+        if word in STOP_WORDS or len(word) < 3:
+            continue
+        for candidate in title_words:
+            if fuzz.ratio(word, candidate) >= 80 or any(
+                fuzz.ratio(form, candidate) >= 85 for form in singulars(word)
+            ):
+                return True
+    return False
+
+
+def same_head(phrase: str, title: str) -> bool:
+    """Whether ``title`` ends with the last word of ``phrase`` (singular or plural)."""
+    parts = norm_title(title).split()
+    words_ = phrase.split()
+    return bool(parts and words_) and parts[-1] in singulars(words_[-1])
+
+
+def find_forms(phrase: str) -> list[OccupationMatch]:
+    """:func:`lmi.find` for ``phrase`` and its singular ("games developers" → "games
+    developer"), best score first, each record once."""
+    from guidance_assistant import lmi
+
+    words_ = phrase.split()
+    forms = [phrase]
+    for form in singulars(words_[-1])[1:]:
+        forms.append(" ".join([*words_[:-1], form]))
+    best: dict[str, OccupationMatch] = {}
+    for form in dict.fromkeys(forms):
+        for match in lmi.find(form, limit=4):
+            known = best.get(match.record.id)
+            if known is None or match.score > known.score:
+                best[match.record.id] = match
+    return sorted(best.values(), key=lambda m: -m.score)[:4]
