@@ -47,7 +47,6 @@ from guidance_assistant.text.clean import (
 from guidance_assistant.text.dates import DateMention, find_dates
 from guidance_assistant.text.words import STOP_WORDS
 
-
 __all__ = [
     "ActionMention",
     "AmbiguousMention",

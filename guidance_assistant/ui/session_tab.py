@@ -1,0 +1,147 @@
+"""The Session tab: an adviser runs a guidance session to a written, dated plan."""
+
+# No ``from __future__ import annotations`` here: Gradio reads the handlers' annotations to
+# pass ``gr.Request`` and ``gr.Progress``.
+
+from pathlib import Path
+from typing import Any
+
+import gradio as gr
+
+from guidance_assistant.interview import open_session
+from guidance_assistant.ui.common import (
+    NEEDS,
+    LiveSession,
+    Outputs,
+    _client_choices,
+    _downloads_box,
+    _guard,
+    _owned,
+)
+from guidance_assistant.ui.context import AppContext, ok
+from guidance_assistant.ui.render import (
+    chat_messages,
+    citations_markdown,
+    escape,
+    safeguarding_markdown,
+    stage_tracker_html,
+    state_markdown,
+)
+
+
+def _session_views(live: LiveSession, citations: Any) -> Outputs:
+    state = live.session.state
+    banner = safeguarding_markdown(state)
+    return (
+        chat_messages(state.transcript),
+        stage_tracker_html(state.stage, state.stage_history()),
+        state_markdown(state),
+        citations_markdown(citations),
+        gr.update(value=banner, visible=bool(banner)),
+    )
+
+
+def build_session_tab(ctx: AppContext, clients: list[Any]) -> None:
+    with gr.Row():
+        client = gr.Dropdown(label="Client", choices=[], elem_id="session-client", scale=2)
+        new_ref = gr.Textbox(label="New client reference", scale=2, elem_id="session-new-ref")
+        add = gr.Button("Add client", scale=1, elem_id="session-add-client")
+    clients.append(client)
+    with gr.Row():
+        year = gr.Number(label="School year (empty if not known)", precision=0, value=None)
+        needs = gr.CheckboxGroup(NEEDS, label="Needs to plan for")
+    start = gr.Button("Start session", variant="primary", elem_id="session-start")
+    status = gr.Markdown(elem_id="session-status")
+    banner = gr.Markdown(visible=False, elem_id="session-safeguarding")
+    tracker = gr.HTML(stage_tracker_html(None), elem_id="session-stages")
+    with gr.Row():
+        with gr.Column(scale=3):
+            chat = gr.Chatbot(label="Conversation", height=420, elem_id="session-chat")
+            text = gr.Textbox(
+                label="The client says",
+                placeholder="Type what the client says, then Enter",
+                elem_id="session-message",
+            )
+            send = gr.Button("Send", elem_id="session-send")
+        with gr.Column(scale=2):
+            state_view = gr.Markdown(elem_id="session-state")
+            cited = gr.Markdown(elem_id="session-citations")
+    with gr.Row():
+        save = gr.Button("Save session", elem_id="session-save")
+        export = gr.Button("Export action plan", elem_id="session-export")
+    files = _downloads_box("session-files")
+    live_state = gr.State(None)
+    views = [chat, tracker, state_view, cited, banner]
+
+    @_guard(2)
+    def add_client(reference: str, request: gr.Request) -> Outputs:
+        user = ctx.user(request)
+        made = ctx.store.create_client(user, reference)
+        return (
+            ok(f"Added client {escape(made.reference)}."),
+            gr.update(choices=_client_choices(ctx.store, user), value=made.id),
+            "",
+        )
+
+    @_guard(6)
+    def begin(
+        client_id: Any, year_group: float | None, need_list: list[str], request: gr.Request
+    ) -> Outputs:
+        user = ctx.user(request)
+        if client_id is None:
+            return ("Choose or add a client first.", *([gr.skip()] * 6))
+        profile = {"year_group": int(year_group) if year_group else None, "needs": need_list}
+        session = open_session(profile, knowledge=ctx.knowledge, settings=ctx.settings)
+        turn = session.opening()
+        recorder = ctx.store.start_recording(user, int(client_id), session)
+        live = LiveSession(session, recorder.session_id, int(client_id), user.username)
+        return (
+            ok(f"Session {live.session_id} started; every turn is saved as it happens."),
+            *_session_views(live, turn.citations),
+            live,
+        )
+
+    @_guard(7)
+    def say(message_text: str, live: Any, request: gr.Request) -> Outputs:
+        user = ctx.user(request)
+        current: LiveSession = _owned(live, user, LiveSession)
+        turn = current.session.reply(message_text)
+        ctx.store.recorder(user, current.session_id).record(current.session)
+        return ("", *_session_views(current, turn.citations), current, "")
+
+    @_guard(0)
+    def save_all(live: Any, request: gr.Request) -> Outputs:
+        user = ctx.user(request)
+        current: LiveSession = _owned(live, user, LiveSession)
+        ctx.store.save_guidance_session(
+            user, current.client_id, current.session, session_id=current.session_id
+        )
+        return (ok(f"Session {current.session_id} saved."),)
+
+    @_guard(1)
+    def export_plan(live: Any, request: gr.Request) -> Outputs:
+        user = ctx.user(request)
+        current: LiveSession = _owned(live, user, LiveSession)
+        ctx.store.load_session_state(user, current.session_id)  # may this user see it?
+        plan = current.session.action_plan()
+
+        def write(folder: Path) -> list[Path]:
+            md = folder / f"action-plan-{current.session_id}.md"
+            md.write_text(plan.to_markdown(), encoding="utf-8")
+            return [md, plan.to_pdf(folder / f"action-plan-{current.session_id}.pdf")]
+
+        return (ok("Action plan ready to download."), ctx.offer_downloads(user, write))
+
+    add.click(add_client, new_ref, [status, client, new_ref], api_name="session_add_client")
+    start.click(
+        begin, [client, year, needs], [status, *views, live_state], api_name="start_session"
+    )
+    send.click(say, [text, live_state], [status, *views, live_state, text], api_name="send_message")
+    text.submit(
+        say, [text, live_state], [status, *views, live_state, text], api_visibility="undocumented"
+    )
+    save.click(save_all, live_state, status, api_name="save_session")
+    export.click(export_plan, live_state, [status, files], api_name="export_plan")
+
+
+# -- Practice -----------------------------------------------------------------------------------
