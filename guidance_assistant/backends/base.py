@@ -9,11 +9,13 @@ A :class:`Responder` only turns that decision into words:
 * model backends may rephrase it, using only the facts in the request. The engine validates
   what comes back (every number must be in the cited passages or the client's words) and falls
   back to the draft when a reply breaks a rule or the backend fails, so no turn is lost.
+
+A reply is always whole, never streamed: the engine checks every reply (figures, secrecy
+promises, dropped pay figures) before the client sees any of it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Protocol, runtime_checkable
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -61,10 +63,6 @@ class Responder(Protocol):
         """The reply text for ``request``. Raises :class:`BackendError` when it cannot answer."""
         ...
 
-    def stream(self, request: ResponseRequest) -> Iterator[str]:
-        """The same reply in pieces as they are produced (one piece is fine)."""
-        ...
-
 
 class OfflineResponder:
     """The default backend: the engine's draft, word for word. Deterministic, no model."""
@@ -73,6 +71,3 @@ class OfflineResponder:
 
     def respond(self, request: ResponseRequest) -> str:
         return request.draft
-
-    def stream(self, request: ResponseRequest) -> Iterator[str]:
-        yield request.draft

@@ -8,15 +8,10 @@ are off, so a server that is down fails at once and the engine can fall back to 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
 from typing import Any
 
 from guidance_assistant.backends.base import BackendError, ResponseRequest
-from guidance_assistant.backends.prompting import (
-    build_messages,
-    load_system_prompt,
-    tidy_stream,
-)
+from guidance_assistant.backends.prompting import build_messages, load_system_prompt
 
 logger = logging.getLogger(__name__)
 
@@ -109,18 +104,6 @@ class OpenAICompatibleResponder:
         if not text:
             raise BackendError(f"The model server at {self.base_url} sent an empty reply.")
         return text
-
-    def stream(self, request: ResponseRequest) -> Iterator[str]:
-        produced = False
-        try:
-            chunks = self._chat.stream(self._messages(request))
-            for piece in tidy_stream(_text_of(chunk.content) for chunk in chunks):
-                produced = True
-                yield piece
-        except Exception as exc:
-            raise self._failure(exc) from exc
-        if not produced:
-            raise BackendError(f"The model server at {self.base_url} sent an empty reply.")
 
 
 def _text_of(content: Any) -> str:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
 from guidance_assistant.backends.base import BackendError, ResponseRequest
@@ -106,20 +105,3 @@ def plain_prompt(messages: list[Message]) -> str:
     names = {"system": "System", "user": "User", "assistant": "Assistant"}
     body = "\n\n".join(f"{names.get(role, role.title())}: {content}" for role, content in messages)
     return f"{body}\n\nAssistant:"
-
-
-def tidy_stream(pieces: Iterable[str]) -> Iterator[str]:
-    """``pieces`` without leading or trailing whitespace overall and without empty pieces.
-
-    Whitespace at the end of a piece is held back until more text follows, so the joined
-    stream equals the stripped reply that ``respond`` returns.
-    """
-    pending = ""
-    started = False
-    for piece in pieces:
-        text = pending + piece if started else piece.lstrip()
-        body = text.rstrip()
-        pending = text[len(body) :]
-        if body:
-            started = True
-            yield body

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 from guidance_assistant.backends.base import (
@@ -110,21 +110,3 @@ class FallbackResponder:
         except BackendError as error:
             self._record(error)
             return self.fallback.respond(request)
-
-    def stream(self, request: ResponseRequest) -> Iterator[str]:
-        """The primary's stream; the fallback's when the primary fails before any text.
-
-        A failure after some text was streamed cannot be taken back: it is recorded and
-        raised, so the caller can replace the partial reply (e.g. with the draft).
-        """
-        self.last_error = None
-        produced = False
-        try:
-            for piece in self.primary.stream(request):
-                produced = True
-                yield piece
-        except BackendError as error:
-            self._record(error)
-            if produced:
-                raise
-            yield from self.fallback.stream(request)

@@ -13,7 +13,6 @@ from __future__ import annotations
 import logging
 import threading
 from collections import OrderedDict
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,7 +23,6 @@ from guidance_assistant.backends.prompting import (
     build_messages,
     load_system_prompt,
     plain_prompt,
-    tidy_stream,
 )
 
 logger = logging.getLogger(__name__)
@@ -205,51 +203,3 @@ class TransformersResponder:
         if not text:
             raise BackendError(f"The model in {self.model_path} produced no text.")
         return text
-
-    def stream(self, request: ResponseRequest) -> Iterator[str]:
-        import torch
-        from transformers import StoppingCriteria, StoppingCriteriaList, TextIteratorStreamer
-
-        inputs = self._inputs(request)
-        kwargs = self._generate_kwargs()
-        streamer: Any = TextIteratorStreamer(
-            self._loaded.tokenizer, skip_prompt=True, skip_special_tokens=True
-        )
-        stop = threading.Event()
-        failure: list[BaseException] = []
-
-        class _StopWhenAsked(StoppingCriteria):
-            def __call__(self, input_ids: Any, scores: Any, **_: Any) -> Any:
-                return torch.full((input_ids.shape[0],), stop.is_set(), dtype=torch.bool)
-
-        def generate() -> None:
-            try:
-                with self._loaded.lock, torch.random.fork_rng(devices=[]), torch.inference_mode():
-                    torch.manual_seed(self.seed)
-                    self._loaded.model.generate(
-                        **inputs,
-                        **kwargs,
-                        streamer=streamer,
-                        stopping_criteria=StoppingCriteriaList([_StopWhenAsked()]),
-                    )
-            except BaseException as exc:  # reported in the caller's thread
-                failure.append(exc)
-                streamer.end()
-
-        worker = threading.Thread(target=generate, name="ga-transformers-stream", daemon=True)
-        worker.start()
-        produced = False
-        try:
-            for piece in tidy_stream(streamer):
-                produced = True
-                yield piece
-        finally:
-            stop.set()
-            worker.join()
-        if failure:
-            exc = failure[0]
-            raise BackendError(
-                f"The model in {self.model_path} failed to generate: {type(exc).__name__}: {exc}"
-            ) from exc
-        if not produced:
-            raise BackendError(f"The model in {self.model_path} produced no text.")

@@ -35,7 +35,13 @@ from guidance_assistant.evals.records import (
     RunHeader,
     TurnRecord,
 )
-from guidance_assistant.evals.scorers import ScoreContext, fairness_scores, score_case
+from guidance_assistant.evals.scorers import (
+    Judge,
+    ResponderJudge,
+    ScoreContext,
+    fairness_scores,
+    score_case,
+)
 from guidance_assistant.evals.suites import (
     OFFLINE,
     Case,
@@ -172,10 +178,24 @@ def _stored(text: str) -> str:
     return text[:MAX_STORED_CHARS] + f" […shortened: {len(text):,} characters in all]"
 
 
+def _judge_for(responder: Any) -> Judge:
+    """A model-as-judge over the session's responder. A named model backend is wrapped in a
+    :class:`~guidance_assistant.backends.registry.FallbackResponder`, whose offline fallback
+    would answer the rating request with its draft; the judge asks the model itself, so a
+    failed model is a failed judgement. The offline responder makes a judge that is not
+    available (no ``llm_judge`` score)."""
+    from guidance_assistant.backends.registry import FallbackResponder
+
+    if isinstance(responder, FallbackResponder):
+        responder = responder.primary
+    return ResponderJudge(responder)
+
+
 def run_case(
     suite: Suite, case: Case, config: RunConfig, *, seed: int, knowledge: Any
 ) -> CaseResult:
-    """Play one scripted conversation through a session and score it."""
+    """Play one scripted conversation through a session and score it (with the session's
+    model as a judge too when ``config.judge`` is set)."""
     from guidance_assistant.config import get_settings
     from guidance_assistant.interview import open_session
 
@@ -184,6 +204,7 @@ def run_case(
     source = DocumentOverlay(knowledge, case.documents) if case.documents else knowledge
     settings = get_settings(**config.settings) if config.settings else None
     transcript = CaseTranscript(case_id=case.id, profile=dict(case.profile), session_date=today)
+    judge: Judge | None = None
     try:
         session = open_session(
             case.profile,
@@ -193,6 +214,8 @@ def run_case(
             seed=config.seed if config.seed is not None else seed,
             today=today,
         )
+        if config.judge:
+            judge = _judge_for(session.responder)
         for index, message in enumerate(case.rendered_messages(), start=1):
             turn_started = time.perf_counter()
             turn = session.reply(message)
@@ -243,7 +266,7 @@ def run_case(
         fairness_group=case.fairness_group,
         variant=case.variant,
         transcript=transcript,
-        scores=score_case(ctx),
+        scores=score_case(ctx, judge=judge),
         seconds=time.perf_counter() - started,
     )
 

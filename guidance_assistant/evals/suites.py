@@ -3,8 +3,9 @@
 A suite file (``evals/guidance/*.yaml``, ``evals/fairness/``, ``evals/scope/``,
 ``evals/bad_input/``) holds test conversations: a client profile, the client's scripted messages
 and what the session must show (stages reached, safeguarding, routes raised, a dated action, a
-short redirect, plain language for EAL clients). A configuration file names a backend, a seed and
-settings overrides; every case of every suite runs against every configuration.
+short redirect, plain language for EAL clients). A configuration file names a backend, a seed,
+settings overrides and whether the model also judges each conversation (``judge``); every case
+of every suite runs against every configuration.
 """
 
 from __future__ import annotations
@@ -126,12 +127,15 @@ class Suite(_Strict):
 
 
 class RunConfig(_Strict):
-    """A configuration to run the suites against: a backend, a seed and settings overrides."""
+    """A configuration to run the suites against: a backend, a seed, settings overrides and
+    whether the session's model also judges each conversation (``judge``: an ``llm_judge``
+    score; none with the offline backend, which has no model)."""
 
     name: str = Field(min_length=1)
     backend: str = "offline"
     seed: int | None = None
     settings: dict[str, Any] = Field(default_factory=dict)
+    judge: bool = False
 
 
 def default_suites_dir() -> Path:

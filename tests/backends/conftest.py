@@ -137,17 +137,6 @@ class FakeOpenAIServer:
         return body
 
 
-def _chunk(model: str, delta: dict[str, Any], finish: str | None = None) -> bytes:
-    payload = {
-        "id": "chatcmpl-test",
-        "object": "chat.completion.chunk",
-        "created": int(time.time()),
-        "model": model,
-        "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
-    }
-    return f"data: {json.dumps(payload)}\n\n".encode()
-
-
 def _handler(state: FakeOpenAIServer) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         def log_message(self, format: str, *args: Any) -> None:  # keep test output quiet
@@ -176,21 +165,6 @@ def _handler(state: FakeOpenAIServer) -> type[BaseHTTPRequestHandler]:
                 )
                 return
             model = str(body.get("model", ""))
-            if body.get("stream"):
-                self.send_response(200)
-                self.send_header("Content-Type", "text/event-stream")
-                self.send_header("Cache-Control", "no-cache")
-                self.end_headers()
-                self.wfile.write(_chunk(model, {"role": "assistant", "content": ""}))
-                words = state.reply.split(" ")
-                for index, word in enumerate(words):
-                    piece = word if index == 0 else f" {word}"
-                    self.wfile.write(_chunk(model, {"content": piece}))
-                    self.wfile.flush()
-                self.wfile.write(_chunk(model, {}, finish="stop"))
-                self.wfile.write(b"data: [DONE]\n\n")
-                self.wfile.flush()
-                return
             self._send_json(
                 200,
                 {

@@ -67,14 +67,6 @@ class TestResponderContract:
         assert isinstance(reply, str)
         assert reply.strip()
 
-    def test_stream_yields_text(self, case: Case, sample_request: ResponseRequest) -> None:
-        pieces = list(case.responder.stream(sample_request))
-        assert pieces and all(isinstance(piece, str) for piece in pieces)
-        joined = "".join(pieces)
-        assert joined.strip()
-        if case.deterministic:
-            assert joined == case.responder.respond(sample_request)
-
     def test_repeats_itself_when_deterministic(
         self, case: Case, sample_request: ResponseRequest
     ) -> None:
@@ -83,6 +75,5 @@ class TestResponderContract:
         second = case.responder.respond(sample_request)
         if case.deterministic:
             assert second == first
-            assert "".join(case.responder.stream(sample_request)) == first
         else:
             assert second.strip()

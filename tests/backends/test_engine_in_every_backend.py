@@ -45,10 +45,6 @@ def backend(request: pytest.FixtureRequest) -> tuple[str, Responder, Callable[[]
                 seen.append(req.client_message)
                 return model.respond(req)
 
-            def stream(self, req: Any) -> Any:
-                seen.append(req.client_message)
-                return model.stream(req)
-
         return name, Recording(), lambda: seen  # type: ignore[return-value]
     server: FakeOpenAIServer = request.getfixturevalue("openai_server")
     server.reply = "Thanks for telling me about that; what else do you enjoy?"

@@ -30,14 +30,6 @@ def test_reply_comes_back(openai_server: FakeOpenAIServer, sample_request: Respo
     assert body["temperature"] == 0.2
 
 
-def test_streaming(openai_server: FakeOpenAIServer, sample_request: ResponseRequest) -> None:
-    responder = OpenAICompatibleResponder(openai_server.base_url, "tiny-chat")
-    pieces = list(responder.stream(sample_request))
-    assert len(pieces) > 1
-    assert "".join(pieces) == openai_server.reply
-    assert openai_server.last_body["stream"] is True
-
-
 def test_request_carries_the_system_prompt_and_delimited_data(
     openai_server: FakeOpenAIServer, sample_request: ResponseRequest
 ) -> None:
@@ -75,18 +67,14 @@ def test_api_key_is_sent_when_given(
     assert headers["authorization"] == "Bearer sk-local"
 
 
-@pytest.mark.parametrize("streaming", [False, True])
 def test_a_slow_server_times_out(
-    openai_server: FakeOpenAIServer, sample_request: ResponseRequest, streaming: bool
+    openai_server: FakeOpenAIServer, sample_request: ResponseRequest
 ) -> None:
     openai_server.delay = 10
     responder = OpenAICompatibleResponder(openai_server.base_url, "m", timeout=1.0)
     started = time.monotonic()
     with pytest.raises(BackendError) as caught:
-        if streaming:
-            list(responder.stream(sample_request))
-        else:
-            responder.respond(sample_request)
+        responder.respond(sample_request)
     assert time.monotonic() - started < 1.0 + 2.0
     assert str(caught.value) == (
         f"The model server at {openai_server.base_url} did not answer within 1 s."
@@ -94,17 +82,13 @@ def test_a_slow_server_times_out(
     assert len(openai_server.requests) == 1  # no retries
 
 
-@pytest.mark.parametrize("streaming", [False, True])
 def test_nothing_listening_is_a_backend_error(
-    dead_url: str, sample_request: ResponseRequest, streaming: bool
+    dead_url: str, sample_request: ResponseRequest
 ) -> None:
     responder = OpenAICompatibleResponder(dead_url, "m", timeout=5)
     started = time.monotonic()
     with pytest.raises(BackendError, match="could not be reached"):
-        if streaming:
-            list(responder.stream(sample_request))
-        else:
-            responder.respond(sample_request)
+        responder.respond(sample_request)
     assert time.monotonic() - started < 3
 
 
@@ -126,17 +110,13 @@ def test_wrong_path_is_explained(
         responder.respond(sample_request)
 
 
-@pytest.mark.parametrize("streaming", [False, True])
 def test_an_empty_reply_is_a_backend_error(
-    openai_server: FakeOpenAIServer, sample_request: ResponseRequest, streaming: bool
+    openai_server: FakeOpenAIServer, sample_request: ResponseRequest
 ) -> None:
     openai_server.reply = "   "
     responder = OpenAICompatibleResponder(openai_server.base_url, "m")
     with pytest.raises(BackendError, match="empty reply"):
-        if streaming:
-            list(responder.stream(sample_request))
-        else:
-            responder.respond(sample_request)
+        responder.respond(sample_request)
 
 
 def test_fallback_returns_the_draft_when_the_server_is_down(
@@ -146,7 +126,6 @@ def test_fallback_returns_the_draft_when_the_server_is_down(
     assert responder.respond(sample_request) == sample_request.draft
     assert isinstance(responder.last_error, BackendError)
     assert dead_url in str(responder.last_error)
-    assert "".join(responder.stream(sample_request)) == sample_request.draft
 
 
 def test_fallback_uses_the_server_when_it_is_up(

@@ -12,7 +12,6 @@ from guidance_assistant.backends.prompting import (
     load_system_prompt,
     neutralise,
     plain_prompt,
-    tidy_stream,
 )
 from guidance_assistant.paths import bundled_dir
 
@@ -91,10 +90,3 @@ def test_neutralise_keeps_words_and_numbers() -> None:
 def test_plain_prompt_ends_with_the_assistant_cue() -> None:
     prompt = plain_prompt([("system", "rules"), ("user", "hello")])
     assert prompt == "System: rules\n\nUser: hello\n\nAssistant:"
-
-
-def test_tidy_stream_joins_to_the_stripped_text() -> None:
-    pieces = ["\n ", " Hello", " there ", "\n", "friend", "  \n"]
-    assert list(tidy_stream(pieces)) == ["Hello", " there", " \nfriend"]
-    assert "".join(tidy_stream(pieces)) == "".join(pieces).strip()
-    assert list(tidy_stream(["  ", "\n"])) == []

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -70,19 +70,11 @@ def test_settings_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> 
 
 
 class Broken:
-    """A primary that fails, optionally after some text."""
+    """A primary that fails."""
 
     name = "broken"
 
-    def __init__(self, pieces_before_failure: int = 0) -> None:
-        self.pieces = pieces_before_failure
-
     def respond(self, request: ResponseRequest) -> str:
-        raise BackendError("the model is down")
-
-    def stream(self, request: ResponseRequest) -> Iterator[str]:
-        for index in range(self.pieces):
-            yield f"piece{index} "
         raise BackendError("the model is down")
 
 
@@ -94,7 +86,6 @@ def test_fallback_logs_and_records_the_error(
         assert responder.respond(sample_request) == sample_request.draft
     assert str(responder.last_error) == "the model is down"
     assert "the model is down" in caplog.text
-    assert list(responder.stream(sample_request)) == [sample_request.draft]
 
 
 def test_fallback_resets_the_error_on_success(sample_request: ResponseRequest) -> None:
@@ -103,11 +94,3 @@ def test_fallback_resets_the_error_on_success(sample_request: ResponseRequest) -
     responder.primary = OfflineResponder()
     responder.respond(sample_request)
     assert responder.last_error is None
-
-
-def test_a_failure_after_partial_text_is_raised(sample_request: ResponseRequest) -> None:
-    responder = FallbackResponder(Broken(pieces_before_failure=2))
-    pieces: list[str] = []
-    with pytest.raises(BackendError):
-        pieces.extend(responder.stream(sample_request))
-    assert responder.last_error is not None

@@ -226,9 +226,6 @@ class _Model:
     def respond(self, request: Any) -> str:
         return "4"
 
-    def stream(self, request: Any) -> Any:
-        yield "4"
-
 
 def test_the_model_judge_is_optional() -> None:
     from guidance_assistant.backends.base import OfflineResponder

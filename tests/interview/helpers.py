@@ -9,7 +9,7 @@ conversations run against the real bundled index (``bundled_kb``, marked slow).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -147,9 +147,6 @@ class RecordingResponder:
     def respond(self, request: ResponseRequest) -> str:
         self.requests.append(request)
         return self.reply
-
-    def stream(self, request: ResponseRequest) -> Iterator[str]:
-        yield self.respond(request)
 
 
 class RephrasingResponder(RecordingResponder):

@@ -6,8 +6,6 @@ test the client engine, not the classifier, and run without any model.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from guidance_assistant.backends.base import BackendError, ResponseRequest
@@ -281,9 +279,6 @@ class FakeModel:
         if self.reply is None:
             raise BackendError("the model server is down")
         return self.reply
-
-    def stream(self, request: ResponseRequest) -> Iterator[str]:
-        yield self.respond(request)
 
 
 def test_a_model_reply_is_used_when_it_keeps_to_the_rules() -> None:
