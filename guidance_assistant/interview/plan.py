@@ -2,8 +2,9 @@
 steps (what, who, by when) and where the information came from.
 
 :meth:`ActionPlan.to_markdown` is written for the young person, in plain language;
-:meth:`ActionPlan.to_pdf` lays the same content out as a one- or two-page PDF (fpdf2).
-Safeguarding details never appear in a plan.
+:meth:`ActionPlan.to_pdf` lays the same content out as a one- or two-page PDF. Both write
+:meth:`ActionPlan.to_document` through :mod:`guidance_assistant.export`, which decides the
+layout; the wording is chosen here. Safeguarding details never appear in a plan.
 """
 
 from __future__ import annotations
@@ -13,6 +14,17 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from guidance_assistant.export import (
+    Block,
+    Bullets,
+    Document,
+    Note,
+    Paragraph,
+    Section,
+    Table,
+    document_to_markdown,
+    document_to_pdf,
+)
 from guidance_assistant.interview.phrases import Phrasebook
 from guidance_assistant.interview.state import SessionState
 from guidance_assistant.sources import Citation
@@ -73,96 +85,40 @@ class ActionPlan(BaseModel):
             sections.append(("What you decided", self.decisions))
         return sections
 
+    def to_document(self) -> Document:
+        """The plan as plain data for :mod:`guidance_assistant.export` (Markdown and PDF)."""
+        sections = [
+            Section(heading, (Bullets(tuple(items)),)) for heading, items in self._sections()
+        ]
+        steps: Block = Note("No steps agreed yet. Talk to your careers adviser to plan some.")
+        if self.items:
+            rows = tuple(
+                (item.what[:1].upper() + item.what[1:], item.who, item.when_text)
+                for item in self.items
+            )
+            steps = Table(("What", "Who", "By when"), rows)
+        sources: Block = Note("We did not look up any facts or figures today.")
+        if self.sources:
+            sources = Bullets(tuple(citation.render() for citation in self.sources))
+        sections += [
+            Section("Your next steps", (steps,)),
+            Section("Next time we talk", (Note(self.next_contact or "No date set yet."),)),
+            Section("Where the information came from", (sources,)),
+            Section("Getting help", (Paragraph(HELP_LINE),)),
+        ]
+        return Document(
+            title=f"Your careers action plan{f' – {self.name}' if self.name else ''}",
+            lead=(f"Date: {format_date(self.session_date)}",),
+            sections=tuple(sections),
+        )
+
     def to_markdown(self) -> str:
         """The plan in plain language, with a table of steps and the sources used."""
-        title = f"# Your careers action plan{f' – {self.name}' if self.name else ''}"
-        lines = [title, "", f"Date: {format_date(self.session_date)}", ""]
-        for heading, items in self._sections():
-            lines += [f"## {heading}", "", *(f"- {item}" for item in items), ""]
-        lines += ["## Your next steps", ""]
-        if self.items:
-            lines += ["| What | Who | By when |", "| --- | --- | --- |"]
-            for item in self.items:
-                what = item.what.replace("|", "/")
-                lines.append(f"| {what[:1].upper() + what[1:]} | {item.who} | {item.when_text} |")
-        else:
-            lines.append("- No steps agreed yet. Talk to your careers adviser to plan some.")
-        lines.append("")
-        lines += ["## Next time we talk", "", f"- {self.next_contact or 'No date set yet.'}", ""]
-        lines += ["## Where the information came from", ""]
-        if self.sources:
-            lines += [f"- {citation.render()}" for citation in self.sources]
-        else:
-            lines.append("- We did not look up any facts or figures today.")
-        lines += ["", "## Getting help", "", HELP_LINE, ""]
-        return "\n".join(lines)
+        return document_to_markdown(self.to_document())
 
     def to_pdf(self, path: str | Path) -> Path:
         """Write the plan as a PDF to ``path`` (folders are created) and return the path."""
-        from fpdf import FPDF
-
-        target = Path(path)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        pdf = FPDF(format="A4")
-        pdf.set_auto_page_break(auto=True, margin=15)
-        pdf.add_page()
-        width = pdf.w - pdf.l_margin - pdf.r_margin
-
-        def heading(text: str, size: int = 13) -> None:
-            pdf.ln(2)
-            pdf.set_font("Helvetica", "B", size)
-            pdf.multi_cell(width, 7, _latin1(text), new_x="LMARGIN", new_y="NEXT")
-            pdf.set_font("Helvetica", "", 11)
-
-        def para(text: str) -> None:
-            pdf.multi_cell(width, 6, _latin1(text), new_x="LMARGIN", new_y="NEXT")
-
-        heading(f"Your careers action plan{f' - {self.name}' if self.name else ''}", 16)
-        para(f"Date: {format_date(self.session_date)}")
-        for title, lines in self._sections():
-            heading(title)
-            for line in lines:
-                para(f"- {line}")
-        heading("Your next steps")
-        if self.items:
-            for number, item in enumerate(self.items, start=1):
-                what = item.what[:1].upper() + item.what[1:]
-                para(f"{number}. {what}")
-                para(f"    Who: {item.who}.  By when: {item.when_text}.")
-        else:
-            para("No steps agreed yet. Talk to your careers adviser to plan some.")
-        heading("Next time we talk")
-        para(self.next_contact or "No date set yet.")
-        heading("Where the information came from")
-        for citation in self.sources or []:
-            para(f"- {citation.render()}")
-        if not self.sources:
-            para("We did not look up any facts or figures today.")
-        heading("Getting help")
-        para(HELP_LINE)
-        pdf.output(str(target))
-        return target
-
-
-_REPLACEMENTS = str.maketrans(
-    {
-        "–": "-",
-        "—": "-",
-        "‘": "'",
-        "’": "'",
-        "“": '"',
-        "”": '"',
-        "…": "...",
-        "•": "-",
-        "→": "->",
-        "\u00a0": " ",
-    }
-)
-
-
-def _latin1(text: str) -> str:
-    """Text the PDF core fonts can show (they cover Latin-1, including £)."""
-    return text.translate(_REPLACEMENTS).encode("latin-1", "replace").decode("latin-1")
+        return document_to_pdf(self.to_document(), path)
 
 
 def build_action_plan(state: SessionState, phrases: Phrasebook) -> ActionPlan:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from guidance_assistant.export import markdown_to_pdf
 from guidance_assistant.practice.feedback import SessionFeedback, TurnFeedback, TurnRecord
 from guidance_assistant.practice.personas import PracticeError
 
@@ -68,8 +69,6 @@ def full_report(feedback: SessionFeedback, transcript: str) -> str:
 
 def export_report(markdown: str, path: str | Path) -> Path:
     """Write the report as Markdown (``.md``) or PDF (``.pdf``), by the file's suffix."""
-    from guidance_assistant.reports import markdown_to_pdf
-
     target = Path(path)
     suffix = target.suffix.lower()
     if suffix == ".pdf":
