@@ -29,6 +29,7 @@ from guidance_assistant.lmi.render import (
     render_requirement,
 )
 from guidance_assistant.sources import Citation
+from guidance_assistant.text.sentences import split_sentences
 
 # ---------------------------------------------------------------------------- the knowledge seam
 
@@ -439,7 +440,6 @@ def pay_phrase(record: OccupationRecord) -> tuple[str, str] | None:
 
 # --------------------------------------------------------------------- passages as sentences
 
-_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z(])")
 _WORDS = re.compile(r"[a-z]{3,}")
 _SKIP_WORDS = (
     "the and for are you your with what that this from have has not can how does about into "
@@ -471,7 +471,10 @@ def best_sentences(
     body = "\n".join(
         line for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")
     )
-    sentences = [s.strip(" -\n") for s in _SENTENCE.split(body.replace("\n", " ")) if s.strip()]
+    sentences = [
+        s.strip(" -\n") for s in split_sentences(body.replace("\n", " "), prose=True, lines=False)
+    ]
+    sentences = [s for s in sentences if s]
     if mid_document and len(sentences) > 1:
         sentences = sentences[1:]
     if not sentences:

@@ -12,10 +12,7 @@ from guidance_assistant.interview.model import (
 from guidance_assistant.text.clean import (
     normalise_for_matching,
 )
-
-NEGATED_BEFORE = re.compile(
-    r"\b(?:not|never|dont|doesnt|didnt|isnt|arent|wasnt|wont|cant|no|hardly|nobody)\s+(?:\w+\s+)?$"
-)
+from guidance_assistant.text.negation import NEGATORS, clause_before, negated_before
 
 
 def cue_pattern(cues: Iterable[str]) -> re.Pattern[str] | None:
@@ -98,7 +95,9 @@ def found_cues(
         return []
     matches = []
     for match in pattern.finditer(text):
-        if negatable and NEGATED_BEFORE.search(text[max(0, match.start() - 30) : match.start()]):
+        if negatable and negated_before(
+            clause_before(text, match.start(), reach=30), between="any", negators=NEGATORS
+        ):
             continue
         matches.append(match)
     return matches

@@ -92,6 +92,7 @@ from guidance_assistant.config import BUNDLED_EMBEDDING_MODEL
 from guidance_assistant.errors import GuidanceAssistantError
 from guidance_assistant.paths import bundled_dir
 from guidance_assistant.retrieval.embedding import Embedder, Vectors, load_embedder
+from guidance_assistant.text.sentences import split_sentences
 
 SkillLabel = Literal[
     "contracting",
@@ -208,7 +209,6 @@ def normalise(text: str) -> str:
 
 # --- Rules ------------------------------------------------------------------------------------
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 _WORD = re.compile(r"[a-z']+")
 
 
@@ -341,7 +341,7 @@ def _opener(words: list[str], ends_with_question: bool) -> RuleName | None:
 
 def question_form(text: str) -> QuestionForm:
     """Read the question form of ``text`` (see the module docstring for the rules)."""
-    sentences = [s.strip() for s in _SENTENCE_END.split(text.strip()) if s.strip()]
+    sentences = split_sentences(text, lines=False)
     question_mark = "?" in text
     kinds: list[RuleName] = []
     for index, sentence in enumerate(sentences):
@@ -419,7 +419,7 @@ def surface_features(text: str) -> list[float]:
     lowered = normalise(text).replace("’", "'")
     words = lowered.split()
     form = question_form(text)
-    sentences = [s for s in _SENTENCE_END.split(text.strip()) if s.strip()]
+    sentences = split_sentences(text, lines=False)
     values = [
         "?" in text,
         text.strip().endswith("?"),

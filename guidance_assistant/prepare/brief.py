@@ -69,6 +69,7 @@ from guidance_assistant.prepare.notes import (
 )
 from guidance_assistant.safeguarding.rules import detect_safeguarding
 from guidance_assistant.text.clean import clean_input, normalise_for_matching, sentences
+from guidance_assistant.text.words import stem_words
 
 # ---------------------------------------------------------------------------------- wording
 
@@ -113,11 +114,13 @@ _DEDUPE_STOP = frozenset(_DEDUPE_STOP_WORDS.split())
 
 
 def _stems(sentence: str) -> set[str]:
-    return {
-        w[:5]
-        for w in re.findall(r"[a-z']+", sentence.lower())
-        if w not in _DEDUPE_STOP and len(w) > 2
-    }
+    return set(
+        stem_words(
+            w
+            for w in re.findall(r"[a-z']+", sentence.lower())
+            if w not in _DEDUPE_STOP and len(w) > 2
+        )
+    )
 
 
 def dedupe_sentences(text: str) -> str:

@@ -24,10 +24,9 @@ from guidance_assistant.prepare.linking import (
 from guidance_assistant.prepare.notes import (
     ClientNotes,
 )
+from guidance_assistant.text.sentences import split_sentences
 
 # --------------------------------------------------------------------------- cited sentences
-
-_SENTENCE_SPLIT = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\"'0-9£])")
 
 
 @functools.lru_cache(maxsize=1)
@@ -60,7 +59,7 @@ def whole_sentences(text: str, source: str | None = None) -> list[str]:
     """The complete sentences of a retrieved passage: a passage cut from the middle of a
     document may start or end mid-sentence, and those pieces are left out. When the source is
     one of the bundled framework notes, each sentence is checked against the note itself."""
-    parts = [p.strip() for p in _SENTENCE_SPLIT.split(_plain(text)) if p.strip()]
+    parts = split_sentences(_plain(text), prose=True, lines=False)
     document = _framework_files().get(source or "")
     kept: list[str] = []
     for index, part in enumerate(parts):

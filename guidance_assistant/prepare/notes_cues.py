@@ -11,10 +11,11 @@ from guidance_assistant.prepare.notes_model import (
     RouteName,
 )
 from guidance_assistant.text.clean import normalise_for_matching
+from guidance_assistant.text.negation import NOTE_NEGATORS, STRONG_NEGATORS, negated_before
+from guidance_assistant.text.sentences import split_sentences
 
 # ------------------------------------------------------------------------------ sentences
 
-_ABBREVIATIONS = re.compile(r"\b(e\.g|i\.e|etc|approx|incl|esp|Mr|Mrs|Ms|Dr|St)\.", re.IGNORECASE)
 _FIELD_LINE = re.compile(r"^\s*[A-Za-z][A-Za-z /&()-]{0,30}:\s")
 _BULLET = re.compile(r"^\s*(?:[-*•·]|\d{1,2}[.)])\s+")
 
@@ -22,7 +23,6 @@ _BULLET = re.compile(r"^\s*(?:[-*•·]|\d{1,2}[.)])\s+")
 def _sentences(text: str) -> list[str]:
     """Sentences of the notes: blank lines, bullets, "Field:" lines and [.!?;] end one; a line
     wrapped in the middle of a sentence is joined to the next."""
-    text = _ABBREVIATIONS.sub(lambda m: m.group(1).replace(".", ""), text)
     lines = text.split("\n")
     blocks: list[str] = []
     current: list[str] = []
@@ -41,7 +41,7 @@ def _sentences(text: str) -> list[str]:
         blocks.append(" ".join(current))
     result: list[str] = []
     for block in blocks:
-        for part in re.split(r"(?<=[.!?;])\s+", " ".join(block.split())):
+        for part in split_sentences(" ".join(block.split()), clauses=True):
             part = part.strip(" .;!?")
             if part:
                 result.append(part)
@@ -237,10 +237,6 @@ _AGAINST = re.compile(
     _I,
 )
 _OFFER = re.compile(r"\boffers?\b|\bapplied\b|\bapplying\b", _I)
-_NEGATORS_WORDS = (
-    "no not never without isnt doesnt dont wasnt arent nor denies neither hasnt havent"
-)
-_NEGATORS = frozenset(_NEGATORS_WORDS.split())
 
 # Needs: extra cues (on normalised clauses: lowercase, no apostrophes) beside signals.yaml's.
 _NEED_CUES: dict[NoteNeed, tuple[str, ...]] = {
@@ -460,11 +456,10 @@ _EXCLUSIONS = {
 }
 #: Needs that are barriers: "can't travel", "can't afford" say the need, they don't deny it.
 _BARRIERS: frozenset[NoteNeed] = frozenset(("money", "travel", "confidence", "exams"))
-_STRONG_NEGATORS = frozenset(("no", "not", "without", "never", "nor"))
 
 
 def _negated(norm_before: str, *, barrier: bool = False) -> bool:
     """Whether the words just before a cue deny it ("no EHCP", "not a young carer")."""
     if barrier:
-        return any(word in _STRONG_NEGATORS for word in norm_before.split()[-2:])
-    return any(word in _NEGATORS for word in norm_before.split()[-4:])
+        return negated_before(norm_before, words=2, between="none", negators=STRONG_NEGATORS)
+    return negated_before(norm_before, words=4, between="none", negators=NOTE_NEGATORS)

@@ -7,9 +7,9 @@ import re
 from pydantic import BaseModel, ConfigDict
 
 from guidance_assistant.sources import Document
+from guidance_assistant.text.sentences import split_sentences
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(£])")
 
 
 class Chunk(BaseModel):
@@ -72,7 +72,7 @@ def _split_long(paragraph: str, size: int) -> list[str]:
         return [paragraph]
     pieces: list[str] = []
     current: list[str] = []
-    for sentence in _SENTENCE_END.split(paragraph):
+    for sentence in split_sentences(paragraph, prose=True, lines=False):
         sentence_words = sentence.split()
         if current and len(current) + len(sentence_words) > size:
             pieces.append(" ".join(current))

@@ -9,14 +9,9 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from guidance_assistant.text.words import stem_words
+
 _TOKEN = re.compile(r"(?u)\b\w\w+\b")
-
-
-@lru_cache(maxsize=1)
-def _stemmer() -> Any:
-    import Stemmer
-
-    return Stemmer.Stemmer("english")
 
 
 @lru_cache(maxsize=1)
@@ -30,7 +25,7 @@ def tokenize(text: str) -> list[str]:
     """Lower-cased, stop words dropped, Snowball-stemmed word tokens."""
     stop = _stopwords()
     words = [w for w in _TOKEN.findall(text.lower()) if w not in stop]
-    return list(_stemmer().stemWords(words))
+    return stem_words(words)
 
 
 class SparseIndex:

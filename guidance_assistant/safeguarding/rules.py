@@ -50,27 +50,12 @@ from guidance_assistant.errors import GuidanceAssistantError
 from guidance_assistant.paths import bundled_dir, file_stamp
 from guidance_assistant.safeguarding.prefilter import Prefilter
 from guidance_assistant.text import fold
+from guidance_assistant.text.negation import clause_before, hedged, negated_before
+from guidance_assistant.text.sentences import split_sentences
 
 CATEGORIES_FILE = "categories.yaml"
 RESPONSE_FILE = "response.yaml"
 
-#: Words that, in the two words just before a match, mean the speaker denies it.
-_NEGATION = re.compile(
-    r"\b(?:not|never|nobody|noone|none|nothing|dont|doesnt|didnt|isnt|wasnt|arent|werent"
-    r"|havent|hasnt|hadnt|wont|wouldnt|cant|cannot|couldnt|shouldnt|aint|neither|nor|hardly)\b"
-)
-#: Words that may sit between a negation and what it denies ("never been", "not really").
-_NEGATION_AUX = re.compile(
-    r"(?:been|be|being|get|got|ever|really|even|actually|am|was|is|are|were|do|did|have|had"
-    r"|feel|felt|once)"
-)
-#: Words near a negated match that make the negation partial ("nobody hits me anymore"): flag.
-_NEGATION_DOUBT = re.compile(
-    r"\b(?:anymore|any more|no more|until|till|used to|yet|except|apart from|unless|only when"
-    r"|sometimes|lately|recently|again|still)\b"
-)
-#: Clause boundaries: a negation never reaches across them.
-_CLAUSE_BREAK = re.compile(r"[.!?;:,()\"\n]|\b(?:but|and|because|cos|coz|so|then|though|tho)\b")
 #: Phrases an escalation reply must never contain (a promise of secrecy).
 _SECRECY_PROMISE = re.compile(
     r"\b(?:i|we)\s+(?:won'?t|will\s+not|promise\s+not\s+to|promise\s+i\s+won'?t|will\s+never)\s+"
@@ -462,9 +447,6 @@ def normalise_text(text: str) -> str:
     return _REPEATS.sub(r"\1", text)
 
 
-_SENTENCE = re.compile(r".*?(?:[.!?]+(?= |$)|$)")
-
-
 def _deobfuscated_view(text: str) -> str:
     """The sentences of ``text`` that :func:`_deobfuscate` changes, deobfuscated ('' if none)."""
     if not _MAYBE_OBFUSCATED.search(text):
@@ -473,7 +455,7 @@ def _deobfuscated_view(text: str) -> str:
         changed = _deobfuscate(text)
         return "" if changed == text else changed
     parts: list[str] = []
-    for sentence in _SENTENCE.findall(text):
+    for sentence in split_sentences(text):
         if sentence and _MAYBE_OBFUSCATED.search(sentence):
             fixed = _deobfuscate(sentence)
             if fixed != sentence.strip():
@@ -518,27 +500,8 @@ def _excluded(exclusions: Sequence[re.Pattern[str]], text: str, start: int, end:
 def negated_at(text: str, start: int, end: int) -> bool:
     """A negation in the two words just before the match, in the same clause, and nothing
     nearby that makes it partial."""
-    before = text[max(0, start - 60) : start]
-    breaks = list(_CLAUSE_BREAK.finditer(before))
-    if breaks:
-        before = before[breaks[-1].end() :]
-    words = before.split()[-2:]
-    if not words:
-        return False
-    denied = (
-        _NEGATION.fullmatch(words[-1]) is not None
-        or words == ["no", "one"]
-        or (
-            len(words) == 2
-            and _NEGATION.fullmatch(words[0]) is not None
-            and _NEGATION_AUX.fullmatch(words[1]) is not None
-        )
-    )
-    if not denied:
-        return False
-    sentence_lo = max(0, start - 120)
-    sentence_hi = min(len(text), end + 120)
-    return not _NEGATION_DOUBT.search(text, sentence_lo, sentence_hi)
+    before = clause_before(text, start)
+    return negated_before(before, words=2, between="bridge") and not hedged(text, start, end)
 
 
 def _word_edge_left(text: str, index: int) -> int:

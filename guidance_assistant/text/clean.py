@@ -11,6 +11,7 @@ import re
 import unicodedata
 
 from guidance_assistant.text import fold
+from guidance_assistant.text.sentences import split_sentences
 
 #: Longest client message that is analysed in full; longer ones are cut (with a polite note).
 MAX_ANALYSIS_CHARS = 4000
@@ -23,7 +24,6 @@ _CODE_ELEMENT = re.compile(
 )
 _SPACES = re.compile(r"[ \t\f\v]+")
 _BLANK_LINES = re.compile(r"\n{3,}")
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
 _WORD = re.compile(r"[A-Za-z0-9£'’-]+")
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "“": '"', "”": '"'})
 
@@ -70,8 +70,8 @@ def truncate(text: str, limit: int) -> tuple[str, bool]:
 
 
 def sentences(text: str) -> list[str]:
-    """The sentences (or lines) of ``text``, stripped, non-empty."""
-    return [part.strip() for part in _SENTENCE_END.split(text) if part and part.strip()]
+    """The sentences (or lines) of ``text``, stripped, non-empty (the one splitter)."""
+    return split_sentences(text)
 
 
 def words(text: str) -> list[str]:

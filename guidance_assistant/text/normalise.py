@@ -14,13 +14,13 @@ Characters with no Latin look-alike (Arabic, Chinese, emoji) are kept as they ar
 from __future__ import annotations
 
 import functools
-import re
 import unicodedata
 
 from confusable_homoglyphs import confusables
 
+from guidance_assistant.text.sentences import split_sentences
+
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "‛": "'", "ʼ": "'", "`": "'", "“": '"', "”": '"'})
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+|\n+|(?<=\w)\s+-\s+(?=\w)|\s*;\s*")
 
 
 @functools.lru_cache(maxsize=8192)
@@ -67,5 +67,6 @@ def fold(text: str) -> str:
 
 
 def sentences(text: str) -> list[str]:
-    """The sentences, lines and semicolon clauses of ``text``, stripped, non-empty."""
-    return [part.strip() for part in _SENTENCE_END.split(text) if part and part.strip()]
+    """The sentences, lines and semicolon clauses of ``text``, stripped, non-empty (the one
+    splitter, :func:`~guidance_assistant.text.sentences.split_sentences`, in clause mode)."""
+    return split_sentences(text, clauses=True)

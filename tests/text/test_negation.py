@@ -1,0 +1,52 @@
+"""The one negation scope: which words before a phrase deny it."""
+
+from __future__ import annotations
+
+from guidance_assistant.text.negation import (
+    NEGATORS,
+    NOTE_NEGATORS,
+    clause_before,
+    hedged,
+    negated_before,
+)
+
+
+def test_a_negation_just_before_denies() -> None:
+    assert negated_before("he never")
+    assert negated_before("nobody")
+    assert negated_before("i have not really", words=2)  # a bridge word between
+    assert negated_before("no one")
+    assert not negated_before("i really")
+    assert not negated_before("")
+
+
+def test_bridge_mode_needs_a_bridge_word_any_mode_does_not() -> None:
+    assert not negated_before("dont like")
+    assert negated_before("dont like", between="any")
+
+
+def test_no_and_without_deny_things_only_where_asked() -> None:
+    assert not negated_before("there is no")  # a safeguarding reader: "no food" stays a concern
+    assert negated_before("there is no", negators=NEGATORS)
+    assert negated_before("no statement of", words=4, between="none", negators=NOTE_NEGATORS)
+    assert not negated_before("no statement of", words=2, between="none", negators=NOTE_NEGATORS)
+
+
+def test_apostrophes_and_case_do_not_matter() -> None:
+    assert negated_before("I Don't")
+    assert negated_before("she doesn’t")
+
+
+def test_a_negation_never_reaches_across_a_clause() -> None:
+    text = "im not sure, but he hits me"
+    start = text.index("hits")
+    assert clause_before(text, start) == " he "
+    assert not negated_before(clause_before(text, start))
+
+
+def test_hedges_make_a_denial_partial() -> None:
+    text = "nobody hits me any more"
+    start = text.index("hits")
+    assert negated_before(clause_before(text, start))
+    assert hedged(text, start, start + 7)
+    assert not hedged("nobody hits me", 7, 14)
