@@ -221,6 +221,38 @@ def eval_compare(
     raise typer.Exit(code)
 
 
+@eval_app.command("interview")
+@friendly_errors
+def eval_interview(
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            help="First-contact files, or folders of first-contact-*.yaml "
+            "(default: evals/interview)."
+        ),
+    ] = None,
+    personas: Annotated[
+        bool,
+        typer.Option(
+            "--personas/--no-personas",
+            help="Also let each practice persona's simulated client talk to the engine.",
+        ),
+    ] = True,
+    out_json: Annotated[
+        Path, typer.Option("--out-json", help="Every transcript and measure (JSON).")
+    ] = Path("interview-eval.json"),
+    out_text: Annotated[
+        Path | None, typer.Option("--out-text", help="Also write the text report here.")
+    ] = None,
+) -> None:
+    """Play scripted first-contact clients through the interview engine and measure whole
+    conversations: planning by turn 15, questions answered, plan violations, reflections,
+    the client's steps kept, safeguarding, repeated summaries."""
+    from guidance_assistant.evals.commands import cli_interview
+
+    typer.echo(cli_interview(paths or [], personas=personas, out_json=out_json, out_text=out_text))
+
+
 @eval_app.command("safeguarding")
 @friendly_errors
 def eval_safeguarding(

@@ -111,3 +111,34 @@ def cli_compare(
     run_b = open_run(b, settings=settings, username=username)
     comparison = compare_runs(run_a, run_b, threshold=threshold)
     return comparison.render(), 1 if comparison.regressed else 0
+
+
+def cli_interview(
+    paths: list[Path],
+    *,
+    personas: bool = True,
+    out_json: Path | None = None,
+    out_text: Path | None = None,
+    knowledge: Any | None = None,
+    progress: bool = True,
+) -> str:
+    """``eval interview``: play the first-contact files at ``paths`` (default: the bundled
+    ``evals/interview``) through the interview engine and, with ``personas``, let each practice
+    persona talk to it; write every transcript and measure to ``out_json`` and the text report
+    to ``out_text`` (when given), and return the text report."""
+    from guidance_assistant.evals.interview import run_interview_eval
+
+    report = run_interview_eval(
+        paths or None, personas=personas, knowledge=knowledge, progress=progress
+    )
+    text = report.render()
+    lines = [text]
+    if out_json is not None:
+        out_json.parent.mkdir(parents=True, exist_ok=True)
+        out_json.write_text(report.model_dump_json(indent=1), encoding="utf-8")
+        lines.append(f"Transcripts and measures: {out_json}")
+    if out_text is not None:
+        out_text.parent.mkdir(parents=True, exist_ok=True)
+        out_text.write_text(text + "\n", encoding="utf-8")
+        lines.append(f"Report: {out_text}")
+    return "\n".join(lines)
