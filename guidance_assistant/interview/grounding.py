@@ -29,6 +29,7 @@ from guidance_assistant.lmi.render import (
     render_requirement,
 )
 from guidance_assistant.sources import Citation
+from guidance_assistant.text.numbers import NUMBER_WORDS, word_number
 from guidance_assistant.text.sentences import split_sentences
 
 # ---------------------------------------------------------------------------- the knowledge seam
@@ -96,26 +97,6 @@ _NUMBER = re.compile(
 )
 _LIST_MARKER = re.compile(r"^\s*\d{1,2}[.)]\s+", re.MULTILINE)
 _SUFFIX = {"k": 1e3, "thousand": 1e3, "m": 1e6, "million": 1e6, "bn": 1e9, "billion": 1e9}
-_UNITS = {
-    "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
-    "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
-}  # fmt: skip
-_TENS = {
-    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
-    "eighty": 80, "ninety": 90,
-}  # fmt: skip
-_SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
-_NUMBER_WORD = re.compile(
-    r"\b(?:(?:a|one|"
-    + "|".join([*_UNITS, *_TENS])
-    + r")(?:[\s-]+(?:and\s+)?(?:"
-    + "|".join([*_UNITS, *_TENS, *_SCALES, "one"])
-    + r"))*|"
-    + "|".join([*_UNITS, *_TENS])
-    + r")\b",
-    re.IGNORECASE,
-)
 
 
 class NumberToken(BaseModel):
@@ -138,34 +119,6 @@ class NumberCheck(BaseModel):
         return self.ok
 
 
-def _word_number(phrase: str) -> float | None:
-    parts = [p for p in re.split(r"[\s-]+", phrase.lower()) if p and p != "and"]
-    if not parts or parts == ["a"] or parts == ["one"]:
-        return None
-    total, current, seen_scale = 0, 0, False
-    for part in parts:
-        if part in ("a", "one"):
-            current += 1
-        elif part in _UNITS:
-            current += _UNITS[part]
-        elif part in _TENS:
-            current += _TENS[part]
-        elif part in _SCALES:
-            seen_scale = True
-            scale = _SCALES[part]
-            if scale == 100:
-                current = max(current, 1) * 100
-            else:
-                total += max(current, 1) * scale
-                current = 0
-        else:
-            return None
-    value = total + current
-    if not seen_scale and value < 2:
-        return None
-    return float(value)
-
-
 def extract_numbers(text: str) -> list[NumberToken]:
     """Every number in ``text``, normalised: ``£20,000``, ``20000`` and ``20k`` are 20000.0.
 
@@ -183,8 +136,8 @@ def extract_numbers(text: str) -> list[NumberToken]:
         if suffix:
             value *= _SUFFIX[suffix]
         tokens.append(NumberToken(raw=match.group().strip(), value=value))
-    for match in _NUMBER_WORD.finditer(text):
-        value_or_none = _word_number(match.group())
+    for match in NUMBER_WORDS.finditer(text):
+        value_or_none = word_number(match.group())
         if value_or_none is not None:
             tokens.append(NumberToken(raw=match.group(), value=value_or_none))
     return tokens

@@ -1,16 +1,21 @@
 """Dates in a client's words ("by Friday", "next week", "12 March", "12/03") as calendar dates.
 
-Pure: every function takes the session's ``today``. UK conventions: day before month in
-``12/03``; "this weekend" is the coming Saturday; a day-month date already past this year
-means next year.
+Pure: every function takes the session's ``today``. Patterns find where a date is said; the
+calendar arithmetic of written dates and counted spans ("12/03", "3rd of March 2027", "in three
+weeks") is ``dateparser``'s, with day before month and the future preferred. The conventions
+``dateparser`` does not know stay here: "this weekend" is the coming Saturday, "end of the week"
+is Friday, "next Friday" is the Friday of next week, "end of the month" its last day.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict
+
+from guidance_assistant.text.numbers import count_value
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 MONTHS = (
@@ -30,20 +35,6 @@ MONTHS = (
 _MONTH_ALT = "|".join(f"{m[:3]}(?:{m[3:]})?" for m in MONTHS).replace(
     "sep(?:tember)?", "sep(?:t|tember)?"
 )
-_NUMBER_WORDS = {
-    "a": 1,
-    "an": 1,
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "couple of": 2,
-    "a couple of": 2,
-    "few": 3,
-    "a few": 3,
-}
 _COUNT = r"(?P<count>\d{1,2}|a couple of|couple of|a few|few|an|a|one|two|three|four|five|six)"
 
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
@@ -128,17 +119,32 @@ def _next_weekday(today: date, weekday: int, *, strictly_next_week: bool = False
     return result
 
 
+def _parse(words: str, today: date, *, calendar: bool) -> date | None:
+    """``words`` as a date through ``dateparser``, relative to ``today``: day before month, the
+    future preferred (a day and month already past this year is next year's); for a
+    ``calendar`` date a day and a month are both required."""
+    settings: dict[str, Any] = {
+        "DATE_ORDER": "DMY",
+        "PREFER_DATES_FROM": "future",
+        "RELATIVE_BASE": datetime(today.year, today.month, today.day),
+        "RETURN_TIME_AS_PERIOD": False,
+    }
+    if calendar:
+        settings["REQUIRE_PARTS"] = ["day", "month"]
+    import dateparser
+
+    found = dateparser.parse(words, languages=["en"], settings=settings)
+    return found.date() if found is not None else None
+
+
 def _year_for(day: int, month: int, year: str | None, today: date) -> date | None:
-    try:
-        if year:
-            full = int(year) + (2000 if len(year) == 2 else 0)
-            return date(full, month, day)
-        candidate = date(today.year, month, day)
-        if candidate < today:
-            candidate = date(today.year + 1, month, day)
-        return candidate
-    except ValueError:
+    """A day and month (and perhaps a year, two or four digits) as a date."""
+    if year and len(year) == 2:
+        year = str(2000 + int(year))  # dateparser reads "26" as 2126 when the future is preferred
+    if not 1 <= month <= 12:
         return None
+    words = f"{day} {MONTHS[month - 1]} {year}" if year else f"{day} {MONTHS[month - 1]}"
+    return _parse(words, today, calendar=True)
 
 
 def _month_number(name: str) -> int:
@@ -148,16 +154,8 @@ def _month_number(name: str) -> int:
 
 def _resolve(kind: str, match: re.Match[str], today: date) -> date | None:
     groups = match.groupdict()
-    if kind == "iso":
-        try:
-            return date(int(groups["y"]), int(groups["m"]), int(groups["d"]))
-        except ValueError:
-            return None
-    if kind == "numeric":
-        day, month = int(groups["d"]), int(groups["m"])
-        if not (1 <= month <= 12 and 1 <= day <= 31):
-            return None
-        return _year_for(day, month, groups.get("y"), today)
+    if kind in ("iso", "numeric"):
+        return _year_for(int(groups["d"]), int(groups["m"]), groups.get("y"), today)
     if kind in ("day_month", "month_day"):
         return _year_for(int(groups["d"]), _month_number(groups["month"]), groups.get("y"), today)
     if kind == "today":
@@ -180,14 +178,10 @@ def _resolve(kind: str, match: re.Match[str], today: date) -> date | None:
     if kind == "next_month":
         return _add_months(today, 1)
     if kind in ("in_count", "in_count_time"):
-        raw = groups["count"]
-        count = int(raw) if raw.isdigit() else _NUMBER_WORDS[raw]
-        unit = groups["unit"].rstrip("s")
-        if unit == "day":
-            return today + timedelta(days=count)
-        if unit == "week":
-            return today + timedelta(weeks=count)
-        return _add_months(today, count)
+        count = count_value(groups["count"])
+        if count is None:  # pragma: no cover - the pattern only admits known counts
+            return None
+        return _parse(f"in {count} {groups['unit'].rstrip('s')}s", today, calendar=False)
     if kind == "next_weekday":
         return _next_weekday(today, WEEKDAYS.index(groups["wd"]), strictly_next_week=True)
     if kind == "weekday":
