@@ -9,7 +9,7 @@ requirement sentences and task lists are read at run time by
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -25,15 +25,7 @@ RouteType = Literal[
 ]
 ApprenticeshipLevelName = Literal["intermediate", "advanced", "higher", "degree"]
 
-ROUTE_TYPES: tuple[RouteType, ...] = (
-    "university",
-    "college",
-    "apprenticeship",
-    "work",
-    "volunteering",
-    "direct_application",
-    "other",
-)
+ROUTE_TYPES: tuple[RouteType, ...] = get_args(RouteType)
 APPRENTICESHIP_LEVEL_NAMES: tuple[ApprenticeshipLevelName, ...] = (
     "intermediate",
     "advanced",

@@ -1,4 +1,5 @@
-"""Word helpers that link the words of notes to job titles (forms of one word, content words)."""
+"""Word helpers that link a person's words to job titles: forms of one word ("architecture" ~
+"architect"), the person who does it ("medicine" ~ "doctor"), content words of a phrase."""
 
 from __future__ import annotations
 

@@ -11,15 +11,18 @@ from __future__ import annotations
 
 import functools
 import re
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
 
 from rapidfuzz import fuzz
 
+from guidance_assistant.lmi.title_words import content_words, related_words, word_forms, words_of
 from guidance_assistant.text.clean import normalise_for_matching
 from guidance_assistant.text.words import STOP_WORDS
 
 if TYPE_CHECKING:
-    from guidance_assistant.lmi.models import OccupationMatch
+    from guidance_assistant.lmi.models import OccupationMatch, OccupationRecord
 
 
 #: A fuzzy job-title match is accepted at or above this score (0–100) when it is clearly best.
@@ -269,11 +272,11 @@ def titles_within(phrase: str) -> list[tuple[str, str]]:
 
 
 def shares_word(phrase: str, title: str) -> bool:
-    title_words = norm_title(title).split()
+    words_of_title = norm_title(title).split()
     for word in phrase.split():
         if word in STOP_WORDS or len(word) < 3:
             continue
-        for candidate in title_words:
+        for candidate in words_of_title:
             if fuzz.ratio(word, candidate) >= 80 or any(
                 fuzz.ratio(form, candidate) >= 85 for form in singulars(word)
             ):
@@ -304,3 +307,118 @@ def find_forms(phrase: str) -> list[OccupationMatch]:
             if known is None or match.score > known.score:
                 best[match.record.id] = match
     return sorted(best.values(), key=lambda m: -m.score)[:4]
+
+
+# ------------------------------------------------- titles related to a phrase (the brief)
+
+
+@dataclass(frozen=True)
+class _Title:
+    text: str
+    words: tuple[str, ...]  # content words: acronyms keep capitals, others lowercase
+
+
+@dataclass(frozen=True)
+class _Entry:
+    record: OccupationRecord
+    titles: tuple[_Title, ...]
+
+
+_TITLE_STOP_WORDS = "a an the and of in for to with or on at by"
+_TITLE_STOP = frozenset(_TITLE_STOP_WORDS.split())
+
+
+def title_words(title: str) -> tuple[str, ...]:
+    result: list[str] = []
+    for word in words_of(title):
+        if word.isupper() and 2 <= len(word) <= 4:
+            result.append(word)
+        elif word.lower() not in _TITLE_STOP:
+            result.append(word.lower())
+    return tuple(result)
+
+
+@functools.lru_cache(maxsize=1)
+def _title_index() -> tuple[_Entry, ...]:
+    from guidance_assistant import lmi
+
+    entries: list[_Entry] = []
+    for record in lmi.bundled_store().all():
+        titles = [record.title, *record.alternative_titles]
+        entries.append(
+            _Entry(
+                record=record,
+                titles=tuple(_Title(text=t, words=title_words(t)) for t in dict.fromkeys(titles)),
+            )
+        )
+    return tuple(entries)
+
+
+TitleClass = Literal["exact", "modifier", "head"]
+CLASS_ORDER: dict[TitleClass, int] = {"exact": 0, "modifier": 1, "head": 2}
+
+
+@dataclass(frozen=True)
+class TitleMatch:
+    record: OccupationRecord
+    title: str
+    kind: TitleClass
+    matched: tuple[str, ...]
+    extra: int
+    title_word: str = ""
+
+
+def title_matches(phrase: str) -> list[TitleMatch]:
+    """Records whose title (or another title) shares the words of ``phrase``: "architecture"
+    finds Architect (exact), Architectural technician (the word modifies the title) and
+    Landscape architect (the title's head word, with a modifier)."""
+    wanted = content_words(phrase)
+    if not wanted:
+        return []
+    strict = _title_matches_at(wanted, full=True)
+    return strict or _title_matches_at(wanted, full=False)
+
+
+def _derived_only(wanted: Sequence[str], title_word: str) -> bool:
+    """Whether the title word links to the phrase only as the person who does it ("medicine"
+    → "doctor"), not as a form of it: such links must name the job itself (its head word), so
+    "medicine" does not lead to Doctor's receptionist."""
+    return not any(word_forms(w, title_word) for w in wanted)
+
+
+def _title_matches_at(wanted: Sequence[str], *, full: bool) -> list[TitleMatch]:
+    """``full``: every word of the phrase is in the title ("civil service" → Civil Service
+    manager, not Civil engineer); otherwise half of them are."""
+    found: list[TitleMatch] = []
+    for entry in _title_index():
+        best: TitleMatch | None = None
+        for title in entry.titles:
+            if not title.words:
+                continue
+            matched = tuple(w for w in wanted if any(related_words(w, t) for t in title.words))
+            if not matched or len(matched) * 2 < len(wanted):
+                continue
+            if full and len(matched) < len(wanted):
+                continue
+            extra = [t for t in title.words if not any(related_words(w, t) for w in wanted)]
+            head = any(related_words(w, title.words[-1]) for w in wanted)
+            kind: TitleClass = (
+                "exact"
+                if not extra and len(matched) == len(wanted)
+                else "head"
+                if head
+                else "modifier"
+            )
+            title_word = next(t for t in title.words if any(related_words(w, t) for w in wanted))
+            if kind == "modifier" and _derived_only(wanted, title_word):
+                continue  # "medicine" → Doctor's receptionist: not the job itself
+            candidate = TitleMatch(entry.record, title.text, kind, matched, len(extra), title_word)
+            if best is None or (CLASS_ORDER[kind], len(extra)) < (
+                CLASS_ORDER[best.kind],
+                best.extra,
+            ):
+                best = candidate
+        if best is not None:
+            found.append(best)
+    found.sort(key=lambda m: (CLASS_ORDER[m.kind], m.extra, m.record.title))
+    return found

@@ -40,6 +40,7 @@ from guidance_assistant.interview.phrases import load_phrasebook
 from guidance_assistant.interview.reading import analyse_message
 from guidance_assistant.interview.state import ClientCriterion, ClientProfile, SessionState
 from guidance_assistant.interview.updates import article, make_option, refresh_discrepancies
+from guidance_assistant.lmi.titles import title_words
 from guidance_assistant.prepare.brief_model import (
     MAX_SAFEGUARDING_CHARS,
     BriefOccupation,
@@ -54,11 +55,7 @@ from guidance_assistant.prepare.citing import (
     _needs,
     whole_sentences,
 )
-from guidance_assistant.prepare.linking import (
-    _link_occupations,
-    _md,
-    _title_words,
-)
+from guidance_assistant.prepare.linking import _link_occupations, _md
 from guidance_assistant.prepare.notes import (
     MAX_NOTES_CHARS,
     ClientNotes,
@@ -463,7 +460,7 @@ def _questions(
     criteria: Sequence[str],
 ) -> list[str]:
     questions: list[str] = list(need_questions.values())[:3]
-    titles = [w for o in occupations if o.link != "interest" for w in _title_words(o.title)]
+    titles = [w for o in occupations if o.link != "interest" for w in title_words(o.title)]
     for interest in [i for i in notes.interests if i.kind == "idea"][:2]:
         fields = [
             item

@@ -3,11 +3,10 @@ link needs shared words), and the records' figures and routes."""
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 from guidance_assistant.interview import grounding
 from guidance_assistant.interview.grounding import KnowledgeSource, cite_figure, money
@@ -21,6 +20,7 @@ from guidance_assistant.interview.model import (
 )
 from guidance_assistant.interview.occupations import find_occupations
 from guidance_assistant.lmi.models import OccupationRecord
+from guidance_assistant.lmi.titles import TitleMatch, title_matches, title_words
 from guidance_assistant.prepare.brief_model import (
     MAX_OCCUPATIONS,
     ROUTE_FAMILY,
@@ -105,118 +105,6 @@ def _occupation(
 # --------------------------------------------------------------------- linking to occupations
 
 
-@dataclass(frozen=True)
-class _Title:
-    text: str
-    words: tuple[str, ...]  # content words: acronyms keep capitals, others lowercase
-
-
-@dataclass(frozen=True)
-class _Entry:
-    record: OccupationRecord
-    titles: tuple[_Title, ...]
-
-
-_TITLE_STOP_WORDS = "a an the and of in for to with or on at by"
-_TITLE_STOP = frozenset(_TITLE_STOP_WORDS.split())
-
-
-def _title_words(title: str) -> tuple[str, ...]:
-    result: list[str] = []
-    for word in words_of(title):
-        if word.isupper() and 2 <= len(word) <= 4:
-            result.append(word)
-        elif word.lower() not in _TITLE_STOP:
-            result.append(word.lower())
-    return tuple(result)
-
-
-@functools.lru_cache(maxsize=1)
-def _title_index() -> tuple[_Entry, ...]:
-    from guidance_assistant import lmi
-
-    entries: list[_Entry] = []
-    for record in lmi.bundled_store().all():
-        titles = [record.title, *record.alternative_titles]
-        entries.append(
-            _Entry(
-                record=record,
-                titles=tuple(_Title(text=t, words=_title_words(t)) for t in dict.fromkeys(titles)),
-            )
-        )
-    return tuple(entries)
-
-
-TitleClass = Literal["exact", "modifier", "head"]
-_CLASS_ORDER: dict[TitleClass, int] = {"exact": 0, "modifier": 1, "head": 2}
-
-
-@dataclass(frozen=True)
-class _TitleMatch:
-    record: OccupationRecord
-    title: str
-    kind: TitleClass
-    matched: tuple[str, ...]
-    extra: int
-    title_word: str = ""
-
-
-def _title_matches(phrase: str) -> list[_TitleMatch]:
-    """Records whose title (or another title) shares the words of ``phrase``: "architecture"
-    finds Architect (exact), Architectural technician (the word modifies the title) and
-    Landscape architect (the title's head word, with a modifier)."""
-    wanted = content_words(phrase)
-    if not wanted:
-        return []
-    strict = _title_matches_at(wanted, full=True)
-    return strict or _title_matches_at(wanted, full=False)
-
-
-def _derived_only(wanted: Sequence[str], title_word: str) -> bool:
-    """Whether the title word links to the phrase only as the person who does it ("medicine"
-    → "doctor"), not as a form of it: such links must name the job itself (its head word), so
-    "medicine" does not lead to Doctor's receptionist."""
-    return not any(word_forms(w, title_word) for w in wanted)
-
-
-def _title_matches_at(wanted: Sequence[str], *, full: bool) -> list[_TitleMatch]:
-    """``full``: every word of the phrase is in the title ("civil service" → Civil Service
-    manager, not Civil engineer); otherwise half of them are."""
-    found: list[_TitleMatch] = []
-    for entry in _title_index():
-        best: _TitleMatch | None = None
-        for title in entry.titles:
-            if not title.words:
-                continue
-            matched = tuple(w for w in wanted if any(related_words(w, t) for t in title.words))
-            if not matched or len(matched) * 2 < len(wanted):
-                continue
-            if full and len(matched) < len(wanted):
-                continue
-            extra = [t for t in title.words if not any(related_words(w, t) for w in wanted)]
-            head = any(related_words(w, title.words[-1]) for w in wanted)
-            kind: TitleClass = (
-                "exact"
-                if not extra and len(matched) == len(wanted)
-                else "head"
-                if head
-                else "modifier"
-            )
-            title_word = next(t for t in title.words if any(related_words(w, t) for w in wanted))
-            if kind == "modifier" and _derived_only(wanted, title_word):
-                continue  # "medicine" → Doctor's receptionist: not the job itself
-            candidate = _TitleMatch(entry.record, title.text, kind, matched, len(extra), title_word)
-            if best is None or (_CLASS_ORDER[kind], len(extra)) < (
-                _CLASS_ORDER[best.kind],
-                best.extra,
-            ):
-                best = candidate
-        if best is not None:
-            found.append(best)
-    found.sort(key=lambda m: (_CLASS_ORDER[m.kind], m.extra, m.record.title))
-    return found
-
-
 def _similarities(
     knowledge: KnowledgeSource | None, query: str, ids: Sequence[str]
 ) -> dict[str, float] | None:
@@ -274,13 +162,13 @@ class _Linker:
         self.chosen.append(candidate)
         return True
 
-    def ranked(self, query: str, matches: Sequence[_TitleMatch]) -> list[_TitleMatch]:
+    def ranked(self, query: str, matches: Sequence[TitleMatch]) -> list[TitleMatch]:
         """Title matches ordered: exact titles first, then by closeness to ``query`` (dense
         search, when the knowledge base has it), then apprenticeship routes when the notes
         lean that way, then fewer extra words."""
         scores = _similarities(self.knowledge, query, [m.record.id for m in matches]) or {}
 
-        def key(match: _TitleMatch) -> tuple[float, ...]:
+        def key(match: TitleMatch) -> tuple[float, ...]:
             apprenticeship = float(self.prefer_apprenticeship and _has_apprenticeship(match.record))
             return (
                 float(match.kind != "exact"),
@@ -317,7 +205,7 @@ def _md(text: str) -> str:
 
 def _own_idea_for(notes: ClientNotes, record: OccupationRecord) -> str | None:
     """The client's own idea in the notes that names this job ("wants to be a doctor")."""
-    head = _title_words(record.title)[-1:]
+    head = title_words(record.title)[-1:]
     for interest in notes.interests:
         if interest.kind != "idea":
             continue
@@ -355,9 +243,9 @@ def _named(
         head = phrase.split()[-1]
         candidates = [  # jobs whose title ends in the word: "engineer" → Civil engineer...
             m
-            for m in _title_matches(head)
+            for m in title_matches(head)
             if m.kind in ("exact", "head")
-            and any(related_words(head, w) for w in _title_words(m.title)[-1:])
+            and any(related_words(head, w) for w in title_words(m.title)[-1:])
         ]
         if not candidates:
             continue
@@ -395,7 +283,7 @@ def _by_interest(
                 and set(subjects_in(item)) <= subjects
             ):
                 continue  # "enjoys science": a subject, linked with the strengths below
-            matches = _title_matches(item)
+            matches = title_matches(item)
             anchors = [m for m in matches if m.kind == "exact"]
             if anchors:
                 groups = {m.record.soc2010.code[:2] for m in anchors}
@@ -445,13 +333,13 @@ def _related(linker: _Linker, anchors: Sequence[OccupationRecord]) -> None:
         group = _soc_group(anchor)
         if group is None:
             continue
-        own = {w for t in [anchor.title, *anchor.alternative_titles] for w in _title_words(t)}
+        own = {w for t in [anchor.title, *anchor.alternative_titles] for w in title_words(t)}
         telling = [(w, q) for w, q in positive if not any(related_words(w, o) for o in own)]
         for record in lmi.bundled_store().all():
             if record.id == anchor.id or _soc_group(record) != group:
                 continue
             for title in [record.title, *record.alternative_titles]:
-                words = _title_words(title)
+                words = title_words(title)
                 link = next(
                     ((w, q) for w, q in telling if any(related_words(w, t) for t in words)), None
                 )
@@ -476,7 +364,7 @@ def _by_subject(linker: _Linker) -> None:
             quotes.setdefault(subject, mention.quote)
     candidates: list[_Candidate] = []
     for subject, quote in quotes.items():
-        for match in _title_matches(subject):
+        for match in title_matches(subject):
             why = (
                 f"From the notes: '{_quote(quote)}' (the title '{match.title}' shares the word "
                 f"'{match.title_word}')."
@@ -496,7 +384,7 @@ def _add_ranked(linker: _Linker, candidates: list[_Candidate], limit: int) -> No
     positive = [w for w, _ in _positive_words(linker.notes)]
 
     def key(candidate: _Candidate) -> tuple[float, ...]:
-        words = _title_words(candidate.record.title)
+        words = title_words(candidate.record.title)
         overlap = sum(1 for w in positive if any(related_words(w, t) for t in words))
         apprenticeship = linker.prefer_apprenticeship and _has_apprenticeship(candidate.record)
         return (

@@ -24,6 +24,12 @@ import re
 from collections.abc import Sequence
 
 from guidance_assistant.interview.model import SignalsFile, load_signals
+from guidance_assistant.lmi.title_words import (
+    content_words,
+    related_words,
+    word_forms,
+    words_of,
+)
 from guidance_assistant.prepare.notes_cues import (
     _AGAINST,
     _BARRIERS,
@@ -69,12 +75,6 @@ from guidance_assistant.prepare.notes_model import (
     RouteMention,
     RouteName,
     RouteView,
-)
-from guidance_assistant.prepare.notes_words import (
-    content_words,
-    related_words,
-    word_forms,
-    words_of,
 )
 from guidance_assistant.text.clean import analysis_view, clean_input, normalise_for_matching
 from guidance_assistant.text.subjects import subjects_in
