@@ -12,10 +12,14 @@ platform) every pattern is run, which is slower but the same.
 from __future__ import annotations
 
 import functools
+import hashlib
+import json
 import logging
+import os
 import re
 import threading
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 log = logging.getLogger(__name__)
@@ -28,8 +32,8 @@ REACH_ON = 200
 
 class Prefilter:
     """Built for one set of compiled rules; the Hyperscan database is compiled on the first long
-    message (a few seconds for the bundled rules, then cached for the process, shared by every
-    rules object with the same patterns). :meth:`candidates` is safe to call from threads."""
+    message (about five seconds for the bundled rules), kept in the data folder for later
+    processes and cached for this one, shared by every rules object with the same patterns. :meth:`candidates` is safe to call from threads."""
 
     def __init__(self, patterns: Sequence[re.Pattern[str]]) -> None:
         self.sources = tuple(p.pattern for p in patterns)
@@ -140,6 +144,9 @@ def _compiled(sources: tuple[str, ...]) -> tuple[Any, frozenset[int]] | None:
         for i, s in enumerate(sources)
         if s.isascii() and not _RISKY_NEGATED_CLASS.search(s)
     }
+    cached = _load_cached(hyperscan, expressions, flags)
+    if cached is not None:
+        return cached[0], frozenset(range(len(sources))) - cached[1]
     try:
         usable = expressions
         database = _database(hyperscan, usable, flags) if usable else None
@@ -154,7 +161,62 @@ def _compiled(sources: tuple[str, ...]) -> tuple[Any, frozenset[int]] | None:
         database = _database(hyperscan, usable, flags) if usable else None
     if database is None:
         return None
+    _save_cached(hyperscan, expressions, flags, database, frozenset(usable))
     return database, frozenset(range(len(sources))) - frozenset(usable)
+
+
+def _cache_path(hyperscan: Any, expressions: dict[int, bytes], flags: int) -> Path | None:
+    """Where the compiled database for these expressions is kept between processes: the data
+    folder, named by a hash of the expressions, the flags and the Hyperscan version (a database
+    from another version or machine is refused by ``loadb`` and compiled afresh)."""
+    try:
+        from guidance_assistant.config import get_settings
+
+        folder = get_settings().data_dir / "cache"
+    except Exception:  # pragma: no cover - settings that cannot load: no cache, still correct
+        return None
+    digest = hashlib.sha256()
+    digest.update(str(getattr(hyperscan, "__version__", "")).encode())
+    digest.update(str(flags).encode())
+    for index, expression in sorted(expressions.items()):
+        digest.update(f"{index}:".encode() + expression + b"\0")
+    return folder / f"safeguarding-prefilter-{digest.hexdigest()[:16]}.hsdb"
+
+
+def _load_cached(
+    hyperscan: Any, expressions: dict[int, bytes], flags: int
+) -> tuple[Any, frozenset[int]] | None:
+    path = _cache_path(hyperscan, expressions, flags)
+    if path is None or not path.is_file():
+        return None
+    try:
+        payload = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
+        database = hyperscan.loadb(path.read_bytes(), hyperscan.HS_MODE_BLOCK)
+        database.scratch = hyperscan.Scratch(database)  # a loaded database has no scratch space
+        return database, frozenset(int(i) for i in payload["usable"])
+    except Exception:  # stale, truncated or from another machine: compile again
+        log.info("prefilter cache %s unusable; compiling", path)
+        return None
+
+
+def _save_cached(
+    hyperscan: Any,
+    expressions: dict[int, bytes],
+    flags: int,
+    database: Any,
+    usable: frozenset[int],
+) -> None:
+    path = _cache_path(hyperscan, expressions, flags)
+    if path is None:
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_suffix(f".{os.getpid()}.tmp")
+        temporary.write_bytes(hyperscan.dumpb(database))
+        path.with_suffix(".json").write_text(json.dumps({"usable": sorted(usable)}), "utf-8")
+        os.replace(temporary, path)
+    except OSError as error:  # a read-only data folder: compile each process, still correct
+        log.info("prefilter cache not written: %s", error)
 
 
 def _database(hyperscan: Any, expressions: dict[int, bytes], flags: int) -> Any:

@@ -1323,3 +1323,35 @@ MORE_EVERYDAY: tuple[str, ...] = (
     "our teacher had us running laps",
     "my uncle has me running errands for the shop",
 )
+
+
+def test_the_prefilter_database_is_kept_between_processes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The compiled Hyperscan database is written to the data folder and read back by the next
+    process (here: after the in-process cache is cleared), naming the same candidates; a
+    damaged file is compiled afresh."""
+    import re
+
+    from guidance_assistant.safeguarding import prefilter
+
+    monkeypatch.setenv("GA_DATA_DIR", str(tmp_path))
+    patterns = [re.compile(r"\bkill (?:my)?self\b"), re.compile(r"\bhurt(?:s|ing)? me\b")]
+    text = "careers and college " * 100 + "he hurts me at home " + "open days " * 100
+    prefilter._compiled.cache_clear()
+    first = prefilter.Prefilter(patterns).candidates(text)
+    stored = list((tmp_path / "cache").glob("safeguarding-prefilter-*.hsdb"))
+    assert first is not None and list(first) == [1] and len(stored) == 1
+    compile_ = prefilter._database
+
+    def no_compiling(*args: object, **kwargs: object) -> None:
+        raise AssertionError("compiled although a stored database was there")
+
+    monkeypatch.setattr(prefilter, "_database", no_compiling)
+    prefilter._compiled.cache_clear()
+    assert prefilter.Prefilter(patterns).candidates(text) == first  # read from the file
+    monkeypatch.setattr(prefilter, "_database", compile_)
+    stored[0].write_bytes(b"not a database")
+    prefilter._compiled.cache_clear()
+    assert prefilter.Prefilter(patterns).candidates(text) == first  # compiled again
+    prefilter._compiled.cache_clear()
