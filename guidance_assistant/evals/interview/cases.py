@@ -6,17 +6,13 @@ import re
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from guidance_assistant.errors import GuidanceAssistantError
 from guidance_assistant.paths import bundled_dir
-
-if TYPE_CHECKING:
-    pass
-
 
 #: The planning stage, and the client turn by which a conversation should have reached it.
 PLANNING: Literal["decision_and_action_planning"] = "decision_and_action_planning"

@@ -6,14 +6,9 @@ import functools
 import re
 import string
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
 
 from guidance_assistant.evals.interview.cases import DECLINE_KEY
 from guidance_assistant.text.words import STOP_WORDS, stem
-
-if TYPE_CHECKING:
-    pass
-
 
 # ---------------------------------------------------------------------------- matching
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 from pydantic import Field
 
@@ -28,10 +28,6 @@ from guidance_assistant.evals.interview.matching import (
 )
 from guidance_assistant.evals.interview.played import PlayedAction, PlayedRecord
 from guidance_assistant.text.dates import find_dates
-
-if TYPE_CHECKING:
-    pass
-
 
 # ---------------------------------------------------------------------------- measures
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import statistics
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING
 
 from pydantic import Field
 
@@ -16,10 +15,6 @@ from guidance_assistant.evals.interview.cases import (
 )
 from guidance_assistant.evals.interview.measures import ConversationMeasures, PersonaMeasures
 from guidance_assistant.evals.interview.played import PlayedRecord
-
-if TYPE_CHECKING:
-    pass
-
 
 # ---------------------------------------------------------------------------- aggregates
 

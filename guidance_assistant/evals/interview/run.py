@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from guidance_assistant.evals.interview.cases import (
     PERSONA_SEEDS,
@@ -22,10 +22,6 @@ from guidance_assistant.evals.interview.report import (
     summarise,
 )
 
-if TYPE_CHECKING:
-    pass
-
-
 # ------------------------------------------------------------------------------ a whole run
 
 
@@ -34,23 +30,14 @@ def _commit() -> str:
 
     from guidance_assistant.paths import REPO_ROOT
 
+    def git(*args: str) -> str:
+        return subprocess.run(
+            ["git", *args], cwd=REPO_ROOT, capture_output=True, text=True, timeout=10, check=True
+        ).stdout.strip()
+
     try:
-        head = subprocess.run(
-            ["git", "rev-parse", "HEAD"],
-            cwd=REPO_ROOT,
-            capture_output=True,
-            text=True,
-            timeout=10,
-            check=True,
-        ).stdout.strip()
-        dirty = subprocess.run(
-            ["git", "status", "--porcelain", "--untracked-files=no"],
-            cwd=REPO_ROOT,
-            capture_output=True,
-            text=True,
-            timeout=10,
-            check=True,
-        ).stdout.strip()
+        head = git("rev-parse", "HEAD")
+        dirty = git("status", "--porcelain", "--untracked-files=no")
     except (OSError, subprocess.SubprocessError):
         return "unknown (not a git checkout)"
     return f"{head} (with uncommitted changes)" if dirty else head
