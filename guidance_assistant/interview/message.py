@@ -111,6 +111,9 @@ class MessageAnalysis(BaseModel):
         default=False,
         description="Asked to keep something secret after a worrying remark (safeguarding).",
     )
+    acts: list[str] = Field(
+        default_factory=list, description="What the learned reader found the message does."
+    )
     truncated: bool = False
     original_length: int = 0
     word_count: int = 0

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from guidance_assistant.interview.acts import Act, ActReading
 from guidance_assistant.interview.lexicon import Lexicon, any_cue, found_cues, lexicon_for
 from guidance_assistant.interview.message import (
     ActionMention,
@@ -194,17 +195,83 @@ def _action(
     ]
 
 
+_ASKS: tuple[Act, ...] = ("ask_job", "ask_route", "ask_concept", "ask_process")
+#: The learned reader's score at which a message with no question the rules can see is still
+#: taken as one.
+SURE_ASK = 0.85
+#: ...and at which a correction or a rejected option is taken from the reader alone.
+SURE_CHANGE = 0.85
+_ASKED: tuple[Intent, ...] = ("ask_information", "ask_framework", "ask_opinion")
+
+
+def _merge_acts(
+    acts: ActReading,
+    intents: list[Intent],
+    *,
+    is_question: bool,
+    option_view: OptionView | None,
+    names_a_job: bool,
+    short: bool,
+    marked: bool,
+) -> tuple[bool, OptionView | None]:
+    """Add to the rules' ``intents`` what the learned reader found and the rules missed (the
+    reader generalises to words the rules were not written for; the rules stay for what they
+    find and to explain it). Only intents the engine can act on without the rules' details are
+    added: a question (about a named job, else answered from the knowledge base), a question
+    about the adviser, agreement, a correction, a decision, "nothing more", a greeting, thanks,
+    "don't know" and off-topic talk; a rejected option makes the view of it negative. A question
+    counts when ``marked`` with a question mark or when the reader is sure of it. Returns the
+    question flag and the option view, updated."""
+
+    def add(intent: Intent) -> None:
+        if intent not in intents:
+            intents.append(intent)
+
+    asks = max((acts.scores.get(a, 0.0) for a in _ASKS), default=0.0)
+    # A question the rules missed ("wat grades do i need"): the reader alone must be sure of it,
+    # since a statement read as a question derails the turn into information.
+    if acts.has(*_ASKS) and (marked or asks >= SURE_ASK) and not any(i in intents for i in _ASKED):
+        add("ask_information" if names_a_job else "ask_framework")
+        is_question = True
+    if acts.has("ask_adviser"):
+        add("about_adviser")
+    objects = acts.has("correct", "reject_option") or "disagree" in intents
+    if acts.has("agree") and not objects:
+        add("agree")
+    # A correction or a rejection changes the record: the reader alone must be sure of it.
+    if acts.scores.get("correct", 0.0) >= SURE_CHANGE and "agree" not in intents:
+        add("disagree")
+    if acts.scores.get("reject_option", 0.0) >= SURE_CHANGE and option_view is None:
+        option_view = "negative"
+    if acts.has("decision"):
+        add("decide")
+    if acts.has("nothing_more"):
+        add("finished")
+    if acts.has("greeting") and short:
+        add("greeting")
+    if acts.has("thanks"):
+        add("thanks")
+    if acts.has("unsure"):
+        add("dont_know")
+    if acts.has("off_topic") and not names_a_job and not acts.has(*_ASKS):
+        add("off_topic")
+    return is_question, option_view
+
+
 def analyse_message(
     text: str,
     *,
     today: date | None = None,
     signals: SignalsFile | None = None,
     safeguarding: SafeguardingResult | None = None,
+    acts: ActReading | None = None,
 ) -> MessageAnalysis:
     """Read one client message (see the module docstring). ``text`` should already be cleaned
     with :func:`~guidance_assistant.text.clean.clean_input`. ``safeguarding``: the result of
     the check already run on the whole message (the session runs it first, before this); when
-    not given it is run here, on the whole message, before anything else is read."""
+    not given it is run here, on the whole message, before anything else is read. ``acts``: the
+    learned reader's view of the message (:mod:`.acts`), merged with the rules' intents by
+    :func:`_merge_acts`."""
     if safeguarding is None:
         safeguarding = detect_safeguarding(text)
     signals = signals or load_signals()
@@ -345,9 +412,21 @@ def analyse_message(
         if subject and re.search(rf"\b{re.escape(subject.lower())}\b", norm)
     ]
 
+    if acts is not None:
+        is_question, option_view = _merge_acts(
+            acts,
+            intents,
+            is_question=is_question,
+            option_view=option_view,
+            names_a_job=bool(occupations or ambiguous or (info_kinds and not framework)),
+            short=short,
+            marked="?" in view,
+        )
+
     return MessageAnalysis(
         text=view,
         safeguarding=safeguarding,
+        acts=list(acts.acts) if acts is not None else [],
         truncated=truncated,
         original_length=original_length,
         word_count=len(tokens),

@@ -46,6 +46,7 @@ from guidance_assistant.backends.base import (
     ResponseRequest,
 )
 from guidance_assistant.errors import GuidanceAssistantError
+from guidance_assistant.interview.acts import ActReader, shared_act_reader
 from guidance_assistant.interview.drafts import Draft, DraftWriter, display_who
 from guidance_assistant.interview.grounding import (
     KnowledgeSource,
@@ -193,17 +194,22 @@ class GuidanceSession:
         phrases: Phrasebook | None = None,
         signals: SignalsFile | None = None,
         reader: LearnedReader | Literal["auto"] | None = "auto",
+        act_reader: ActReader | Literal["auto"] | None = "auto",
     ) -> None:
         """``reader``: the safeguarding check's learned reader; ``"auto"`` (the default) uses
         the process's shared one (loaded here, once per process, so no turn pays for it; none
         when the embedding model cannot be loaded, and then the rules and cues still run);
-        ``None``: rules and cues only."""
+        ``None``: rules and cues only. ``act_reader``: the learned reader of what a message
+        does (:mod:`.acts`), chosen the same way; ``None``: the rules read it alone."""
         self.state = state
         if reader == "auto":
             from guidance_assistant.safeguarding.reader import shared_reader
 
             reader = shared_reader()
         self._reader: LearnedReader | None = reader
+        if act_reader == "auto":
+            act_reader = shared_act_reader()
+        self._acts: ActReader | None = act_reader
         self.responder = responder
         self.knowledge = knowledge
         self.interview = interview or load_interview()
@@ -267,8 +273,10 @@ class GuidanceSession:
         # Safeguarding first, on the whole message as typed, before any other reading.
         screening = self._screen(work, text)
         result = screening.as_result()
+        before = next((e.text for e in reversed(work.transcript) if e.speaker == "adviser"), None)
+        acts = self._acts.read(text, after=before) if self._acts and text.strip() else None
         analysis = analyse_message(
-            text, today=work.session_date, signals=self.signals, safeguarding=result
+            text, today=work.session_date, signals=self.signals, safeguarding=result, acts=acts
         )
         flags: list[str] = []
         if analysis.empty and not text.strip():
@@ -760,6 +768,7 @@ def open_session(
     seed: int = 0,
     today: date | None = None,
     reader: LearnedReader | Literal["auto"] | None = "auto",
+    interview: InterviewModel | None = None,
 ) -> GuidanceSession:
     """Start a guidance session.
 
@@ -769,9 +778,10 @@ def open_session(
     :class:`~guidance_assistant.backends.Responder`. ``knowledge``: a knowledge base (the bundled
     one, built or opened on first use, when not given). ``seed`` varies the wording; ``today``
     fixes the session date (for dates such as "by Friday"). ``reader``: the safeguarding
-    check's learned reader (see :class:`GuidanceSession`).
+    check's learned reader (see :class:`GuidanceSession`). ``interview``: the stages and their
+    budgets (``prompts/interview/stages.yaml`` when not given).
     """
-    interview = load_interview()  # each raises InterviewModelError naming a bad file
+    interview = interview or load_interview()  # each raises InterviewModelError naming a bad file
     phrases = load_phrasebook()
     signals = load_signals()
     state = SessionState(session_date=today or date.today(), seed=seed, profile=_profile(profile))
