@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 from functools import cache
 from statistics import quantiles
 from typing import Any, Protocol, runtime_checkable
@@ -22,6 +23,7 @@ from guidance_assistant.evals.records import CaseResult, CaseTranscript, Score, 
 from guidance_assistant.evals.suites import Case, Thresholds
 from guidance_assistant.interview.grounding import extract_numbers, validate_numbers
 from guidance_assistant.interview.model import load_interview
+from guidance_assistant.interview.updates import SUGGESTED_DAYS
 from guidance_assistant.paths import REPO_ROOT, bundled_dir
 from guidance_assistant.text.clean import mean_sentence_length, words
 
@@ -181,8 +183,10 @@ def client_talk_share(ctx: ScoreContext) -> Score | None:
 
 
 def _session_texts(transcript: CaseTranscript) -> list[str]:
-    """The engine's session parameters, as text: the date, the session length, agreed dates."""
-    dates = [transcript.session_date, *(a.when for a in transcript.actions if a.when)]
+    """The engine's session parameters, as text: the date, the session length, agreed dates and
+    the date the adviser suggests for a step (two weeks on)."""
+    suggested = transcript.session_date + timedelta(days=SUGGESTED_DAYS)
+    dates = [transcript.session_date, suggested, *(a.when for a in transcript.actions if a.when)]
     texts = [f"{d:%A %d %B %Y} {d.day} {d:%Y}" for d in dates]
     texts.append(f"{load_interview().session_minutes} minutes")
     if transcript.next_contact:

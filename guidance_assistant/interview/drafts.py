@@ -497,7 +497,8 @@ class DraftWriter(FactDrafts):
             return Draft(text=self.say("action_planning.invite", decision=decision))
         if variant == "suggest":
             idea = self._idea()
-            text = self.say("action_planning.suggest", idea=idea)
+            when = format_date(suggested_date(state))
+            text = self.say("action_planning.suggest", idea=idea, when=when)
             for need in state.profile.needs:
                 guidance = self.phrases.need(need)
                 if guidance is not None and guidance.action_ideas:

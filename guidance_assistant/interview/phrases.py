@@ -182,7 +182,7 @@ PHRASE_SLOTS: dict[str, frozenset[str]] = {
     "action_planning.idea.college": _slots("option"),
     "action_planning.idea.general": _slots("option"),
     "action_planning.idea.explore": _NONE,
-    "action_planning.suggest": _slots("idea"),
+    "action_planning.suggest": _slots("idea", "when"),
     "action_planning.need_idea": _slots("idea"),
     "action_planning.confirm": _slots("what", "when"),
     "action_planning.confirm_other": _slots("what", "who", "when"),

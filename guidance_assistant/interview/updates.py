@@ -593,6 +593,8 @@ def _absorb_actions(
         )
         and len(state.actions) < limit
     ):
+        if when is None and state.last_variant == "suggest":
+            when = suggested_date(state)  # the suggestion named this date; the client agreed
         state.actions.append(
             ActionItem(
                 what=state.suggested_action,

@@ -51,3 +51,38 @@ def test_a_client_who_keeps_talking_about_themselves_still_reaches_planning_in_t
         if session.state.stage == PLANNING and reached is None:
             reached = turn
     assert reached is not None and reached <= 13, session.state.stage_history()
+
+
+def test_a_suggested_step_carries_a_date_and_a_yes_agrees_a_dated_step() -> None:
+    """The adviser's suggestion names a date two weeks on; a client who says yes to it has
+    agreed a dated step (and may still pick another date or another step)."""
+    today = date(2026, 12, 7)
+    session = open_session({"year_group": 11}, knowledge=StubKnowledge(), today=today, reader=None)
+    suggestion = None
+    for message in [
+        "hi",
+        "I want to talk about what to do after Year 11",
+        "yes",
+        "I like fixing cars with my uncle",
+        "I'm good at maths",
+        "money matters, and not being stuck at a desk",
+        "we live in a village",
+        "my uncle says an apprenticeship",
+        "nothing else really",
+        "yeah",
+        "ok",
+        "I think an apprenticeship",
+        "dunno",
+        "not sure",
+        "I don't know",
+        "no idea",
+        "dunno really",
+    ]:
+        turn = session.reply(message)
+        if turn.move == "action_planning" and "Monday 21 December 2026" in turn.text:
+            suggestion = turn.text
+            break
+    assert suggestion is not None, [e.text for e in session.state.transcript[-4:]]
+    session.reply("yeah ok")
+    dated = [a for a in session.state.actions if a.when == date(2026, 12, 21)]
+    assert dated and dated[0].who == "You", session.state.actions
