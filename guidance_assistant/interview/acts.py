@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import json
 import logging
-import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -207,22 +206,11 @@ def intents_from_acts(acts: Sequence[Act]) -> list[str]:
     return list(dict.fromkeys(ACT_INTENTS[a] for a in acts if a in ACT_INTENTS))
 
 
-_LOCK = threading.Lock()
-_SHARED: dict[str, ActReader | None] = {}
-
-
 def shared_act_reader() -> ActReader | None:
     """The process's act reader on the configured embedding model; ``None`` (logged once) when
     the model or weights cannot be loaded: the rules still read the message."""
-    from guidance_assistant.config import get_settings
-    from guidance_assistant.retrieval.embedding import load_embedder
+    from guidance_assistant.retrieval.embedding import shared_on_model
 
-    name = get_settings().embedding_model
-    with _LOCK:
-        if name not in _SHARED:
-            try:
-                _SHARED[name] = ActReader(load_embedder(name), ActWeights.load())
-            except Exception as error:  # the rules must run even without the learned layer
-                log.warning("interview: learned act reader unavailable (%s); rules only", error)
-                _SHARED[name] = None
-        return _SHARED[name]
+    return shared_on_model(
+        "interview: learned act reader", lambda embedder: ActReader(embedder, ActWeights.load())
+    )

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import logging
 import os
+import threading
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Protocol, TypeVar, cast
 
 import numpy as np
 import numpy.typing as npt
 
 from guidance_assistant.config import BUNDLED_EMBEDDING_MODEL
 from guidance_assistant.errors import GuidanceAssistantError
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
@@ -102,3 +108,25 @@ def load_embedder(name: str, *, batch_size: int = 64) -> SentenceTransformerEmbe
     if key not in _CACHE:
         _CACHE[key] = SentenceTransformerEmbedder(name, batch_size=batch_size)
     return _CACHE[key]
+
+
+_SHARED_LOCK = threading.Lock()
+_SHARED: dict[tuple[str, str], object] = {}
+
+
+def shared_on_model(what: str, build: Callable[[Embedder], T]) -> T | None:
+    """One ``what`` per process and configured embedding model, built by ``build`` from the
+    shared embedder (a learned reader over the embeddings); ``None`` (logged as a warning, once)
+    when the model or its weights cannot be loaded, so the rules beside it still run."""
+    from guidance_assistant.config import get_settings
+
+    name = get_settings().embedding_model
+    key = (what, name)
+    with _SHARED_LOCK:
+        if key not in _SHARED:
+            try:
+                _SHARED[key] = build(load_embedder(name))
+            except Exception as error:  # the rules must run even without the learned layer
+                log.warning("%s unavailable (%s); rules only", what, error)
+                _SHARED[key] = None
+        return cast("T | None", _SHARED[key])

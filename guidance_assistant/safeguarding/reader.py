@@ -21,7 +21,6 @@ from __future__ import annotations
 import itertools
 import json
 import logging
-import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -225,22 +224,12 @@ class LearnedReader:
         return self.read_many([text])[0]
 
 
-_LOCK = threading.Lock()
-_SHARED: dict[str, LearnedReader | None] = {}
-
-
 def shared_reader() -> LearnedReader | None:
     """The process's reader on the configured embedding model; ``None`` (logged as a warning,
     once) when the model or the weights cannot be loaded: the rules still run."""
-    from guidance_assistant.config import get_settings
-    from guidance_assistant.retrieval.embedding import load_embedder
+    from guidance_assistant.retrieval.embedding import shared_on_model
 
-    name = get_settings().embedding_model
-    with _LOCK:
-        if name not in _SHARED:
-            try:
-                _SHARED[name] = LearnedReader(load_embedder(name), ReaderWeights.load())
-            except Exception as error:  # the rules must run even without the learned layer
-                log.warning("safeguarding: learned reader unavailable (%s); rules only", error)
-                _SHARED[name] = None
-        return _SHARED[name]
+    return shared_on_model(
+        "safeguarding: learned reader",
+        lambda embedder: LearnedReader(embedder, ReaderWeights.load()),
+    )
