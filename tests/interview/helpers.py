@@ -16,6 +16,7 @@ from typing import Any
 
 from guidance_assistant import lmi
 from guidance_assistant.backends.base import ResponseRequest
+from guidance_assistant.interview.model import InterviewModel, load_interview
 from guidance_assistant.lmi.render import PUBLISHER, render_record
 from guidance_assistant.paths import REPO_ROOT
 from guidance_assistant.sources import Citation
@@ -157,3 +158,16 @@ class RephrasingResponder(RecordingResponder):
     def respond(self, request: ResponseRequest) -> str:
         self.requests.append(request)
         return f"Right then. {request.draft}"
+
+
+def long_budgets() -> InterviewModel:
+    """The bundled stages with room for long explorations: these tests read the client's
+    words over many turns; the stage budgets that fit a 30-minute interview have their own
+    tests (tests/interview/test_budgets.py)."""
+    interview = load_interview()
+    longer = {"exploration": 12, "options_and_challenge": 10, "decision_and_action_planning": 8}
+    stages = [
+        s.model_copy(update={"max_client_turns": longer.get(s.id, s.max_client_turns)})
+        for s in interview.stages
+    ]
+    return interview.model_copy(update={"stages": stages})

@@ -14,7 +14,7 @@ from guidance_assistant.interview import GuidanceSession, open_session
 from guidance_assistant.interview.grounding import extract_numbers
 from guidance_assistant.lmi.render import money
 from guidance_assistant.prepare import prepare_brief
-from tests.interview.helpers import RecordingResponder
+from tests.interview.helpers import RecordingResponder, long_budgets
 
 pytestmark = pytest.mark.slow
 
@@ -92,7 +92,8 @@ def test_a_client_exploring_options_reaches_a_dated_action_plan(bundled_kb: Any)
 
 
 def test_options_are_presented_with_technical_and_apprenticeship_routes(bundled_kb: Any) -> None:
-    session = run(bundled_kb, script=SCRIPT[:10])
+    # How options are presented, not when: room for the long exploration of this script.
+    session = run(bundled_kb, script=SCRIPT[:10], interview=long_budgets())
     shown = session.state.transcript[-1]
     assert shown.move == "information"
     # The headline: the ways in side by side in one sentence, cited (the entry requirements

@@ -18,7 +18,7 @@ from guidance_assistant import lmi
 from guidance_assistant.backends.base import ResponseRequest
 from guidance_assistant.interview import GuidanceSession, open_session
 from guidance_assistant.interview.drafts import DraftWriter
-from guidance_assistant.interview.model import InterviewModel, load_interview
+from guidance_assistant.interview.model import load_interview
 from guidance_assistant.interview.policy import choose_move, next_topic, resolve_stage
 from guidance_assistant.interview.reading import (
     MessageAnalysis,
@@ -30,22 +30,9 @@ from guidance_assistant.interview.reading import (
 from guidance_assistant.interview.state import Fact, SessionState
 from guidance_assistant.interview.updates import read_agenda
 from guidance_assistant.text.clean import analysis_view, words
-from tests.interview.helpers import RecordingResponder, StubKnowledge
+from tests.interview.helpers import RecordingResponder, StubKnowledge, long_budgets
 
 TODAY = date(2026, 3, 10)
-
-
-def long_budgets() -> InterviewModel:
-    """The bundled stages with room for long explorations: these tests read the client's
-    words over many turns; the stage budgets that fit a 30-minute interview have their own
-    tests (tests/interview/test_budgets.py)."""
-    interview = load_interview()
-    longer = {"exploration": 12, "options_and_challenge": 10, "decision_and_action_planning": 8}
-    stages = [
-        s.model_copy(update={"max_client_turns": longer.get(s.id, s.max_client_turns)})
-        for s in interview.stages
-    ]
-    return interview.model_copy(update={"stages": stages})
 
 
 @pytest.fixture
