@@ -16,7 +16,6 @@ intents so both readers feed one analysis.
 from __future__ import annotations
 
 import json
-import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,8 +26,6 @@ import numpy.typing as npt
 
 from guidance_assistant.retrieval.embedding import Embedder
 from guidance_assistant.text.sentences import split_sentences
-
-log = logging.getLogger(__name__)
 
 Act = Literal[
     "ask_job",
@@ -100,7 +97,11 @@ def features(
     pieces = [split_sentences(t, clauses=True) or [t] for t in texts]
     flat = [p for group in pieces for p in group]
     known = [a for a in afters if a]
-    vectors = np.asarray(embedder.embed([*texts, *known, *flat]), dtype=np.float32)
+    wanted = [*texts, *known, *flat]
+    distinct = list(dict.fromkeys(wanted))  # a one-sentence message is its own sentence
+    unique = np.asarray(embedder.embed(distinct), dtype=np.float32)
+    where = {text: row for row, text in enumerate(distinct)}
+    vectors = unique[[where[text] for text in wanted]]
     width = vectors.shape[1]
     whole = vectors[: len(texts)]
     before = vectors[len(texts) : len(texts) + len(known)]
