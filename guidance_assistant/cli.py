@@ -381,6 +381,36 @@ def users_add(
     typer.echo(f"Created {user.role} account '{user.username}'.")
 
 
+@app.command()
+@friendly_errors
+def audit(
+    user: Annotated[
+        str, typer.Option("--as", help="The admin account whose right to read it is checked.")
+    ] = "admin",
+    limit: Annotated[
+        int, typer.Option(min=1, max=10_000, help="How many lines, newest first.")
+    ] = 50,
+    username: Annotated[
+        str | None, typer.Option("--user", help="Only this account's sign-ins.")
+    ] = None,
+) -> None:
+    """Show the audit log of sign-ins, failures and locks (admin accounts only)."""
+    from guidance_assistant.store import PermissionDeniedError, Store
+
+    with Store(get_settings()) as store:
+        actor = store.signed_in_user(user)
+        if actor is None:
+            raise PermissionDeniedError(f"There is no active account called {user!r}.")
+        entries = store.audit_log(actor, limit=limit, username=username)
+    if not entries:
+        typer.echo("The audit log is empty.")
+    for entry in entries:
+        when = entry.at.strftime("%Y-%m-%d %H:%M:%S")
+        who = entry.username or "-"
+        line = f"{when} UTC  {entry.event:<16} {who:<20} {entry.address or '-'}"
+        typer.echo(f"{line}  {entry.detail}".rstrip())
+
+
 @lmi_app.command("show")
 @friendly_errors
 def lmi_show(occupation_id: Annotated[str, typer.Argument(help="e.g. paramedic")]) -> None:

@@ -130,6 +130,52 @@ class Settings(BaseSettings):
     )
     host: str = "127.0.0.1"
     port: int = Field(default=7860, ge=1, le=65535)
+    # serving and sign-in
+    https: bool = Field(
+        default=False,
+        description="The app is reached over HTTPS (a reverse proxy in front): session cookies "
+        "are marked Secure and browsers are told to keep to HTTPS (HSTS).",
+    )
+    session_idle_minutes: int = Field(
+        default=30,
+        ge=1,
+        le=24 * 60,
+        description="A signed-in session unused for this long is signed out.",
+    )
+    login_max_failures: int = Field(
+        default=5,
+        ge=1,
+        le=100,
+        description="Wrong passwords in a row for one account before it is locked for a while.",
+    )
+    login_max_failures_per_address: int = Field(
+        default=20,
+        ge=1,
+        le=10_000,
+        description="Failed sign-ins from one client address (any accounts) before that "
+        "address is locked for a while; higher than per account, as a school may share one.",
+    )
+    login_lock_seconds: int = Field(
+        default=60,
+        ge=1,
+        description="The first lock's length; each further failure after a lock doubles it.",
+    )
+    login_lock_max_seconds: int = Field(
+        default=3600, ge=1, description="The longest lock (the doubling stops here)."
+    )
+    login_failure_window_hours: int = Field(
+        default=24,
+        ge=1,
+        le=24 * 30,
+        description="Failures are counted (and locks grow) within this many hours of the first.",
+    )
+    login_delay_seconds: float = Field(
+        default=0.25,
+        ge=0.0,
+        le=10.0,
+        description="Pause before answering the first failed sign-in; it doubles with each "
+        "further failure (at most 8 times this).",
+    )
 
     @field_validator("data_dir", "index_dir", "knowledge_dir", "lmi_source_dir", mode="after")
     @classmethod

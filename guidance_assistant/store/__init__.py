@@ -14,6 +14,7 @@ from guidance_assistant.store.db import StoreError, init_database, make_engine
 from guidance_assistant.store.models import ROLES, Base, Client, Role, User
 from guidance_assistant.store.redaction import redact_state, redact_text
 from guidance_assistant.store.services import (
+    AuditEntry,
     EvalResultView,
     EvalRunSummary,
     NotFoundError,
@@ -22,12 +23,14 @@ from guidance_assistant.store.services import (
     PurgeResult,
     SessionRecorder,
     SessionSummary,
+    SignInResult,
     Store,
 )
 
 __all__ = [
     "ROLES",
     "AccountError",
+    "AuditEntry",
     "AuthenticationError",
     "Base",
     "Client",
@@ -41,6 +44,7 @@ __all__ = [
     "Role",
     "SessionRecorder",
     "SessionSummary",
+    "SignInResult",
     "Store",
     "StoreError",
     "User",

@@ -17,6 +17,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     Dialect,
+    Float,
     ForeignKey,
     Integer,
     MetaData,
@@ -298,3 +299,28 @@ class EvalResult(Base):
     transcript: Mapped[Any] = mapped_column(JSON, nullable=True)
 
     run: Mapped[EvalRun] = relationship(back_populates="results")
+
+
+class RateLimitRow(Base):
+    """One counter of the sign-in limiter (``limits``' storage, :mod:`~.store.ratelimit`): its
+    key, its count and when it lapses (seconds since the epoch, as ``limits`` counts time)."""
+
+    __tablename__ = "rate_limits"
+
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer, default=0)
+    expires_at: Mapped[float] = mapped_column(Float, index=True)
+
+
+class AuditEvent(Base):
+    """A sign-in, a failed sign-in, a lock or a refusal, for admins to read
+    (:meth:`~guidance_assistant.store.services.Store.audit_log`)."""
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    event: Mapped[str] = mapped_column(String(40), index=True)
+    username: Mapped[str | None] = mapped_column(String(80), index=True)
+    address: Mapped[str | None] = mapped_column(String(64))
+    detail: Mapped[str] = mapped_column(String(255), default="")

@@ -8,7 +8,7 @@ raises :class:`PermissionDeniedError` when the rules say no:
 - trainees see only their own practice sessions; supervisors only those of their trainees;
   only the trainee (or an admin) deletes one;
 - only evaluators and admins see or save eval runs;
-- only admins add users or link trainees to supervisors.
+- only admins add users, link trainees to supervisors or read the audit log of sign-ins.
 
 Turns are committed one by one (:meth:`Store.append_turn`, :class:`SessionRecorder`), so a
 process killed mid-session loses at most the turn in flight.
@@ -24,6 +24,7 @@ from guidance_assistant.store.repos.evals import EvalRunsRepo
 from guidance_assistant.store.repos.practice import PracticeRepo
 from guidance_assistant.store.repos.retention import RetentionRepo
 from guidance_assistant.store.repos.sessions import SessionRecorder, SessionsRepo
+from guidance_assistant.store.repos.signin import AuditEntry, SignInRepo, SignInResult
 from guidance_assistant.store.views import (
     EvalResultView,
     EvalRunSummary,
@@ -35,6 +36,7 @@ from guidance_assistant.store.views import (
 
 
 class Store(
+    SignInRepo,
     AccountsRepo,
     ClientsRepo,
     SessionsRepo,
@@ -51,6 +53,7 @@ class Store(
 
 
 __all__ = [
+    "AuditEntry",
     "EvalResultView",
     "EvalRunSummary",
     "NotFoundError",
@@ -59,5 +62,6 @@ __all__ = [
     "PurgeResult",
     "SessionRecorder",
     "SessionSummary",
+    "SignInResult",
     "Store",
 ]

@@ -35,6 +35,8 @@ TABLES = {
     "supervisor_comments",
     "eval_runs",
     "eval_results",
+    "rate_limits",
+    "audit_events",
 }
 
 
@@ -49,9 +51,9 @@ def test_migrations_create_every_table_and_rerun_cleanly(
     names = set(inspect(store.engine).get_table_names())
     assert names >= TABLES | {"alembic_version"}
     assert set(Base.metadata.tables) == TABLES
-    assert current_revision(store.engine) == head_revision() == "0001"
+    assert current_revision(store.engine) == head_revision() == "0002"
     again = make_store()  # an existing database is opened (and upgraded) without error
-    assert current_revision(again.engine) == "0001"
+    assert current_revision(again.engine) == "0002"
 
 
 def test_an_old_database_is_upgraded(store: Store, make_store: Callable[..., Store]) -> None:
