@@ -1,60 +1,105 @@
-"""The one PDF writer (fpdf2, A4): documents, and Markdown as our reports use it.
+"""The one PDF writer (fpdf2, A4, Unicode): documents, and Markdown as our reports use it.
 
 :func:`write_pdf` lays out headings, lines of text and small gaps; :func:`document_to_pdf` (an
 action plan, say) and :func:`markdown_to_pdf` (practice reports) turn their input into those
-blocks. The font is the PDF core font Helvetica, which covers Latin-1 only: no TrueType font is
-bundled or looked for. So symbols outside Latin-1 are replaced by plain equivalents first (curly
-quotes become straight ones, dashes hyphens, ✅ becomes "[met]" in Markdown), accented letters
-and £ survive, and anything still not drawable (日本, emoji) becomes "?": text never makes the
-writer fail.
+blocks. Every PDF the app writes goes through :func:`write_pdf`.
+
+Text is written in Unicode, with the client's words exactly as typed (Łukasz, Nguyễn, Şükrü,
+محمد). The font is DejaVu Sans (regular, bold and oblique) as matplotlib installs it: nothing is
+bundled or downloaded. Text shaping is on (HarfBuzz, through ``uharfbuzz``), so Arabic and Urdu
+letters are joined and lines that mix left-to-right and right-to-left words are ordered as the
+Unicode bidirectional algorithm says.
+
+A character that DejaVu Sans lacks is looked for, in order, in DejaVu Sans regular (the oblique
+face has no Arabic), then in the fonts of :data:`FALLBACK_FONT_FILES` that are installed in the
+usual font folders (none need be), then in matplotlib's Last Resort font, which draws a visible
+box for any code point while the PDF's text keeps the character itself (a copy, a search or a
+screen reader gets it). Last Resort is loaded only for the characters no other font has. Where
+it is missing too, those characters become ``�`` (U+FFFD). Invisible format characters and
+variation selectors that no font has are dropped, control characters are dropped (a tab is a
+space) and a lone surrogate becomes ``�``: text never makes the writer fail. Report marks stay
+readable: ✅ is drawn as ✔ and ❌ as ✘ (DejaVu has those); ⚠ is DejaVu's own.
 """
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Iterable
+import unicodedata
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from guidance_assistant.export.document import Block, Bullets, Document, Note, Paragraph, Table
 
-FONT = "Helvetica"
+if TYPE_CHECKING:
+    from fpdf import FPDF
+
+#: The family name the writer registers DejaVu Sans under, and its faces by style.
+FONT = "DejaVuSans"
+FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf", "I": "DejaVuSans-Oblique.ttf"}
+#: Fonts used for characters DejaVu Sans lacks, when installed (file names, best first):
+#: Arabic-script letters (Urdu's ہ and ے), symbols, emoji, Chinese, Japanese and Korean.
+FALLBACK_FONT_FILES = (
+    "NotoNaskhArabic-Regular.ttf",
+    "NotoSansArabic-Regular.ttf",
+    "NotoNastaliqUrdu-Regular.ttf",
+    "NotoSansSymbols2-Regular.ttf",
+    "NotoSansSymbols-Regular.ttf",
+    "NotoEmoji-Regular.ttf",
+    "Symbola.ttf",
+    "NotoSansCJK-Regular.ttc",
+    "DroidSansFallbackFull.ttf",
+)
+#: Where installed fonts are looked for.
+FONT_FOLDERS = (
+    Path("/usr/share/fonts"),
+    Path("/usr/local/share/fonts"),
+    Path.home() / ".local" / "share" / "fonts",
+    Path.home() / ".fonts",
+)
+#: matplotlib's font with a visible box for every code point: the last fallback.
+LAST_RESORT_FILE = "LastResortHE-Regular.ttf"
+#: What a character no font can draw becomes when Last Resort is missing.
+MARKER = "\ufffd"
 #: Sizes (points) of Markdown headings by level, and of a document's title and section headings.
 HEADING_SIZES = {1: 16, 2: 13, 3: 11}
 
-_PLAIN = {
-    "–": "-",
-    "—": "-",
-    "‘": "'",
-    "’": "'",
-    "“": '"',
-    "”": '"',
-    "…": "...",
-    "•": "-",
-    "→": "->",
-}
-#: Plain text (documents): a no-break space becomes a space too.
-_TEXT_SYMBOLS = str.maketrans({**_PLAIN, "\u00a0": " "})
-#: Markdown reports: also the status marks they use.
-_MARKDOWN_SYMBOLS = str.maketrans({**_PLAIN, "✅": "[met]", "⚠": "[not met]", "\ufe0f": ""})
+#: Report marks DejaVu Sans lacks, as marks it has.
+_MARKS = str.maketrans({"✅": "✔", "❌": "✘"})
 _MARKUP = re.compile(r"(\*\*|__|`)")
 _HEADING = re.compile(r"^(#{1,3})\s+(.*)$")
 
 
-def drawable(text: str) -> str:
-    """``text`` with every character the core font cannot draw replaced by ``?``."""
-    return text.encode("latin-1", "replace").decode("latin-1")
+def _invisible(char: str) -> bool:
+    """Format characters and variation selectors: nothing to draw, fine to drop if no font has
+    them."""
+    code = ord(char)
+    return (
+        unicodedata.category(char) == "Cf" or 0xFE00 <= code <= 0xFE0F or 0xE0100 <= code <= 0xE01EF
+    )
 
 
 def plain_pdf_text(text: str) -> str:
-    """Plain ``text`` as the core font can show it (symbols made plain, the rest ``?``)."""
-    return drawable(text.translate(_TEXT_SYMBOLS))
+    """Plain ``text`` as the writer takes it: every letter kept; control characters dropped
+    (a tab becomes a space), a lone surrogate becomes ``�``."""
+    out: list[str] = []
+    for char in str(text):
+        category = unicodedata.category(char)
+        if char in "\t\n":
+            out.append(" " if char == "\t" else char)
+        elif category == "Cs":
+            out.append(MARKER)
+        elif category != "Cc":
+            out.append(char)
+    return "".join(out)
 
 
 def pdf_text(text: str) -> str:
-    """A line of our Markdown as the core font can show it (markup and marks made plain)."""
-    return drawable(_MARKUP.sub("", text.translate(_MARKDOWN_SYMBOLS)))
+    """A line of our Markdown as the writer takes it: ``**``, ``__`` and backticks dropped, the
+    report marks made drawable (✅ → ✔), then as :func:`plain_pdf_text`."""
+    return plain_pdf_text(_MARKUP.sub("", text.translate(_MARKS)))
 
 
 @dataclass(frozen=True)
@@ -82,17 +127,113 @@ class PdfGap:
 PdfBlock = PdfHeading | PdfText | PdfGap
 
 
-def write_pdf(blocks: Iterable[PdfBlock], path: str | Path) -> Path:
-    """Write ``blocks`` as an A4 PDF at ``path`` (folders are created); returns the path."""
+@dataclass(frozen=True)
+class _Fonts:
+    """The font files on this machine: DejaVu Sans's faces, the installed fallbacks, Last
+    Resort (``None`` where matplotlib ships none)."""
+
+    faces: dict[str, Path]
+    fallbacks: tuple[Path, ...]
+    last_resort: Path | None
+
+
+@functools.cache
+def _fonts() -> _Fonts:
+    import matplotlib
+
+    folder = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+    faces = {style: folder / name for style, name in FONT_FILES.items()}
+    missing = [str(path) for path in faces.values() if not path.is_file()]
+    if missing:
+        raise FileNotFoundError(
+            f"The PDF font is missing ({', '.join(missing)}): reinstall matplotlib "
+            "(pip install --force-reinstall matplotlib)."
+        )
+    found: dict[str, Path] = {}
+    wanted = set(FALLBACK_FONT_FILES)
+    for root in FONT_FOLDERS:
+        if root.is_dir():
+            for path in sorted(root.rglob("*")):
+                if path.name in wanted and path.name not in found and path.is_file():
+                    found[path.name] = path
+    fallbacks = tuple(found[name] for name in FALLBACK_FONT_FILES if name in found)
+    last_resort = folder / LAST_RESORT_FILE
+    return _Fonts(faces, fallbacks, last_resort if last_resort.is_file() else None)
+
+
+@functools.cache
+def _code_points(path: Path) -> frozenset[int]:
+    """The code points a font has glyphs for (empty for a font that cannot be read)."""
+    from fontTools.ttLib import TTFont
+
+    try:
+        with TTFont(str(path), fontNumber=0, lazy=True) as font:
+            return frozenset(font.getBestCmap() or {})
+    except Exception:  # a damaged font is one we cannot use, not a failed export
+        return frozenset()
+
+
+def _drawable(texts: Sequence[str], fonts: _Fonts) -> tuple[list[str], set[str]]:
+    """``texts`` ready for the fonts, and the characters only Last Resort can draw."""
+    covered: set[int] = set()
+    for path in (*fonts.faces.values(), *fonts.fallbacks):
+        covered |= _code_points(path)
+    last_resort: set[str] = set()
+    out: list[str] = []
+    for text in texts:
+        kept: list[str] = []
+        for char in text:
+            if char == "\n" or ord(char) in covered:
+                kept.append(char)
+            elif char.isspace():
+                kept.append(" ")
+            elif _invisible(char):
+                continue
+            elif fonts.last_resort is not None:
+                last_resort.add(char)
+                kept.append(char)
+            else:
+                kept.append(MARKER)
+        out.append("".join(kept))
+    return out, last_resort
+
+
+def _new_pdf(fonts: _Fonts, last_resort: set[str]) -> FPDF:
     from fpdf import FPDF
 
+    pdf = FPDF(format="A4")
+    for style, path in fonts.faces.items():
+        pdf.add_font(FONT, style, str(path))
+    chain = [f"{FONT}-fallback"]
+    pdf.add_font(chain[0], "", str(fonts.faces[""]))  # for the oblique face, which lacks Arabic
+    for number, path in enumerate(fonts.fallbacks):
+        chain.append(f"fallback-{number}")
+        pdf.add_font(chain[-1], "", str(path))
+    if last_resort and fonts.last_resort is not None:
+        chain.append("last-resort")
+        pdf.add_font(
+            chain[-1], "", str(fonts.last_resort), unicode_range=sorted(map(ord, last_resort))
+        )
+    pdf.set_fallback_fonts(chain, exact_match=False)
+    pdf.set_text_shaping(True)
+    return pdf
+
+
+def write_pdf(blocks: Iterable[PdfBlock], path: str | Path) -> Path:
+    """Write ``blocks`` as an A4 PDF at ``path`` (folders are created); returns the path."""
+    items = list(blocks)
+    fonts = _fonts()
+    texts, last_resort = _drawable(
+        [plain_pdf_text(b.text) for b in items if not isinstance(b, PdfGap)], fonts
+    )
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    pdf = FPDF(format="A4")
+    pdf = _new_pdf(fonts, last_resort)
     pdf.set_auto_page_break(auto=True, margin=15)
     pdf.add_page()
     width = pdf.w - pdf.l_margin - pdf.r_margin
-    for block in blocks:
+    lines = iter(texts)
+    for block in items:
         if isinstance(block, PdfGap):
             pdf.ln(2)
             continue
@@ -103,7 +244,7 @@ def write_pdf(blocks: Iterable[PdfBlock], path: str | Path) -> Path:
         else:
             pdf.set_font(FONT, block.style, block.size)
             height = 6
-        pdf.multi_cell(width, height, drawable(block.text), new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(width, height, next(lines), new_x="LMARGIN", new_y="NEXT")
     pdf.output(str(target))
     return target
 
