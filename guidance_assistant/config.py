@@ -136,11 +136,11 @@ class Settings(BaseSettings):
         description="The app is reached over HTTPS (a reverse proxy in front): session cookies "
         "are marked Secure and browsers are told to keep to HTTPS (HSTS).",
     )
-    session_idle_minutes: int = Field(
+    session_idle_minutes: float = Field(
         default=30,
-        ge=1,
+        gt=0,
         le=24 * 60,
-        description="A signed-in session unused for this long is signed out.",
+        description="A signed-in session unused for this many minutes is signed out.",
     )
     login_max_failures: int = Field(
         default=5,

@@ -13,9 +13,10 @@ from typing import Any
 
 from guidance_assistant.config import Settings
 from guidance_assistant.errors import GuidanceAssistantError
-from guidance_assistant.store import PermissionDeniedError, Store, User
+from guidance_assistant.store import PermissionDeniedError, SignInResult, Store, User
 from guidance_assistant.ui.downloads import DownloadVault, downloads_html
 from guidance_assistant.ui.render import escape
+from guidance_assistant.ui.security import error_reference
 
 log = logging.getLogger(__name__)
 
@@ -57,19 +58,11 @@ class AppContext:
         """Links to private copies of ``sources`` for ``user`` only."""
         return downloads_html(self.downloads.copy_in(user, sources))
 
-    def check_password(self, username: str, password: str) -> bool:
-        """Whether the store accepts these credentials (an argon2 check: CPU for a while)."""
-        try:
-            self.store.authenticate(username, password)
-        except GuidanceAssistantError:
-            return False
-        return True
-
-    async def check_login(self, username: str, password: str) -> bool:
-        """Gradio's ``auth=`` callable. Gradio awaits a coroutine but calls a plain function
-        on its event loop, so the password hash is checked in a worker thread: many people
-        signing in at once do not stall every other request."""
-        return await asyncio.to_thread(self.check_password, username, password)
+    async def sign_in(self, username: str, password: str, address: str | None) -> SignInResult:
+        """The store's sign-in (limits, locks, audit), in a worker thread: the argon2 check
+        takes CPU for a while, and many people signing in at once must not stall every other
+        request on the event loop."""
+        return await asyncio.to_thread(self.store.sign_in, username, password, address)
 
 
 def require_role(user: User, roles: tuple[str, ...], doing: str) -> None:
@@ -85,8 +78,12 @@ def message(error: Exception) -> str:
         return f"**Not allowed:** {escape(str(error))}"
     if isinstance(error, GuidanceAssistantError):
         return f"**Cannot do that:** {escape(str(error))}"
-    log.exception("unexpected error in the app", exc_info=error)
-    return "**Something went wrong.** The error is in the server's log."
+    reference = error_reference()
+    log.error("unexpected error %s in the app", reference, exc_info=error)
+    return (
+        f"**Something went wrong** (reference {reference}). If it happens again, tell an admin "
+        "this reference."
+    )
 
 
 def ok(text: str) -> str:
