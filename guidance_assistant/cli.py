@@ -318,6 +318,7 @@ def practice(
     Type your adviser turns; an empty line or Ctrl-D ends the session.
     """
     from guidance_assistant.practice import PracticeSession, load_personas
+    from guidance_assistant.text.clean import EmptyMessageError
 
     if list_personas:
         for item in load_personas():
@@ -337,7 +338,11 @@ def practice(
             break
         if not line.strip():
             break
-        turn = session.say(line)
+        try:
+            turn = session.say(line)
+        except EmptyMessageError as refused:  # control characters only: nothing recorded
+            typer.secho(str(refused), fg=typer.colors.YELLOW, err=True)
+            continue
         typer.echo(f"{session.persona.display_name}: {turn.text}")
         typer.secho(f"  [{turn.skill}] {turn.feedback.tip}", fg=typer.colors.CYAN)
         if turn.feedback.alternative:
@@ -456,6 +461,7 @@ def chat(
 
     from guidance_assistant.interview import Turn, open_session
     from guidance_assistant.retrieval import KnowledgeBase
+    from guidance_assistant.text.clean import EmptyMessageError
 
     settings = get_settings()
     kb = KnowledgeBase.bundled(
@@ -483,7 +489,10 @@ def chat(
             message = line.rstrip("\n")
             if message.strip().lower() in ("/quit", "/exit"):
                 break
-            show(session.reply(message))
+            try:
+                show(session.reply(message))
+            except EmptyMessageError as refused:  # nothing stored; the chat goes on
+                typer.secho(str(refused), fg=typer.colors.YELLOW, err=True)
     except KeyboardInterrupt:
         typer.echo("")
     finally:

@@ -51,6 +51,7 @@ from guidance_assistant.evals.suites import (
     load_suites,
 )
 from guidance_assistant.sources import Citation
+from guidance_assistant.text.clean import EmptyMessageError
 
 _WORD = re.compile(r"[a-z]{4,}")
 
@@ -218,7 +219,22 @@ def run_case(
             judge = _judge_for(session.responder)
         for index, message in enumerate(case.rendered_messages(), start=1):
             turn_started = time.perf_counter()
-            turn = session.reply(message)
+            try:
+                turn = session.reply(message)
+            except EmptyMessageError as refused:  # the person is told; no turn is stored
+                transcript.turns.append(
+                    TurnRecord(
+                        index=index,
+                        client=_stored(message),
+                        client_chars=len(message),
+                        adviser=str(refused),
+                        stage=session.state.stage,
+                        move="refused",
+                        flags=["empty"],
+                        seconds=time.perf_counter() - turn_started,
+                    )
+                )
+                continue
             seconds = time.perf_counter() - turn_started
             transcript.turns.append(
                 TurnRecord(

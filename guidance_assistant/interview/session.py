@@ -8,8 +8,12 @@
 
 Every client message goes through the same steps:
 
-1. clean it (control characters out; HTML kept as plain text; very long messages cut for
-   analysis, with a polite note);
+1. clean it (:func:`~guidance_assistant.text.clean.require_message`: control, direction and
+   zero-width characters out, every letter kept as typed; HTML kept as plain text; very long
+   messages cut for analysis, with a polite note). A message with nothing that shows (empty,
+   spaces, NUL or invisible characters only) raises
+   :class:`~guidance_assistant.text.clean.EmptyMessageError`, whose message says what to do,
+   and is not stored;
 2. **safeguarding** on the whole message, before any other reading and before any backend
    (:func:`~guidance_assistant.safeguarding.screen.screen_message`: rules, the learned reader,
    cues heard across turns). On a disclosure the reply is
@@ -82,8 +86,8 @@ from guidance_assistant.safeguarding.rules import escalation_reply, promises_sec
 from guidance_assistant.safeguarding.screen import Screening, screen_message
 from guidance_assistant.text.clean import (
     MAX_TRANSCRIPT_CHARS,
-    clean_input,
     join_words,
+    require_message,
     truncate,
 )
 from guidance_assistant.text.clean import words as word_list
@@ -267,8 +271,11 @@ class GuidanceSession:
         )
 
     def reply(self, message: str) -> Turn:
-        """The adviser's reply to the client's ``message`` (see the module docstring)."""
-        text = clean_input(message if isinstance(message, str) else str(message))
+        """The adviser's reply to the client's ``message`` (see the module docstring).
+
+        Raises :class:`~guidance_assistant.text.clean.EmptyMessageError` for a message with
+        nothing that shows; the session is left as it was."""
+        text = require_message(message)  # nothing that shows: EmptyMessageError, no turn
         work = self.state.model_copy(deep=True)
         # Safeguarding first, on the whole message as typed, before any other reading.
         screening = self._screen(work, text)
@@ -279,16 +286,6 @@ class GuidanceSession:
             text, today=work.session_date, signals=self.signals, safeguarding=result, acts=acts
         )
         flags: list[str] = []
-        if analysis.empty and not text.strip():
-            move = choose_move(work, analysis, interview=self.interview)
-            draft = self._writer(work, analysis).write(move)
-            self._record_client(work, text, analysis, ["empty"])
-            turn = self._finish(
-                work, move, analysis, draft, draft.text, "offline", None, ["empty"], effects=False
-            )
-            self.state = work
-            return turn
-
         work.client_turns += 1
         for hit in screening.cues:
             work.cues.append(

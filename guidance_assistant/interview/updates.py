@@ -34,7 +34,13 @@ from guidance_assistant.interview.state import (
     SessionState,
     StageTransition,
 )
-from guidance_assistant.text.clean import clip_words, join_words, second_person
+from guidance_assistant.text.clean import (
+    as_typed,
+    clip_words,
+    join_words,
+    normalise_for_matching,
+    second_person,
+)
 from guidance_assistant.text.dates import format_date
 
 _AGENDA_CUE = re.compile(
@@ -514,7 +520,8 @@ def _add_steps(
     """Record each step the client named (what, who, when); how many were new."""
     added = 0
     for mention in analysis.actions:
-        what = second_person(mention.what)
+        # ``mention.what`` comes from the matching view; the step keeps the client's letters.
+        what = second_person(as_typed(mention.what, mention.text))
         if len(state.actions) >= limit or any(a.what == what for a in state.actions):
             continue
         state.actions.append(
@@ -569,7 +576,11 @@ def _absorb_actions(
             _date_undated(state, when, turn)
             return
     elif analysis.action is not None and len(state.actions) < limit and not analysis.is_question:
-        if undated is not None and when is not None and analysis.action.what in undated.what:
+        if (
+            undated is not None
+            and when is not None
+            and analysis.action.what in normalise_for_matching(undated.what)
+        ):
             undated.when = when
             undated.turn = turn
             return

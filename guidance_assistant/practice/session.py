@@ -52,6 +52,7 @@ from guidance_assistant.practice.review import (
     full_report,
     make_comment,
 )
+from guidance_assistant.text.clean import require_message
 
 logger = logging.getLogger(__name__)
 
@@ -129,8 +130,12 @@ class PracticeSession:
         return list(self.engine.disclosed)
 
     def say(self, trainee_message: str) -> ClientTurn:
-        """The client's reply to ``trainee_message`` (any text: never raises for bad input)."""
-        text, problem = clean_message(trainee_message)
+        """The client's reply to ``trainee_message``.
+
+        A message with nothing that shows (empty, spaces, NUL, control or zero-width characters
+        only) raises :class:`~guidance_assistant.text.clean.EmptyMessageError` and is not
+        recorded; any other text gets a reply (HTML with no words in it, a polite "unclear")."""
+        text, problem = clean_message(require_message(trainee_message))
         if problem == "empty":
             prediction: SkillPredictionLike = Prediction("other", 0.0, "empty message")
         else:

@@ -2,14 +2,24 @@
 
 Everything here is pure and deterministic. Client text is only ever read as data: nothing in it
 is executed, interpreted as markup or treated as an instruction.
+
+Two kinds of text come out of here, and only one may lose letters:
+
+- **what is stored and shown** (:func:`clean_input`, :func:`analysis_view`, :func:`as_typed`)
+  keeps every letter as typed: Łukasz, Nguyễn, Şükrü, محمد;
+- **matching views** (:func:`normalise_for_matching`) fold text with
+  :func:`guidance_assistant.text.fold` (accents and look-alike letters made plain, case
+  lowered) so that cues and titles match, and are never shown to anyone.
 """
 
 from __future__ import annotations
 
+import difflib
 import html
 import re
 import unicodedata
 
+from guidance_assistant.errors import GuidanceAssistantError
 from guidance_assistant.text import fold
 from guidance_assistant.text.sentences import split_sentences
 
@@ -18,44 +28,165 @@ MAX_ANALYSIS_CHARS = 4000
 #: Longest client message kept whole in the transcript.
 MAX_TRANSCRIPT_CHARS = 10_000
 
+#: Bidirectional controls (embeddings, overrides, isolates, marks): typed into a message they
+#: can show its words reversed or out of order, so :func:`clean_input` removes them. Text in
+#: Arabic or Urdu needs none of them: its direction comes from its letters.
+BIDI_CONTROLS = frozenset(
+    "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+)
+#: Zero-width characters that hide inside words ("h\u200bits"): removed by :func:`clean_input`.
+ZERO_WIDTH = frozenset("\u200b\u2060\ufeff")
+#: Zero-width joiner and non-joiner: removed, except between two letters (or marks) that are
+#: not ASCII, where a script needs them (the non-joiner in Persian and Urdu words, the joiner in
+#: Indic conjuncts); no Latin word needs them, so inside ASCII words they are removed too.
+JOINERS = frozenset("\u200c\u200d")
+
 _TAG = re.compile(r"<[^<>]{0,200}>")
 _CODE_ELEMENT = re.compile(
     r"<(script|style)\b[^<>]{0,200}>.{0,2000}?</\1\s*>", re.IGNORECASE | re.DOTALL
 )
 _SPACES = re.compile(r"[ \t\f\v]+")
 _BLANK_LINES = re.compile(r"\n{3,}")
-_WORD = re.compile(r"[A-Za-z0-9£'’-]+")
+_WORD = re.compile(r"(?:[^\W_]|[£'’-])+")
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "“": '"', "”": '"'})
+_EDGE_PUNCTUATION = ".,;:!?"
+
+
+class EmptyMessageError(GuidanceAssistantError, ValueError):
+    """A message with nothing in it: empty, or only spaces, control characters or characters
+    that do not show. It is not stored; the person is asked to type something."""
+
+
+def _joins_letters(before: str, after: str) -> bool:
+    return all(
+        char and not char.isascii() and unicodedata.category(char)[0] in "LM"
+        for char in (before, after)
+    )
 
 
 def clean_input(text: str) -> str:
-    """``text`` with control characters removed, Unicode composed and whitespace tidied.
+    """``text`` as it is stored and shown: control characters, bidirectional controls and
+    zero-width characters removed (see :data:`BIDI_CONTROLS`, :data:`ZERO_WIDTH`,
+    :data:`JOINERS`), Unicode composed (NFC), spaces of every kind made plain and tidied.
 
-    Newlines and tabs survive; HTML is kept exactly as typed (it is plain text to us).
+    Every letter stays as typed. Newlines and tabs survive; HTML is kept exactly as typed (it is
+    plain text to us).
     """
     text = unicodedata.normalize("NFC", str(text)).replace("\r\n", "\n").replace("\r", "\n")
-    kept = "".join(
-        ch for ch in text if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cs", "Co")
+    kept: list[str] = []
+    for index, char in enumerate(text):
+        if char in "\n\t":
+            kept.append(char)
+            continue
+        category = unicodedata.category(char)
+        if category in ("Cc", "Cs", "Co") or char in BIDI_CONTROLS or char in ZERO_WIDTH:
+            continue
+        if char in JOINERS:
+            after = text[index + 1] if index + 1 < len(text) else ""
+            if not _joins_letters(kept[-1] if kept else "", after):
+                continue
+        kept.append(" " if category == "Zs" else char)
+    tidy = _SPACES.sub(" ", "".join(kept))
+    tidy = _BLANK_LINES.sub("\n\n", tidy)
+    return tidy.strip()
+
+
+def has_content(text: str) -> bool:
+    """Whether ``text`` holds anything that shows: a character that is neither a space nor an
+    invisible format character (nor a variation selector)."""
+    return any(
+        not char.isspace()
+        and unicodedata.category(char) not in ("Cc", "Cf", "Cs", "Co")
+        and not 0xFE00 <= ord(char) <= 0xFE0F
+        for char in text
     )
-    kept = _SPACES.sub(" ", kept)
-    kept = _BLANK_LINES.sub("\n\n", kept)
-    return kept.strip()
+
+
+def require_message(text: object) -> str:
+    """``text`` cleaned with :func:`clean_input`; :class:`EmptyMessageError` when nothing that
+    shows is left (an empty message, spaces, NUL or other control characters, zero-width or
+    direction characters only)."""
+    cleaned = clean_input(text if isinstance(text, str) else "" if text is None else str(text))
+    if not has_content(cleaned):
+        raise EmptyMessageError(
+            "Nothing to send: the message is empty, or holds only spaces or characters that "
+            "do not show. Type what you want to say, then send it."
+        )
+    return cleaned
 
 
 def analysis_view(text: str) -> str:
     """What the analyser reads: HTML tags (and the code inside script and style elements)
     dropped, entities decoded, invisible format characters (zero-width spaces, soft hyphens)
-    removed, quotes made plain."""
-    view = html.unescape(_TAG.sub(" ", _CODE_ELEMENT.sub(" ", text))).translate(_APOSTROPHES)
-    view = fold("".join(ch for ch in view if unicodedata.category(ch) != "Cf"))
+    removed, compatibility forms made standard (NFKC: full-width ``ａｒｔ`` is ``art``, ``…`` is
+    ``...``), quotes made plain.
+
+    Letters keep their accents, script and case (Łukasz, Nguyễn, محمد), because clauses of this
+    view are stored and shown (reflections, facts, steps); matching folds them later, in
+    :func:`normalise_for_matching`.
+    """
+    view = html.unescape(_TAG.sub(" ", _CODE_ELEMENT.sub(" ", text)))
+    view = "".join(ch for ch in view if unicodedata.category(ch) != "Cf")
+    view = unicodedata.normalize("NFKC", view).translate(_APOSTROPHES)
     return _SPACES.sub(" ", view).strip()
 
 
 def normalise_for_matching(text: str) -> str:
-    """Lowercase, apostrophes removed (``don't`` → ``dont``), punctuation spaced out."""
-    text = text.translate(_APOSTROPHES).lower().replace("'", "")
+    """The matching view of ``text`` (never shown): folded with
+    :func:`~guidance_assistant.text.fold` (accents dropped, look-alike letters made Latin),
+    lowercase, apostrophes removed (``don't`` → ``dont``), every other character outside
+    ``a-z``, digits, ``£ %`` and ``. , ! ? ; : / -`` made a space."""
+    text = fold(text).translate(_APOSTROPHES).lower().replace("'", "")
     text = re.sub(r"[^a-z0-9£%\s.,!?;:/-]", " ", text)
     return _SPACES.sub(" ", text).strip()
+
+
+def _match_key(word: str) -> str:
+    return word.strip(_EDGE_PUNCTUATION + "-/")
+
+
+def as_typed(phrase: str, text: str) -> str:
+    """``phrase``, a piece of :func:`normalise_for_matching` ``(text)`` (maybe with words left
+    out or put in), in the words of ``text`` as typed.
+
+    The matching view loses letters (``Email Łukasz Nguyễn`` reads ``email ukasz nguyen``), so a
+    step or a phrase found in it is mapped back: each run of the phrase's words that matches
+    words of ``text`` in order becomes the typed span they came from, words the matching view
+    has nothing for inside that span included (``محمد``, which it drops whole); a word written
+    in another script straight after the phrase's end is kept too. Words of the phrase that are
+    not in ``text`` (put in by a reader: ``the client``) stay as they are.
+    """
+    tokens = [(m.start(), m.end()) for m in re.finditer(r"\S+", text)]
+    flat: list[tuple[str, int]] = []
+    for number, (start, end) in enumerate(tokens):
+        for word in normalise_for_matching(text[start:end]).split():
+            key = _match_key(word)
+            if key:
+                flat.append((key, number))
+    wanted = [_match_key(word) or word for word in phrase.split()]
+    matcher = difflib.SequenceMatcher(None, wanted, [key for key, _ in flat], autojunk=False)
+    pieces: list[str] = []
+    done = 0
+    for first, at, size in matcher.get_matching_blocks():
+        pieces += phrase.split()[done:first]
+        if not size:
+            break
+        last_token = flat[at + size - 1][1]
+        if first + size == len(wanted):  # the phrase ends here: keep a name in another script
+            while last_token + 1 < len(tokens) and not normalise_for_matching(
+                text[slice(*tokens[last_token + 1])]
+            ):
+                following = text[slice(*tokens[last_token + 1])]
+                if not any(char.isalpha() for char in following):
+                    break
+                last_token += 1
+        span = text[tokens[flat[at][1]][0] : tokens[last_token][1]]
+        last_word = phrase.split()[first + size - 1]
+        while span and span[-1] in _EDGE_PUNCTUATION and not last_word.endswith(span[-1]):
+            span = span[:-1]
+        pieces.append(span)
+        done = first + size
+    return " ".join(piece for piece in pieces if piece)
 
 
 def truncate(text: str, limit: int) -> tuple[str, bool]:
@@ -119,7 +250,8 @@ _ILL_ADJECTIVE_AFTER = frozenset(
         *("seriously", "chronically", "mentally", "terminally"),
     )
 )
-_TOKEN = re.compile(r"[A-Za-z']+|[^A-Za-z']+")
+#: Runs of letters (any script) and apostrophes, and the runs between them.
+_TOKEN = re.compile(r"(?:[^\W\d_]|')+|(?:[^\w']|[\d_])+")
 
 
 def second_person(text: str) -> str:

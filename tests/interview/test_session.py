@@ -18,7 +18,7 @@ from guidance_assistant.interview import (
 )
 from guidance_assistant.lmi.render import money
 from guidance_assistant.prepare import prepare_brief
-from guidance_assistant.text.clean import mean_sentence_length, words
+from guidance_assistant.text.clean import EmptyMessageError, mean_sentence_length, words
 from tests.interview.helpers import RecordingResponder, RephrasingResponder, StubKnowledge
 
 TODAY = date(2026, 3, 10)
@@ -48,19 +48,15 @@ def talk(session: GuidanceSession, messages: list[str]) -> None:
         session.reply(message)
 
 
-def test_empty_message_gets_a_gentle_prompt_and_changes_nothing_else(
+def test_an_empty_message_is_refused_and_changes_nothing(
     start: Callable[..., GuidanceSession],
 ) -> None:
     session = start()
     talk(session, OPENING)
-    before = session.state.model_dump(exclude={"transcript"})
-    turn = session.reply("   \x00\x07  ")
-    assert turn.move == "contracting" and "empty" in turn.flags
-    assert turn.text
-    assert session.state.model_dump(exclude={"transcript"}) == before
-    assert (
-        session.state.transcript[-2].speaker == "client" and session.state.transcript[-2].text == ""
-    )
+    before = session.state.model_dump()
+    with pytest.raises(EmptyMessageError, match="empty"):
+        session.reply("   \x00\x07  ")
+    assert session.state.model_dump() == before  # more cases: test_input_hygiene.py
 
 
 def test_a_huge_message_is_cut_for_analysis_with_a_polite_note(

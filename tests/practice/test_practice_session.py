@@ -201,8 +201,8 @@ def test_the_client_stays_consistent() -> None:
 
 @pytest.mark.parametrize(
     "message",
-    ["", "   ", "<script>alert('x')</script>", "<p></p>&nbsp;", "word " * 20_000, "\x00\x01"],
-    ids=["empty", "blank", "script", "empty-html", "huge", "control"],
+    ["<script>alert('x')</script>", "<p></p>&nbsp;", "word " * 20_000],
+    ids=["script", "empty-html", "huge"],  # empty ones are refused: test_input_hygiene.py
 )
 def test_bad_input_gets_a_polite_reply(message: str) -> None:
     session = PracticeSession("year9-options", skill_of=lambda text: Prediction("other"))
