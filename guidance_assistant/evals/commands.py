@@ -142,3 +142,12 @@ def cli_interview(
         out_text.write_text(text + "\n", encoding="utf-8")
         lines.append(f"Report: {out_text}")
     return "\n".join(lines)
+
+
+def cli_redaction(split: str = "dev", *, folder: Path | None = None, misses: int = 0) -> str:
+    """``eval redaction``: precision and recall per kind of personal data, and the share of keep
+    words kept, for the store's redactor on the labelled ``split`` (``dev`` or ``test``) of
+    ``evals/redaction``; with ``misses``, the first mistakes too."""
+    from guidance_assistant.evals.redaction import run_redaction_eval
+
+    return run_redaction_eval(split, folder=folder, misses=misses)
