@@ -294,6 +294,18 @@ def eval_safeguarding(
             typer.echo("\n" + external_check().render())
 
 
+@eval_app.command("redaction")
+@friendly_errors
+def eval_redaction(
+    split: Annotated[str, typer.Option(help="Labelled split: dev (to build on) or test.")] = "dev",
+    misses: Annotated[int, typer.Option(help="Also list this many mistakes.")] = 0,
+) -> None:
+    """Precision and recall per kind of personal data for transcript redaction."""
+    from guidance_assistant.evals.commands import cli_redaction
+
+    typer.echo(cli_redaction(split, misses=misses))
+
+
 @eval_app.command("skills")
 @friendly_errors
 def eval_skills() -> None:
