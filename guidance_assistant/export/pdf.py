@@ -173,48 +173,71 @@ def _code_points(path: Path) -> frozenset[int]:
         return frozenset()
 
 
-def _drawable(texts: Sequence[str], fonts: _Fonts) -> tuple[list[str], set[str]]:
-    """``texts`` ready for the fonts, and the characters only Last Resort can draw."""
-    covered: set[int] = set()
-    for path in (*fonts.faces.values(), *fonts.fallbacks):
-        covered |= _code_points(path)
-    last_resort: set[str] = set()
+@dataclass
+class _FontPlan:
+    """Which fonts one PDF needs: the faces its blocks use, the fallbacks some character of
+    theirs needs (DejaVu Sans regular for the oblique face first), and the characters only
+    Last Resort has."""
+
+    styles: set[str]
+    fallbacks: list[Path]
+    last_resort: set[str]
+
+
+def _prepare(blocks: Sequence[tuple[str, str]], fonts: _Fonts) -> tuple[list[str], _FontPlan]:
+    """The texts of ``blocks`` (style, text) ready for the fonts, and the fonts they need.
+
+    Only needed fonts are loaded: each costs a tenth of a second or more to read and subset.
+    """
+    regular = _code_points(fonts.faces[""])
+    installed = [(path, _code_points(path)) for path in fonts.fallbacks]
+    plan = _FontPlan(styles=set(), fallbacks=[], last_resort=set())
     out: list[str] = []
-    for text in texts:
+    for style, text in blocks:
+        plan.styles.add(style)
+        face = _code_points(fonts.faces[style])
         kept: list[str] = []
         for char in text:
-            if char == "\n" or ord(char) in covered:
+            code = ord(char)
+            if char == "\n" or code in face:
+                kept.append(char)
+            elif code in regular:
+                plan.fallbacks.append(fonts.faces[""])
                 kept.append(char)
             elif char.isspace():
                 kept.append(" ")
             elif _invisible(char):
                 continue
+            elif found := next((path for path, codes in installed if code in codes), None):
+                plan.fallbacks.append(found)
+                kept.append(char)
             elif fonts.last_resort is not None:
-                last_resort.add(char)
+                plan.last_resort.add(char)
                 kept.append(char)
             else:
                 kept.append(MARKER)
         out.append("".join(kept))
-    return out, last_resort
+    order = [fonts.faces[""], *fonts.fallbacks]
+    plan.fallbacks = [path for path in order if path in set(plan.fallbacks)]
+    return out, plan
 
 
-def _new_pdf(fonts: _Fonts, last_resort: set[str]) -> FPDF:
+def _new_pdf(fonts: _Fonts, plan: _FontPlan) -> FPDF:
     from fpdf import FPDF
 
     pdf = FPDF(format="A4")
-    for style, path in fonts.faces.items():
-        pdf.add_font(FONT, style, str(path))
-    chain = [f"{FONT}-fallback"]
-    pdf.add_font(chain[0], "", str(fonts.faces[""]))  # for the oblique face, which lacks Arabic
-    for number, path in enumerate(fonts.fallbacks):
+    for style in sorted(plan.styles):
+        pdf.add_font(FONT, style, str(fonts.faces[style]))
+    chain: list[str] = []
+    for number, path in enumerate(plan.fallbacks):
         chain.append(f"fallback-{number}")
         pdf.add_font(chain[-1], "", str(path))
-    if last_resort and fonts.last_resort is not None:
+    if plan.last_resort and fonts.last_resort is not None:
         chain.append("last-resort")
-        pdf.add_font(
-            chain[-1], "", str(fonts.last_resort), unicode_range=sorted(map(ord, last_resort))
-        )
-    pdf.set_fallback_fonts(chain, exact_match=False)
+        codes = sorted(map(ord, plan.last_resort))
+        pdf.add_font(chain[-1], "", str(fonts.last_resort), unicode_range=codes)
+    if chain:
+        pdf.set_fallback_fonts(chain, exact_match=False)
     pdf.set_text_shaping(True)
     return pdf
 
@@ -222,13 +245,16 @@ def _new_pdf(fonts: _Fonts, last_resort: set[str]) -> FPDF:
 def write_pdf(blocks: Iterable[PdfBlock], path: str | Path) -> Path:
     """Write ``blocks`` as an A4 PDF at ``path`` (folders are created); returns the path."""
     items = list(blocks)
+    styled = [
+        ("B" if isinstance(block, PdfHeading) else block.style, plain_pdf_text(block.text))
+        for block in items
+        if not isinstance(block, PdfGap)
+    ]
     fonts = _fonts()
-    texts, last_resort = _drawable(
-        [plain_pdf_text(b.text) for b in items if not isinstance(b, PdfGap)], fonts
-    )
+    texts, plan = _prepare(styled, fonts)
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    pdf = _new_pdf(fonts, last_resort)
+    pdf = _new_pdf(fonts, plan)
     pdf.set_auto_page_break(auto=True, margin=15)
     pdf.add_page()
     width = pdf.w - pdf.l_margin - pdf.r_margin

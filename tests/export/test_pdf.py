@@ -246,3 +246,11 @@ def test_no_module_outside_export_writes_pdf_itself() -> None:
         if re.search(r"^\s*(?:from|import)\s+fpdf\b", path.read_text(encoding="utf-8"), re.M)
     ]
     assert writers == ["export/pdf.py"]
+
+
+def test_only_the_fonts_a_document_needs_are_embedded(tmp_path: Path) -> None:
+    latin = _glyph_names(write_pdf([PdfHeading("Plan"), PdfText("Łukasz")], tmp_path / "a.pdf"))
+    assert len(latin) == 2 and all("DejaVuSans" in name for name in latin)  # regular and bold
+    # an oblique line in Arabic borrows DejaVu Sans regular, whose Arabic the oblique lacks
+    quoted = _glyph_names(write_pdf([PdfText("محمد", "I")], tmp_path / "b.pdf"))
+    assert sorted("Oblique" in name for name in quoted) == [False, True], quoted
