@@ -202,6 +202,7 @@ def find_personal_data(text: str, names: Iterable[str] = ()) -> list[Finding]:
         language="en",
         ad_hoc_recognizers=[_names_recogniser(known, load_name_data())],
         score_threshold=THRESHOLD,
+        return_decision_process=True,
     )
     return _resolve([Finding(r.start, r.end, r.entity_type, r.score, _reason(r)) for r in results])
 

@@ -80,7 +80,7 @@ class _Recogniser(PatternRecognizer):
     def __init__(self, entity: str, patterns: list[Pattern], context: list[str], **kw: Any):
         super().__init__(
             supported_entity=entity,
-            name=f"uk_{entity.lower()}",
+            name=f"{entity.lower()}_recogniser",
             patterns=patterns,
             context=context,
             supported_language="en",
@@ -211,9 +211,18 @@ class AddressRecogniser(_Recogniser):
             rf"(?-i:(?:,\s*{_PLACE}(?=\s*(?:,|\.|$|\s+[A-Z]{{1,2}}\d|\s+[a-z]{{1,2}}\d)))"
             rf"{{0,2}}(?:\s+{_PLACE}(?=\s+[A-Z]{{1,2}}\d[A-Z\d]?\s?\d[A-Z]{{2}}\b))?)"
         )
+        lives = "|".join(
+            f"(?<=\\b{verb} {where} )"
+            for verb in ("live", "lives", "living", "moved")
+            for where in ("on", "at", "to")
+        )
+        named_street = rf"(?:{lives})(?-i:(?:[A-Z][\w'’-]*\s+){{1,3}}){_STREET_WORDS}\b"
         super().__init__(
             "STREET_ADDRESS",
-            [Pattern("house and street", rf"\b{house}{street}{town}", 0.6)],
+            [
+                Pattern("house and street", rf"\b{house}{street}{town}", 0.6),
+                Pattern("street someone lives on", named_street, 0.6),
+            ],
             ["address", "live", "lives", "living", "home", "addy", "moved"],
         )
 
