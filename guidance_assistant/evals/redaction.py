@@ -1,10 +1,10 @@
 """The redaction eval: labelled transcript and note sentences, each with every piece of personal
 data in it (``evals/redaction/``; its README gives the kinds and the counting rules).
 
-The redactor is measured by what it writes, as the store would keep it: the output is aligned
-with the input (each placeholder such as ``[name]`` stands for the stretch of text it replaced),
-so any function ``(text, known names) -> redacted text`` can be measured, the old pattern-based
-one included. Counting:
+The store's redactor is measured by its findings, which are exactly what ``redact_text``
+replaces. A redactor that gives only its output text (the old pattern-based one, for the
+baseline) is measured through :func:`text_redactor_spans`, which aligns its output with the
+input (each placeholder such as ``[name]`` stands for the stretch it replaced). Counting:
 
 - **recall**: a labelled span is found when every one of its characters is redacted (kind-blind:
   by any placeholder; kind-strict: by the placeholder of its own kind);
