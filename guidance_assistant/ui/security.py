@@ -15,7 +15,8 @@ app and the export route):
 - A session unused for ``session_idle_minutes`` is signed out: its token is dropped and the
   request is treated as anonymous.
 - Every response carries a Content-Security-Policy (the app's own inline scripts get a fresh
-  nonce on each page; nothing from other origins runs), ``frame-ancestors 'none'``,
+  nonce on each page; no other inline script and nothing from other origins runs; Gradio's
+  HTML component needs ``'unsafe-eval'``), ``frame-ancestors 'none'``,
   ``X-Frame-Options: DENY``, ``X-Content-Type-Options: nosniff``, a Referrer-Policy, and HSTS
   when served over HTTPS.
 - A server error is answered with a reference id only; the id and the traceback go to the log.
@@ -54,6 +55,7 @@ PUBLIC = frozenset({LOGIN_PATH, LOGIN_STYLE_PATH, "/favicon.ico", "/manifest.jso
 SIGNED_IN_EXACT = frozenset(
     {
         "/",
+        "/session/alive",  # the page's check that its sign-in holds (ui.recovery)
         "/config",
         "/logout",
         "/theme.css",
@@ -92,7 +94,10 @@ def error_reference() -> str:
 
 def content_security_policy(nonce: str | None = None) -> str:
     """The policy every response carries; ``nonce`` lets a page's own inline scripts run."""
-    scripts = "'self'" + (f" 'nonce-{nonce}'" if nonce else "")
+    # 'unsafe-eval': Gradio 6's HTML component compiles its template with Function(), and
+    # without it every gr.HTML on the page stays empty. Inline scripts and scripts from other
+    # sites stay refused: only the page's own tags (with this response's nonce) run.
+    scripts = "'self' 'unsafe-eval'" + (f" 'nonce-{nonce}'" if nonce else "")
     return "; ".join(
         [
             "default-src 'self'",

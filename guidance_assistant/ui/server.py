@@ -18,6 +18,7 @@ from starlette.routing import Mount
 from guidance_assistant.store import User
 from guidance_assistant.ui.context import AppContext
 from guidance_assistant.ui.downloads import add_download_route
+from guidance_assistant.ui.recovery import add_recovery_route
 from guidance_assistant.ui.security import (
     LOGIN_CSS,
     LOGIN_PATH,
@@ -135,6 +136,7 @@ def build_server(ctx: AppContext, demo: gr.Blocks) -> FastAPI:
     # before the catch-all mount at "/", so that these are matched first
     add_login_routes(server, ctx, sessions)
     add_download_route(server, ctx.downloads, signed_in)
+    add_recovery_route(server, signed_in)
     gr.mount_gradio_app(
         server,
         demo,
@@ -144,6 +146,10 @@ def build_server(ctx: AppContext, demo: gr.Blocks) -> FastAPI:
         show_error=False,
         footer_links=[],
         theme=gr.themes.Default(font=SYSTEM_FONTS, font_mono=SYSTEM_MONO_FONTS),
+        # what the page gave its Blocks, as Blocks.launch() would take it
+        css=getattr(demo, "_deprecated_css", None),
+        js=getattr(demo, "_deprecated_js", None),
+        head=getattr(demo, "_deprecated_head", None),
         app_kwargs={"docs_url": None, "redoc_url": None, "openapi_url": None},
     )
     mounted.extend(

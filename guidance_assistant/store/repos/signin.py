@@ -152,6 +152,7 @@ class SignInRepo(AccountsRepo):
         if user is not None:
             self._limiter.clear(self._failures_item("account"), "account", name)
             self._limits.clear(self._lock_key("account", name))
+            self._limits.prune()  # lapsed counters of names guessed long ago
             self.record_event("signed_in", name, where)
             return SignInResult(user, "Signed in.")
         self.record_event("failed", name, where)
