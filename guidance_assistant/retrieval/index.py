@@ -21,7 +21,7 @@ import fcntl
 import hashlib
 import os
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -373,6 +373,53 @@ def _update_locked(
     return data, report
 
 
+def remove_from_index(
+    index_dir: Path,
+    doc_ids: Iterable[str],
+    *,
+    dense_kind_for: Callable[[int], DenseKind],
+    origin: str | None = None,
+) -> tuple[IndexData, UpdateReport]:
+    """Take the documents ``doc_ids`` out of the index at ``index_dir`` (their chunks, vectors
+    and manifest entries) and write it back; the other documents keep their vectors, nothing
+    is embedded. With ``origin`` only documents of that origin may be removed (the app removes
+    an adviser's own documents, never the bundled knowledge). Unknown ids are an error, so a
+    stale page cannot report a removal that did not happen."""
+    started = time.perf_counter()
+    wanted = list(dict.fromkeys(doc_ids))
+    with index_lock(index_dir, exclusive=True):
+        old = IndexData.read_unlocked(index_dir)
+        missing = [doc_id for doc_id in wanted if doc_id not in old.manifest.documents]
+        if missing:
+            raise IndexMissingError(f"Not in the index: {', '.join(missing)}")
+        if origin is not None:
+            foreign = [d for d in wanted if old.manifest.documents[d].origin != origin]
+            if foreign:
+                raise IndexMismatchError(
+                    f"Only documents added as '{origin}' can be removed here: {', '.join(foreign)}"
+                )
+        gone = set(wanted)
+        keep = [i for i, row in enumerate(old.rows) if row.chunk.doc_id not in gone]
+        rows = [old.rows[i] for i in keep]
+        vectors = np.ascontiguousarray(old.vectors[keep], dtype=np.float32)
+        dense = DenseIndex.build(vectors, dense_kind_for(len(rows)))
+        manifest = old.manifest
+        data = _write_parts(
+            index_dir,
+            rows,
+            vectors,
+            dense,
+            documents={k: v for k, v in manifest.documents.items() if k not in gone},
+            model=manifest.model,
+            dimension=manifest.dimension,
+            chunk_size=manifest.chunk_size,
+            chunk_overlap=manifest.chunk_overlap,
+        )
+    report = UpdateReport(removed=wanted, chunk_count=len(rows))
+    report.seconds = time.perf_counter() - started
+    return data, report
+
+
 def _write(
     index_dir: Path,
     rows: list[StoredChunk],
@@ -381,6 +428,31 @@ def _write(
     *,
     documents: dict[str, DocumentEntry],
     embedder: Embedder,
+    chunk_size: int,
+    chunk_overlap: int,
+) -> IndexData:
+    return _write_parts(
+        index_dir,
+        rows,
+        vectors,
+        dense,
+        documents=documents,
+        model=embedder.name,
+        dimension=embedder.dimension,
+        chunk_size=chunk_size,
+        chunk_overlap=chunk_overlap,
+    )
+
+
+def _write_parts(
+    index_dir: Path,
+    rows: list[StoredChunk],
+    vectors: Vectors,
+    dense: DenseIndex,
+    *,
+    documents: dict[str, DocumentEntry],
+    model: str,
+    dimension: int,
     chunk_size: int,
     chunk_overlap: int,
 ) -> IndexData:
@@ -406,8 +478,8 @@ def _write(
         for name, path in staged.items()
     }
     manifest = Manifest(
-        model=embedder.name,
-        dimension=embedder.dimension,
+        model=model,
+        dimension=dimension,
         chunk_size=chunk_size,
         chunk_overlap=chunk_overlap,
         dense_kind=dense.kind,

@@ -16,7 +16,12 @@ from guidance_assistant.errors import DocumentError, IndexMissingError
 from guidance_assistant.retrieval.dense import choose_kind
 from guidance_assistant.retrieval.embedding import Embedder, load_embedder
 from guidance_assistant.retrieval.fusion import convex_fusion, reciprocal_rank_fusion
-from guidance_assistant.retrieval.index import IndexData, UpdateReport, update_index
+from guidance_assistant.retrieval.index import (
+    IndexData,
+    UpdateReport,
+    remove_from_index,
+    update_index,
+)
 from guidance_assistant.retrieval.loaders import LoadProblem, load_paths
 from guidance_assistant.retrieval.query import clean_query
 from guidance_assistant.retrieval.sparse import SparseIndex
@@ -205,6 +210,24 @@ class KnowledgeBase:
         assert kb.last_update is not None
         self.last_update = kb.last_update
         return kb.last_update
+
+    def remove_documents(self, doc_ids: Iterable[str]) -> UpdateReport:
+        """Take documents an adviser added out of this index (never the bundled knowledge:
+        that is refreshed from its files). Their chunks and vectors go; nothing is embedded."""
+        settings = self.settings
+        data, report = remove_from_index(
+            self.index_dir,
+            doc_ids,
+            dense_kind_for=lambda n: choose_kind(settings.dense_index, n, settings.ann_threshold),
+            origin=USER_ORIGIN,
+        )
+        self._set_data(data)
+        self.last_update = report
+        return report
+
+    def user_documents(self) -> dict[str, dict[str, Any]]:
+        """The documents advisers added (by id), with title, source and chunk count."""
+        return {k: v for k, v in self.documents.items() if v["origin"] == USER_ORIGIN}
 
     # -- facts --------------------------------------------------------------------------
 

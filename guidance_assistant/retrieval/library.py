@@ -1,0 +1,117 @@
+"""The documents advisers add to the knowledge: one private folder in the data folder.
+
+An upload arrives as a file in the app's private upload folder. :func:`accept_uploads` reads
+each one where it lies; a file that cannot be read, or is not a kind we index, is deleted at
+once and reported; a readable one is moved (not copied) into the documents folder, so no copy
+stays behind. :func:`remove_documents` takes documents out of the index and off the disk.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from guidance_assistant.errors import DocumentError
+from guidance_assistant.retrieval.index import UpdateReport
+from guidance_assistant.retrieval.knowledge_base import KnowledgeBase
+from guidance_assistant.retrieval.loaders import SUPPORTED_SUFFIXES, load_paths
+
+DOCUMENTS_FOLDER = "documents"
+_UNSAFE = re.compile(r"[^\w.\- ]+", re.UNICODE)
+
+
+@dataclass
+class Accepted:
+    """What :func:`accept_uploads` did with a batch of uploads."""
+
+    kept: list[Path] = field(default_factory=list)
+    rejected: list[tuple[str, str]] = field(default_factory=list)  # (file name, reason)
+
+
+def documents_folder(data_dir: Path) -> Path:
+    folder = data_dir / DOCUMENTS_FOLDER
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return folder
+
+
+def safe_name(name: str) -> str:
+    """A file name that stays inside the documents folder and keeps its letters."""
+    base = Path(name.replace("\\", "/")).name
+    cleaned = _UNSAFE.sub("_", base).strip(" .")
+    if not cleaned or cleaned.startswith("."):
+        raise DocumentError(f"'{name}' is not a usable file name.")
+    return cleaned[:150]
+
+
+def discard(path: Path, *, within: Path | None = None) -> None:
+    """Delete an uploaded file, and its folder when that is left empty (Gradio keeps each
+    upload in a folder of its own), never anything outside ``within``."""
+    path = Path(path)
+    path.unlink(missing_ok=True)
+    parent = path.parent
+    if within is not None and parent != within and parent.is_relative_to(within):
+        with contextlib.suppress(OSError):
+            parent.rmdir()
+
+
+def accept_uploads(
+    uploads: Sequence[Path | str], data_dir: Path, *, upload_root: Path | None = None
+) -> Accepted:
+    """Move readable uploads into the documents folder; delete the rest at once.
+
+    Each upload is read where it lies first, so a file that cannot be indexed never replaces
+    a document of the same name."""
+    folder = documents_folder(data_dir)
+    result = Accepted()
+    for upload in map(Path, uploads):
+        try:
+            name = safe_name(upload.name)
+            if Path(name).suffix.lower() not in SUPPORTED_SUFFIXES:
+                kinds = ", ".join(sorted(SUPPORTED_SUFFIXES))
+                raise DocumentError(f"only {kinds} files can be indexed")
+            documents, problems = load_paths([upload], doc_type="user")
+            if problems or not documents:
+                reason = "; ".join(p.message for p in problems) or "no text found"
+                raise DocumentError(reason)
+            target = folder / name
+            os.replace(upload, target)
+            target.chmod(0o600)
+            result.kept.append(target)
+        except (DocumentError, OSError) as error:
+            result.rejected.append((upload.name, str(error)))
+        finally:
+            discard(upload, within=upload_root)
+    return result
+
+
+def remove_documents(kb: KnowledgeBase, doc_ids: Iterable[str], data_dir: Path) -> UpdateReport:
+    """Take an adviser's documents out of the index, then delete their files from the
+    documents folder (a file elsewhere, indexed from the command line, is left on disk)."""
+    wanted = list(doc_ids)
+    known = kb.user_documents()
+    paths = [_path_of(doc_id) for doc_id in wanted if doc_id in known]
+    report = kb.remove_documents(wanted)
+    folder = documents_folder(data_dir).resolve()
+    for path in paths:
+        if path is not None and path.resolve().parent == folder:
+            path.unlink(missing_ok=True)
+    return report
+
+
+def _path_of(doc_id: str) -> Path | None:
+    prefix = "file:"
+    return Path(doc_id[len(prefix) :]) if doc_id.startswith(prefix) else None
+
+
+__all__ = [
+    "Accepted",
+    "accept_uploads",
+    "discard",
+    "documents_folder",
+    "remove_documents",
+    "safe_name",
+]
