@@ -65,6 +65,10 @@ def launch(settings: Settings) -> None:
             "`guidance-assistant users add`.",
             flush=True,
         )
+    from guidance_assistant.ui.uploads import clear_upload_folder
+
+    if cleared := clear_upload_folder(settings):
+        print(f"Deleted {cleared} uploads left from the last run.", flush=True)
     print(f"Loading the knowledge index in {settings.resolved_index_dir} ...", flush=True)
     kb = KnowledgeBase.bundled(settings=settings)
     for problem in kb.load_problems:

@@ -36,6 +36,7 @@ from guidance_assistant.ui.practice_tab import (
 from guidance_assistant.ui.prepare_tab import (
     build_prepare_tab,
 )
+from guidance_assistant.ui.recovery import recovery_js
 from guidance_assistant.ui.render import (
     escape,
 )
@@ -44,7 +45,9 @@ from guidance_assistant.ui.review_tab import (
 )
 from guidance_assistant.ui.session_tab import (
     build_session_tab,
+    interrupted_choices,
 )
+from guidance_assistant.ui.uploads import DELETE_CACHE, use_private_upload_folder
 
 
 def build_app(
@@ -65,7 +68,8 @@ def build_app(
 def build_blocks(ctx: AppContext) -> gr.Blocks:
     """The app's page over the shared objects in ``ctx``."""
     clients: list[Any] = []
-    with gr.Blocks(title="Guidance assistant") as demo:
+    use_private_upload_folder(ctx.settings)
+    with gr.Blocks(title="Guidance assistant", delete_cache=DELETE_CACHE, js=recovery_js()) as demo:
         with gr.Row():
             gr.Markdown("# Guidance assistant")
             who = gr.Markdown(elem_id="signed-in")
@@ -74,7 +78,7 @@ def build_blocks(ctx: AppContext) -> gr.Blocks:
             with gr.Tab("Prepare", id="prepare", visible=False) as prepare_tab:
                 build_prepare_tab(ctx, clients)
             with gr.Tab("Session", id="session", visible=False) as session_tab:
-                build_session_tab(ctx, clients)
+                interrupted = build_session_tab(ctx, clients)
             with gr.Tab("Practice", id="practice", visible=False) as practice_tab:
                 trainee_box, supervisor_box = build_practice_tab(ctx)
             with gr.Tab("Review", id="review", visible=False) as review_tab:
@@ -82,14 +86,14 @@ def build_blocks(ctx: AppContext) -> gr.Blocks:
             with gr.Tab("Evaluate", id="evaluate", visible=False) as evaluate_tab:
                 run_a, run_b, run_choices = build_evaluate_tab(ctx)
             with gr.Tab("Knowledge", id="knowledge") as knowledge_tab:
-                editor = build_knowledge_tab(ctx)
+                editor, reindex_button, added_documents, list_documents = build_knowledge_tab(ctx)
         del knowledge_tab
 
         def on_load(request: gr.Request) -> Outputs:
             try:
                 user = ctx.user(request)
             except Exception as error:
-                return (message(error), *([gr.skip()] * 15))
+                return (message(error), *([gr.skip()] * 18))
             role = user.role
             choices = _client_choices(ctx.store, user)
             runs = run_choices(user) if role in EVAL_ROLES else gr.update(choices=[])
@@ -107,6 +111,9 @@ def build_blocks(ctx: AppContext) -> gr.Blocks:
                 gr.update(visible=role in PRACTICE_ROLES),
                 gr.update(visible=role in ("supervisor", "admin")),
                 gr.update(visible=role in KNOWLEDGE_EDIT_ROLES),
+                gr.update(visible=role == "admin"),
+                list_documents(request),
+                gr.update(choices=interrupted_choices(ctx, user), value=None),
                 *[gr.update(choices=choices) for _ in clients],
                 runs,
                 runs,
@@ -128,6 +135,9 @@ def build_blocks(ctx: AppContext) -> gr.Blocks:
                 practice_box,
                 practice_commenting,
                 editor,
+                reindex_button,
+                added_documents,
+                interrupted,
                 *clients,
                 run_a,
                 run_b,

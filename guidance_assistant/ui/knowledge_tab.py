@@ -3,12 +3,13 @@
 # No ``from __future__ import annotations`` here: Gradio reads the handlers' annotations to
 # pass ``gr.Request`` and ``gr.Progress``.
 
-import shutil
+import logging
 from pathlib import Path
 from typing import Any
 
 import gradio as gr
 
+from guidance_assistant.retrieval.library import accept_uploads, discard, remove_documents
 from guidance_assistant.ui.common import (
     KNOWLEDGE_EDIT_ROLES,
     Outputs,
@@ -19,6 +20,9 @@ from guidance_assistant.ui.render import (
     escape,
 )
 from guidance_assistant.ui.search_page import DOC_TYPES, search_to_markdown
+from guidance_assistant.ui.uploads import upload_folder
+
+log = logging.getLogger(__name__)
 
 
 def build_knowledge_tab(ctx: AppContext) -> Any:
@@ -50,8 +54,21 @@ def build_knowledge_tab(ctx: AppContext) -> Any:
         )
         with gr.Row():
             add = gr.Button("Add to the index", elem_id="kb-add")
-            rebuild = gr.Button("Re-index the bundled knowledge", elem_id="kb-reindex")
+            rebuild = gr.Button(
+                "Re-index the bundled knowledge", elem_id="kb-reindex", visible=False
+            )
         status = gr.Markdown(elem_id="kb-status")
+        gr.Markdown("### Documents added by advisers")
+        with gr.Row():
+            added = gr.Dropdown(
+                label="Documents",
+                multiselect=True,
+                choices=[],
+                allow_custom_value=True,  # the choices are per user; the index checks each id
+                scale=4,
+                elem_id="kb-documents",
+            )
+            remove = gr.Button("Remove from the index", variant="stop", elem_id="kb-remove")
 
     def run(q: str, n: float, types: list[str], request: gr.Request) -> str:
         try:
@@ -60,27 +77,60 @@ def build_knowledge_tab(ctx: AppContext) -> Any:
             return message(error)
         return search_to_markdown(ctx.knowledge, q, int(n), types)
 
-    @_guard(0)
+    def document_choices() -> Any:
+        docs = ctx.knowledge.user_documents()
+        shown = sorted((f"{d['title']} ({d['source']})", doc_id) for doc_id, d in docs.items())
+        return gr.update(choices=shown, value=[])
+
+    @_guard(2)
     def add_docs(
         paths: list[str] | None,
         request: gr.Request,
         progress: gr.Progress = gr.Progress(track_tqdm=True),  # noqa: B008
     ) -> Outputs:
-        user = ctx.user(request)
-        require_role(user, KNOWLEDGE_EDIT_ROLES, "add documents to the index")
+        root = upload_folder(ctx.settings)
+        try:
+            user = ctx.user(request)
+            require_role(user, KNOWLEDGE_EDIT_ROLES, "add documents to the index")
+        except Exception:
+            for path in paths or []:
+                discard(Path(path), within=root)
+            raise
         if not paths:
-            return ("Choose documents first.",)
-        folder = ctx.settings.data_dir / "documents"
-        folder.mkdir(parents=True, exist_ok=True)
-        kept = []
-        for path in paths:
-            target = folder / Path(path).name
-            shutil.copyfile(path, target)
-            kept.append(target)
-        progress(0, desc="Indexing")
-        report = ctx.knowledge.add_paths(kept, progress=True)
-        problems = "".join(f"\n- skipped {escape(str(p))}" for p in ctx.knowledge.load_problems)
-        return (ok(escape(report.summary())) + problems,)
+            return ("Choose documents first.", gr.skip(), gr.skip())
+        accepted = accept_uploads(paths, ctx.settings.data_dir, upload_root=root)
+        lines = [f"- not added: {escape(name)}: {escape(why)}" for name, why in accepted.rejected]
+        if accepted.kept:
+            progress(0, desc="Indexing")
+            report = ctx.knowledge.add_paths(accepted.kept, progress=True)
+            log.info("%s added documents: %s", user.username, [p.name for p in accepted.kept])
+            lines.insert(0, ok(escape(report.summary())))
+        return ("\n".join(lines), None, document_choices())
+
+    @_guard(1)
+    def remove_docs(doc_ids: list[str] | None, request: gr.Request) -> Outputs:
+        user = ctx.user(request)
+        require_role(user, KNOWLEDGE_EDIT_ROLES, "remove documents from the index")
+        if not doc_ids:
+            return ("Choose the documents to remove first.", gr.skip())
+        titles = [ctx.knowledge.user_documents().get(d, {}).get("source", d) for d in doc_ids]
+        report = remove_documents(ctx.knowledge, doc_ids, ctx.settings.data_dir)
+        log.info("%s removed documents: %s", user.username, titles)
+        return (
+            ok(
+                f"Removed {escape(', '.join(map(str, titles)))}: {report.chunk_count} passages "
+                "left in the index."
+            ),
+            document_choices(),
+        )
+
+    def list_docs(request: gr.Request) -> Any:
+        try:
+            user = ctx.user(request)
+            require_role(user, KNOWLEDGE_EDIT_ROLES, "see the added documents")
+        except Exception:
+            return gr.update(choices=[], value=[])
+        return document_choices()
 
     @_guard(0)
     def reindex(
@@ -99,9 +149,10 @@ def build_knowledge_tab(ctx: AppContext) -> Any:
 
     ask.click(run, [question, k, doc_types], results, api_name="search")
     question.submit(run, [question, k, doc_types], results, api_visibility="undocumented")
-    add.click(add_docs, uploads, status, api_name="add_documents")
+    add.click(add_docs, uploads, [status, uploads, added], api_name="add_documents")
+    remove.click(remove_docs, added, [status, added], api_name="remove_documents")
     rebuild.click(reindex, None, status, api_name="reindex")
-    return editor
+    return editor, rebuild, added, list_docs
 
 
 # -- the app ------------------------------------------------------------------------------------

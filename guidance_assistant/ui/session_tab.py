@@ -9,7 +9,9 @@ from typing import Any
 import gradio as gr
 
 from guidance_assistant.interview import open_session
+from guidance_assistant.store import User
 from guidance_assistant.ui.common import (
+    GUIDANCE_ROLES,
     NEEDS,
     LiveSession,
     Outputs,
@@ -41,7 +43,23 @@ def _session_views(live: LiveSession, citations: Any) -> Outputs:
     )
 
 
-def build_session_tab(ctx: AppContext, clients: list[Any]) -> None:
+def interrupted_choices(ctx: AppContext, user: User) -> list[tuple[str, int]]:
+    """The user's own sessions that were not ended, newest first, as dropdown choices."""
+    if user.role not in GUIDANCE_ROLES:
+        return []
+    return [
+        (
+            f"Session {s.id}: {s.client_reference}, {s.turns} turns, "
+            f"{(s.stage or 'not started').replace('_', ' ')}, last saved "
+            f"{s.updated_at:%d %b %Y %H:%M} UTC",
+            s.id,
+        )
+        for s in ctx.store.list_sessions(user)
+        if not s.ended and s.owner_id == user.id
+    ]
+
+
+def build_session_tab(ctx: AppContext, clients: list[Any]) -> Any:
     with gr.Row():
         client = gr.Dropdown(label="Client", choices=[], elem_id="session-client", scale=2)
         new_ref = gr.Textbox(label="New client reference", scale=2, elem_id="session-new-ref")
@@ -51,6 +69,15 @@ def build_session_tab(ctx: AppContext, clients: list[Any]) -> None:
         year = gr.Number(label="School year (empty if not known)", precision=0, value=None)
         needs = gr.CheckboxGroup(NEEDS, label="Needs to plan for")
     start = gr.Button("Start session", variant="primary", elem_id="session-start")
+    with gr.Row():
+        interrupted = gr.Dropdown(
+            label="Interrupted sessions (not ended; every turn was saved)",
+            choices=[],
+            allow_custom_value=True,  # choices are per user; the store checks each session
+            scale=4,
+            elem_id="session-interrupted",
+        )
+        resume = gr.Button("Resume", scale=1, elem_id="session-resume")
     status = gr.Markdown(elem_id="session-status")
     banner = gr.Markdown(visible=False, elem_id="session-safeguarding")
     tracker = gr.HTML(stage_tracker_html(None), elem_id="session-stages")
@@ -101,6 +128,24 @@ def build_session_tab(ctx: AppContext, clients: list[Any]) -> None:
             live,
         )
 
+    @_guard(6)
+    def pick_up(session_id: Any, request: gr.Request) -> Outputs:
+        user = ctx.user(request)
+        if session_id is None:
+            return ("Choose an interrupted session first.", *([gr.skip()] * 6))
+        number = int(session_id)
+        session = ctx.store.load_guidance_session(user, number, knowledge=ctx.knowledge)
+        recorder = ctx.store.recorder(user, number)
+        live = LiveSession(
+            session, number, ctx.store.session_client_id(user, number), user.username
+        )
+        turns = recorder.written
+        return (
+            ok(f"Session {number} resumed at its last saved turn ({turns} turns)."),
+            *_session_views(live, []),
+            live,
+        )
+
     @_guard(7)
     def say(message_text: str, live: Any, request: gr.Request) -> Outputs:
         user = ctx.user(request)
@@ -136,12 +181,14 @@ def build_session_tab(ctx: AppContext, clients: list[Any]) -> None:
     start.click(
         begin, [client, year, needs], [status, *views, live_state], api_name="start_session"
     )
+    resume.click(pick_up, interrupted, [status, *views, live_state], api_name="resume_session")
     send.click(say, [text, live_state], [status, *views, live_state, text], api_name="send_message")
     text.submit(
         say, [text, live_state], [status, *views, live_state, text], api_visibility="undocumented"
     )
     save.click(save_all, live_state, status, api_name="save_session")
     export.click(export_plan, live_state, [status, files], api_name="export_plan")
+    return interrupted
 
 
 # -- Practice -----------------------------------------------------------------------------------

@@ -46,54 +46,69 @@ class AppServer:
         return Client(self.url, auth=(username, self.passwords[username]), verbose=False)
 
 
-@pytest.fixture(scope="session")
-def app_server(bundled_kb: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
-    from guidance_assistant.store import add_user
-
-    data_dir = tmp_path_factory.mktemp("app-data")
-    index_dir = shutil.copytree(bundled_kb.index_dir, data_dir / "index")
-    port = _free_port()
+def start_app(data_dir: Path, port: int, log: Path) -> subprocess.Popen[bytes]:
+    """``app.py`` serving ``data_dir`` (its index in ``data_dir/index``) on ``port``, once it
+    accepts connections; its output is appended to ``log``."""
     env = {
         **os.environ,
         "GA_DATA_DIR": str(data_dir),
-        "GA_INDEX_DIR": str(index_dir),
-        "GRADIO_TEMP_DIR": str(data_dir / "gradio-cache"),  # uploads, where tests can look
+        "GA_INDEX_DIR": str(data_dir / "index"),
+        # Set to show that the app ignores it: uploads go to DATA_DIR/uploads, private.
+        "GRADIO_TEMP_DIR": str(data_dir / "gradio-cache"),
         "GA_PORT": str(port),
         "GA_HOST": "127.0.0.1",
     }
-    log = data_dir / "app.log"
-    with log.open("w") as out:
+    with log.open("a") as out:
         process = subprocess.Popen(
             [sys.executable, str(REPO_ROOT / "app.py")], env=env, stdout=out, stderr=out
         )
-        deadline = time.monotonic() + 240
-        while time.monotonic() < deadline:
-            if process.poll() is not None:
-                pytest.fail(f"the app exited early:\n{log.read_text()}")
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=1):
-                    break
-            except OSError:
-                time.sleep(0.5)
-        else:
-            process.kill()
-            pytest.fail(f"the app did not start:\n{log.read_text()}")
+    deadline = time.monotonic() + 240
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"the app exited early:\n{log.read_text()}")
         try:
-            found = re.search(r"password:\s+(\S+)", log.read_text())
-            assert found, f"the first run printed no admin password:\n{log.read_text()}"
-            server = AppServer(f"http://127.0.0.1:{port}/", data_dir, log, found.group(1))
-            server.passwords["admin"] = found.group(1)
-            settings = get_settings(data_dir=data_dir)
-            for name, role, supervisor in [
-                ("adviser", "adviser", None),
-                ("adviser2", "adviser", None),
-                ("supervisor", "supervisor", None),
-                ("trainee", "trainee", "supervisor"),
-                ("evaluator", "evaluator", None),
-            ]:
-                add_user(name, PASSWORD, role, supervisor=supervisor, settings=settings)
-                server.passwords[name] = PASSWORD
-            yield server
-        finally:
-            process.terminate()
-            process.wait(timeout=30)
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return process
+        except OSError:
+            time.sleep(0.5)
+    process.kill()
+    pytest.fail(f"the app did not start:\n{log.read_text()}")
+
+
+def new_app_server(data_dir: Path, bundled_kb: Any) -> tuple[AppServer, subprocess.Popen[bytes]]:
+    """A new app over a copy of the bundled index, with one account of each role."""
+    from guidance_assistant.store import add_user
+
+    shutil.copytree(bundled_kb.index_dir, data_dir / "index")
+    port = _free_port()
+    log = data_dir / "app.log"
+    process = start_app(data_dir, port, log)
+    try:
+        found = re.search(r"password:\s+(\S+)", log.read_text())
+        assert found, f"the first run printed no admin password:\n{log.read_text()}"
+        server = AppServer(f"http://127.0.0.1:{port}/", data_dir, log, found.group(1))
+        server.passwords["admin"] = found.group(1)
+        settings = get_settings(data_dir=data_dir)
+        for name, role, supervisor in [
+            ("adviser", "adviser", None),
+            ("adviser2", "adviser", None),
+            ("supervisor", "supervisor", None),
+            ("trainee", "trainee", "supervisor"),
+            ("evaluator", "evaluator", None),
+        ]:
+            add_user(name, PASSWORD, role, supervisor=supervisor, settings=settings)
+            server.passwords[name] = PASSWORD
+    except BaseException:
+        process.terminate()
+        raise
+    return server, process
+
+
+@pytest.fixture(scope="session")
+def app_server(bundled_kb: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
+    server, process = new_app_server(tmp_path_factory.mktemp("app-data"), bundled_kb)
+    try:
+        yield server
+    finally:
+        process.terminate()
+        process.wait(timeout=30)

@@ -298,8 +298,9 @@ def test_adviser_prepares_a_brief_and_saves_it_to_a_client(
     uploaded.write_text("Year 10, likes animals, thinking about vet nursing.", encoding="utf-8")
     page.locator("#prep-upload input[type=file]").set_input_files(str(uploaded))
     expect(_field(page, "prep-notes")).to_have_value(uploaded.read_text(encoding="utf-8"))
-    cache = app_server.data_dir / "gradio-cache"
+    cache = app_server.data_dir / "uploads"
     assert cache.is_dir() and not list(cache.rglob(uploaded.name))  # no copy left behind
+    assert not (app_server.data_dir / "gradio-cache").exists()
     _field(page, "prep-notes").fill(  # notes pasted over the uploaded ones
         f"Year 11, wants to be a paramedic, worried about exams. {ATTACK}"
     )
@@ -346,6 +347,8 @@ def test_admin_adds_a_document_reindexes_and_finds_it(
     page.locator("#kb-add").click()
     status = page.locator("#kb-status")
     expect(status).to_contain_text("1 added")
+    assert not list((app_server.data_dir / "uploads").rglob(document.name))  # moved, not copied
+    assert (app_server.data_dir / "documents" / document.name).is_file()
     page.locator("#kb-reindex").click()
     expect(status).to_contain_text(re.compile(r"\d+ unchanged.*\(\d+ passages\)"))
     _field(page, "question").fill("zorblax technician apprenticeships Quillington")

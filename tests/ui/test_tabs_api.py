@@ -86,7 +86,9 @@ def test_a_disclosure_raises_the_safeguarding_banner(app_server: AppServer) -> N
 
 
 def test_only_advisers_and_admins_add_documents(app_server: AppServer) -> None:
-    status = app_server.client("trainee").predict(None, api_name="/add_documents")
+    status, _uploads, _documents = app_server.client("trainee").predict(
+        None, api_name="/add_documents"
+    )
     assert "Not allowed" in status
     status = app_server.client("evaluator").predict(api_name="/reindex")
     assert "Not allowed" in status and "admins" in status
