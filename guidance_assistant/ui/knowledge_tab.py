@@ -3,7 +3,6 @@
 # No ``from __future__ import annotations`` here: Gradio reads the handlers' annotations to
 # pass ``gr.Request`` and ``gr.Progress``.
 
-import logging
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +21,10 @@ from guidance_assistant.ui.render import (
 from guidance_assistant.ui.search_page import DOC_TYPES, search_to_markdown
 from guidance_assistant.ui.uploads import upload_folder
 
-log = logging.getLogger(__name__)
+
+def _address(request: gr.Request) -> str | None:
+    client = getattr(request, "client", None)
+    return getattr(client, "host", None)
 
 
 def build_knowledge_tab(ctx: AppContext) -> Any:
@@ -103,7 +105,10 @@ def build_knowledge_tab(ctx: AppContext) -> Any:
         if accepted.kept:
             progress(0, desc="Indexing")
             report = ctx.knowledge.add_paths(accepted.kept, progress=True)
-            log.info("%s added documents: %s", user.username, [p.name for p in accepted.kept])
+            for kept in accepted.kept:
+                ctx.store.record_event(
+                    "document_added", user.username, _address(request), kept.name
+                )
             lines.insert(0, ok(escape(report.summary())))
         return ("\n".join(lines), None, document_choices())
 
@@ -115,7 +120,8 @@ def build_knowledge_tab(ctx: AppContext) -> Any:
             return ("Choose the documents to remove first.", gr.skip())
         titles = [ctx.knowledge.user_documents().get(d, {}).get("source", d) for d in doc_ids]
         report = remove_documents(ctx.knowledge, doc_ids, ctx.settings.data_dir)
-        log.info("%s removed documents: %s", user.username, titles)
+        for title in titles:
+            ctx.store.record_event("document_removed", user.username, _address(request), str(title))
         return (
             ok(
                 f"Removed {escape(', '.join(map(str, titles)))}: {report.chunk_count} passages "

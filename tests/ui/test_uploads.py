@@ -5,6 +5,7 @@ removable from the index and the disk by an adviser only."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from gradio_client import handle_file
@@ -49,6 +50,19 @@ def test_an_adviser_adds_then_removes_a_document(app_server: AppServer, tmp_path
     assert doc_id not in {value for _label, value in choices["choices"]}
     hits = adviser.predict("glassblowing apprentices Wibbleford", 3, ["user"], api_name="/search")
     assert document.name not in hits
+    events = {(e.event, e.username, e.detail) for e in _audit(app_server)}
+    assert ("document_added", "adviser", document.name) in events
+    assert ("document_removed", "adviser", document.name) in events
+
+
+def _audit(server: AppServer) -> list[Any]:
+    from guidance_assistant.config import get_settings
+    from guidance_assistant.store import Store
+
+    with Store(get_settings(data_dir=server.data_dir)) as store:
+        admin = store.signed_in_user("admin")
+        assert admin is not None
+        return store.audit_log(admin, limit=500)
 
 
 def test_a_rejected_upload_is_deleted_at_once(app_server: AppServer, tmp_path: Path) -> None:

@@ -34,7 +34,14 @@ from guidance_assistant.store.repos.accounts import AccountsRepo
 
 Scope = Literal["account", "address"]
 AuditKind = Literal[
-    "signed_in", "failed", "locked", "refused_locked", "signed_out", "session_expired"
+    "signed_in",
+    "failed",
+    "locked",
+    "refused_locked",
+    "signed_out",
+    "session_expired",
+    "document_added",
+    "document_removed",
 ]
 
 WRONG = "Wrong user name or password."
