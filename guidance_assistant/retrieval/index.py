@@ -36,6 +36,10 @@ from guidance_assistant.retrieval.embedding import Embedder, Vectors
 from guidance_assistant.sources import Document
 
 FORMAT_VERSION = 1
+#: Chunks embedded between two progress reports (large enough to keep the encoder's batching).
+PROGRESS_SLICE = 1024
+#: ``on_progress(done, total)``: chunks embedded so far, of the chunks this update embeds.
+ProgressCallback = Callable[[int, int], None]
 REBUILD_HINT = "Rebuild it with: guidance-assistant index --rebuild"
 
 
@@ -235,6 +239,7 @@ def update_index(
     prune_origin: bool = False,
     rebuild: bool = False,
     progress: bool = False,
+    on_progress: ProgressCallback | None = None,
 ) -> tuple[IndexData, UpdateReport]:
     """Add or refresh ``documents`` in the index at ``index_dir`` and write it back.
 
@@ -242,7 +247,8 @@ def update_index(
     only new or changed ones are chunked and embedded. With ``prune_origin`` the documents
     of the same ``origin`` that are not in ``documents`` are removed (the bundled knowledge
     is refreshed this way without touching an adviser's own documents). When nothing changed,
-    nothing is written. The folder is locked for the whole update.
+    nothing is written. The folder is locked for the whole update. ``on_progress(done, total)``
+    is called as chunks are embedded (in slices of :data:`PROGRESS_SLICE`).
     """
     with index_lock(index_dir, exclusive=True):
         return _update_locked(
@@ -256,6 +262,7 @@ def update_index(
             prune_origin=prune_origin,
             rebuild=rebuild,
             progress=progress,
+            on_progress=on_progress,
         )
 
 
@@ -271,6 +278,7 @@ def _update_locked(
     prune_origin: bool,
     rebuild: bool,
     progress: bool,
+    on_progress: ProgressCallback | None = None,
 ) -> tuple[IndexData, UpdateReport]:
     started = time.perf_counter()
     report = UpdateReport()
@@ -352,7 +360,9 @@ def _update_locked(
         report.seconds = time.perf_counter() - started
         return old, report  # nothing changed: nothing to embed or write
 
-    new_vectors = embedder.embed([row.chunk.index_text() for row in new_rows], progress=progress)
+    new_vectors = _embed(
+        embedder, [row.chunk.index_text() for row in new_rows], progress, on_progress
+    )
     report.chunks_embedded = len(new_rows)
     rows = kept_rows + new_rows
     parts = [*kept_vectors, new_vectors] if kept_vectors else [new_vectors]
@@ -371,6 +381,21 @@ def _update_locked(
     report.chunk_count = len(rows)
     report.seconds = time.perf_counter() - started
     return data, report
+
+
+def _embed(
+    embedder: Embedder, texts: list[str], progress: bool, on_progress: ProgressCallback | None
+) -> Vectors:
+    if on_progress is None:
+        return embedder.embed(texts, progress=progress)
+    parts = []
+    on_progress(0, len(texts))
+    for start in range(0, len(texts), PROGRESS_SLICE):
+        parts.append(embedder.embed(texts[start : start + PROGRESS_SLICE], progress=progress))
+        on_progress(min(start + PROGRESS_SLICE, len(texts)), len(texts))
+    if not parts:
+        return embedder.embed([], progress=False)
+    return np.ascontiguousarray(np.vstack(parts), dtype=np.float32)
 
 
 def remove_from_index(

@@ -18,6 +18,7 @@ from guidance_assistant.retrieval.embedding import Embedder, load_embedder
 from guidance_assistant.retrieval.fusion import convex_fusion, reciprocal_rank_fusion
 from guidance_assistant.retrieval.index import (
     IndexData,
+    ProgressCallback,
     UpdateReport,
     remove_from_index,
     update_index,
@@ -116,6 +117,7 @@ class KnowledgeBase:
         settings: Settings | None = None,
         rebuild: bool = False,
         progress: bool = True,
+        on_progress: ProgressCallback | None = None,
     ) -> KnowledgeBase:
         """Build or update the index at ``index_dir`` with the files and folders in ``paths``.
 
@@ -129,7 +131,13 @@ class KnowledgeBase:
             reasons = "; ".join(str(p) for p in problems) or "no .md, .txt, .pdf or .html files"
             raise DocumentError(f"Nothing to index: {reasons}")
         kb = cls._update(
-            directory, documents, settings, origin=USER_ORIGIN, rebuild=rebuild, progress=progress
+            directory,
+            documents,
+            settings,
+            origin=USER_ORIGIN,
+            rebuild=rebuild,
+            progress=progress,
+            on_progress=on_progress,
         )
         kb.load_problems = problems
         return kb
@@ -181,6 +189,7 @@ class KnowledgeBase:
         prune_origin: bool = False,
         rebuild: bool = False,
         progress: bool = True,
+        on_progress: ProgressCallback | None = None,
     ) -> KnowledgeBase:
         embedder = load_embedder(settings.embedding_model, batch_size=settings.embedding_batch_size)
         data, report = update_index(
@@ -194,16 +203,28 @@ class KnowledgeBase:
             prune_origin=prune_origin,
             rebuild=rebuild,
             progress=progress,
+            on_progress=on_progress,
         )
         log.info("index %s: %s", directory, report.summary())
         kb = cls(data, settings=settings, index_dir=directory)
         kb.last_update = report
         return kb
 
-    def add_paths(self, paths: Iterable[Path | str], *, progress: bool = True) -> UpdateReport:
-        """Add an adviser's files to this index (same rules as :meth:`from_paths`)."""
+    def add_paths(
+        self,
+        paths: Iterable[Path | str],
+        *,
+        progress: bool = True,
+        on_progress: ProgressCallback | None = None,
+    ) -> UpdateReport:
+        """Add an adviser's files to this index (same rules as :meth:`from_paths`); searches
+        see the old index until the new one is written, then the new one."""
         kb = KnowledgeBase.from_paths(
-            paths, self.index_dir, settings=self.settings, progress=progress
+            paths,
+            self.index_dir,
+            settings=self.settings,
+            progress=progress,
+            on_progress=on_progress,
         )
         self._set_data(kb._data)
         self.load_problems = kb.load_problems

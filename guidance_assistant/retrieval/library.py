@@ -9,16 +9,22 @@ stays behind. :func:`remove_documents` takes documents out of the index and off 
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import re
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+import threading
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Literal
 
 from guidance_assistant.errors import DocumentError
 from guidance_assistant.retrieval.index import UpdateReport
 from guidance_assistant.retrieval.knowledge_base import KnowledgeBase
 from guidance_assistant.retrieval.loaders import SUPPORTED_SUFFIXES, load_paths
+
+log = logging.getLogger(__name__)
 
 DOCUMENTS_FOLDER = "documents"
 _UNSAFE = re.compile(r"[^\w.\- ]+", re.UNICODE)
@@ -102,6 +108,108 @@ def remove_documents(kb: KnowledgeBase, doc_ids: Iterable[str], data_dir: Path) 
     return report
 
 
+@dataclass(frozen=True)
+class IndexingStatus:
+    """Where the background indexing of an adviser's documents stands."""
+
+    state: Literal["idle", "running", "done", "failed"] = "idle"
+    files: tuple[str, ...] = ()
+    done: int = 0  # chunks embedded so far
+    total: int = 0  # chunks to embed (0 until the documents are chunked)
+    started: float = 0.0
+    finished: float = 0.0
+    summary: str = ""
+
+    def describe(self) -> str:
+        """One plain sentence for the page."""
+        names = ", ".join(self.files)
+        if self.state == "running":
+            took = time.monotonic() - self.started
+            if not self.total:
+                return f"Reading {names} ({took:.0f} s so far)."
+            share = self.done / self.total
+            return (
+                f"Indexing {names}: {self.done:,} of {self.total:,} passages "
+                f"({share:.0%}, {took:.0f} s so far)."
+            )
+        if self.state == "done":
+            return f"Indexed {names}: {self.summary}"
+        if self.state == "failed":
+            return f"Indexing {names} failed: {self.summary}"
+        return ""
+
+
+class BackgroundIndexer:
+    """Indexes an adviser's documents in a thread of its own, one batch at a time, so a large
+    upload neither blocks the page nor hides its progress. Searches use the old index until
+    the new one is written."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._status = IndexingStatus()
+        self._thread: threading.Thread | None = None
+
+    @property
+    def status(self) -> IndexingStatus:
+        with self._lock:
+            return self._status
+
+    @property
+    def busy(self) -> bool:
+        return self.status.state == "running"
+
+    def start(
+        self,
+        kb: KnowledgeBase,
+        paths: Sequence[Path],
+        *,
+        on_done: Callable[[UpdateReport], None] | None = None,
+    ) -> IndexingStatus:
+        """Start indexing ``paths`` into ``kb``; refused while a batch is being indexed."""
+        with self._lock:
+            if self._status.state == "running":
+                raise DocumentError(
+                    "Documents are being indexed already; add these when that has finished."
+                )
+            self._status = IndexingStatus(
+                state="running", files=tuple(p.name for p in paths), started=time.monotonic()
+            )
+            self._thread = threading.Thread(
+                target=self._run, args=(kb, list(paths), on_done), daemon=True, name="indexer"
+            )
+            self._thread.start()
+            return self._status
+
+    def wait(self, timeout: float | None = None) -> IndexingStatus:
+        thread = self._thread
+        if thread is not None:
+            thread.join(timeout)
+        return self.status
+
+    def _progress(self, done: int, total: int) -> None:
+        with self._lock:
+            self._status = replace(self._status, done=done, total=total)
+
+    def _run(
+        self,
+        kb: KnowledgeBase,
+        paths: list[Path],
+        on_done: Callable[[UpdateReport], None] | None,
+    ) -> None:
+        try:
+            report = kb.add_paths(paths, progress=False, on_progress=self._progress)
+            problems = "".join(f"; skipped {p}" for p in kb.load_problems)
+            outcome = replace(self.status, state="done", summary=report.summary() + problems)
+            if on_done is not None:
+                on_done(report)
+        except Exception as error:  # reported on the page; the traceback goes to the log
+            log.exception("indexing %s failed", [p.name for p in paths])
+            reason = str(error) if isinstance(error, DocumentError) else type(error).__name__
+            outcome = replace(self.status, state="failed", summary=reason)
+        with self._lock:
+            self._status = replace(outcome, finished=time.monotonic())
+
+
 def _path_of(doc_id: str) -> Path | None:
     prefix = "file:"
     return Path(doc_id[len(prefix) :]) if doc_id.startswith(prefix) else None
@@ -109,6 +217,8 @@ def _path_of(doc_id: str) -> Path | None:
 
 __all__ = [
     "Accepted",
+    "BackgroundIndexer",
+    "IndexingStatus",
     "accept_uploads",
     "discard",
     "documents_folder",

@@ -128,3 +128,54 @@ def test_file_names_stay_inside_the_folder(name: str) -> None:
         return
     assert "/" not in cleaned and not cleaned.startswith(".")
     assert safe_name("Łukasz notes.md") == "Łukasz notes.md"
+
+
+def test_background_indexing_reports_progress_then_the_outcome(
+    tmp_path: Path, make_settings: Callable[..., Settings]
+) -> None:
+    from guidance_assistant.retrieval.library import BackgroundIndexer
+
+    settings = make_settings()
+    kb = KnowledgeBase.from_paths(
+        accept_uploads(_uploads(tmp_path / "a", DOCS), settings.data_dir).kept,
+        settings=settings,
+        progress=False,
+    )
+    many = {f"topic-{i}.md": f"# Topic {i}\n" + "Careers words here. " * 400 for i in range(6)}
+    kept = accept_uploads(_uploads(tmp_path / "b", many), settings.data_dir).kept
+    seen: list[tuple[int, int]] = []
+    indexer = BackgroundIndexer()
+    original = indexer._progress
+
+    def spy(done: int, total: int) -> None:
+        seen.append((done, total))
+        original(done, total)
+
+    indexer._progress = spy  # type: ignore[method-assign]
+    finished: list[object] = []
+    started = indexer.start(kb, kept, on_done=finished.append)
+    assert started.state == "running" and "Reading" in started.describe()
+    with pytest.raises(DocumentError, match="being indexed already"):
+        indexer.start(kb, kept)
+    status = indexer.wait(timeout=300)
+    assert status.state == "done", status
+    assert "6 added" in status.describe() and len(finished) == 1
+    assert seen[0][0] == 0 and seen[-1][0] == seen[-1][1] > 0  # from nothing to all of them
+    assert {p.source for p in kb.search("Topic 3 careers words", k=20)} >= {"topic-3.md"}
+
+
+def test_a_failed_background_indexing_is_reported(
+    tmp_path: Path, make_settings: Callable[..., Settings]
+) -> None:
+    from guidance_assistant.retrieval.library import BackgroundIndexer
+
+    settings = make_settings()
+    kept = accept_uploads(_uploads(tmp_path / "a", DOCS), settings.data_dir).kept
+    kb = KnowledgeBase.from_paths(kept, settings=settings, progress=False)
+    for path in kept:
+        path.unlink()  # gone before the indexer reads it
+    indexer = BackgroundIndexer()
+    indexer.start(kb, kept)
+    status = indexer.wait(timeout=120)
+    assert status.state == "failed" and "failed" in status.describe()
+    assert not indexer.busy
