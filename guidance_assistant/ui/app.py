@@ -21,7 +21,7 @@ from guidance_assistant.ui.common import (
     KNOWLEDGE_EDIT_ROLES,
     PRACTICE_ROLES,
     Outputs,
-    _client_choices,
+    load_lists,
 )
 from guidance_assistant.ui.context import AppContext, message
 from guidance_assistant.ui.evaluate_tab import (
@@ -45,7 +45,6 @@ from guidance_assistant.ui.review_tab import (
 )
 from guidance_assistant.ui.session_tab import (
     build_session_tab,
-    interrupted_choices,
 )
 from guidance_assistant.ui.uploads import DELETE_CACHE, use_private_upload_folder
 
@@ -66,8 +65,8 @@ def build_app(
 
 
 def build_blocks(ctx: AppContext) -> gr.Blocks:
-    """The app's page over the shared objects in ``ctx``."""
-    clients: list[Any] = []
+    """The app's page over the shared objects in ``ctx``. Every list a tab shows is loaded
+    when the page loads and again whenever its tab is opened (:func:`load_lists`)."""
     use_private_upload_folder(ctx.settings)
     with gr.Blocks(title="Guidance assistant", delete_cache=DELETE_CACHE, js=recovery_js()) as demo:
         with gr.Row():
@@ -76,15 +75,17 @@ def build_blocks(ctx: AppContext) -> gr.Blocks:
             gr.Button("Sign out", link="/logout", size="sm", scale=0)
         with gr.Tabs():
             with gr.Tab("Prepare", id="prepare", visible=False) as prepare_tab:
-                build_prepare_tab(ctx, clients)
+                prepared = build_prepare_tab(ctx)
             with gr.Tab("Session", id="session", visible=False) as session_tab:
-                interrupted = build_session_tab(ctx, clients)
+                session_lists = build_session_tab(ctx, prepared.handover)
             with gr.Tab("Practice", id="practice", visible=False) as practice_tab:
-                trainee_box, supervisor_box = build_practice_tab(ctx)
+                trainee_box, supervisor_box, practice_lists = build_practice_tab(ctx)
             with gr.Tab("Review", id="review", visible=False) as review_tab:
-                guidance_box, practice_box, practice_commenting = build_review_tab(ctx)
+                guidance_box, practice_box, practice_commenting, review_lists = build_review_tab(
+                    ctx
+                )
             with gr.Tab("Evaluate", id="evaluate", visible=False) as evaluate_tab:
-                run_a, run_b, run_choices = build_evaluate_tab(ctx)
+                evaluate_lists = build_evaluate_tab(ctx)
             with gr.Tab("Knowledge", id="knowledge") as knowledge_tab:
                 editor, reindex_button, added_documents, list_documents = build_knowledge_tab(ctx)
         del knowledge_tab
@@ -93,10 +94,8 @@ def build_blocks(ctx: AppContext) -> gr.Blocks:
             try:
                 user = ctx.user(request)
             except Exception as error:
-                return (message(error), *([gr.skip()] * 18))
+                return (message(error), *([gr.skip()] * 13))
             role = user.role
-            choices = _client_choices(ctx.store, user)
-            runs = run_choices(user) if role in EVAL_ROLES else gr.update(choices=[])
             shown = escape(user.display_name or user.username)
             return (
                 f"Signed in as **{shown}** ({escape(role)})",
@@ -113,10 +112,6 @@ def build_blocks(ctx: AppContext) -> gr.Blocks:
                 gr.update(visible=role in KNOWLEDGE_EDIT_ROLES),
                 gr.update(visible=role == "admin"),
                 list_documents(request),
-                gr.update(choices=interrupted_choices(ctx, user), value=None),
-                *[gr.update(choices=choices) for _ in clients],
-                runs,
-                runs,
             )
 
         demo.load(
@@ -137,12 +132,16 @@ def build_blocks(ctx: AppContext) -> gr.Blocks:
                 editor,
                 reindex_button,
                 added_documents,
-                interrupted,
-                *clients,
-                run_a,
-                run_b,
             ],
             api_visibility="undocumented",
         )
+        for tab, lists in [
+            (prepare_tab, prepared.lists),
+            (session_tab, session_lists),
+            (practice_tab, practice_lists),
+            (review_tab, review_lists),
+            (evaluate_tab, evaluate_lists),
+        ]:
+            load_lists(demo, tab, lists)
     demo.queue(default_concurrency_limit=8)
     return cast(gr.Blocks, demo)

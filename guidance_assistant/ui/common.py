@@ -5,7 +5,8 @@ plain messages, the live session records kept per browser, small widgets."""
 # pass ``gr.Request`` and ``gr.Progress``.
 
 import functools
-from collections.abc import Callable
+import logging
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, get_args
@@ -18,6 +19,9 @@ from guidance_assistant.interview.model import Need
 from guidance_assistant.practice import PracticeSession
 from guidance_assistant.store import Store, User
 from guidance_assistant.ui.context import message
+from guidance_assistant.ui.render import need_words
+
+log = logging.getLogger(__name__)
 
 NEEDS: list[str] = list(get_args(Need))
 GUIDANCE_ROLES = ("adviser", "admin")
@@ -28,9 +32,11 @@ KNOWLEDGE_EDIT_ROLES = ("adviser", "admin")
 Outputs = tuple[Any, ...]
 
 
-def _guard(count: int) -> Callable[[Callable[..., Outputs]], Callable[..., Outputs]]:
+def _guard(
+    count: int, on_error: Outputs | None = None
+) -> Callable[[Callable[..., Outputs]], Callable[..., Outputs]]:
     """Turn any error of a handler with ``count`` outputs besides its status message into that
-    message, leaving the other outputs as they were."""
+    message, leaving the other outputs as they were (or setting them to ``on_error``)."""
 
     def decorate(func: Callable[..., Outputs]) -> Callable[..., Outputs]:
         @functools.wraps(func)
@@ -38,7 +44,8 @@ def _guard(count: int) -> Callable[[Callable[..., Outputs]], Callable[..., Outpu
             try:
                 result = func(*args, **kwargs)
             except Exception as error:  # shown to the user as a plain message
-                result = (message(error), *([gr.skip()] * count))
+                rest = on_error if on_error is not None else tuple([gr.skip()] * count)
+                result = (message(error), *rest)
             return result[0] if count == 0 else result  # one output: Gradio wants the value
 
         return wrapper
@@ -73,6 +80,65 @@ def _client_choices(store: Store, user: User) -> list[tuple[str, int]]:
     if user.role not in GUIDANCE_ROLES:
         return []
     return [(client.reference, client.id) for client in store.list_clients(user)]
+
+
+def need_choices() -> list[tuple[str, str]]:
+    """The needs a session plans for, as tick-box choices: shown in words, stored as ids."""
+    return [(need_words(need), need) for need in NEEDS]
+
+
+def choices_keeping(choices: Sequence[tuple[str, Any]], current: Any) -> Any:
+    """A dropdown update to ``choices`` that keeps the value chosen (``current``) where it is
+    still one of them and clears it only where it is gone (deleted, or another user's): the
+    value is not sent at all otherwise, so a choice another handler makes meanwhile stands."""
+    if current is None or current in [value for _, value in choices]:
+        return gr.update(choices=list(choices))
+    return gr.update(choices=list(choices), value=None)
+
+
+@dataclass(frozen=True)
+class ListLoader:
+    """A list a tab shows: ``load`` (a handler taking ``inputs`` and the request) fills
+    ``outputs``. :func:`load_lists` runs it when the page loads and whenever its tab is opened,
+    so nobody has to press a button to see what is there."""
+
+    load: Callable[..., Any]
+    inputs: list[Any]
+    outputs: list[Any]
+
+
+def load_lists(demo: gr.Blocks, tab: Any, loaders: Sequence[ListLoader]) -> None:
+    """Fill each of ``loaders``' lists when ``demo`` loads and when ``tab`` is selected."""
+    for loader in loaders:
+        gr.on(
+            [demo.load, tab.select],
+            loader.load,
+            loader.inputs,
+            loader.outputs,
+            api_visibility="undocumented",
+            show_progress="hidden",
+        )
+
+
+def _quiet(count: int) -> Callable[[Callable[..., Outputs]], Callable[..., Any]]:
+    """For a list loader with ``count`` outputs and no message of its own: on any error the
+    lists stay as they were (an action's own message says what went wrong)."""
+
+    def decorate(func: Callable[..., Outputs]) -> Callable[..., Any]:
+        @functools.wraps(func)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            try:
+                result = func(*args, **kwargs)
+            except GuidanceAssistantError:  # not signed in, not allowed: nothing to list
+                result = tuple(gr.skip() for _ in range(count))
+            except Exception:
+                log.exception("a list could not be loaded")
+                result = tuple(gr.skip() for _ in range(count))
+            return result[0] if count == 1 else result
+
+        return wrapper
+
+    return decorate
 
 
 def _downloads_box(elem_id: str) -> Any:

@@ -16,10 +16,14 @@ from guidance_assistant.evals.records import EvalRun
 from guidance_assistant.evals.suites import default_suite_paths, default_suites_dir
 from guidance_assistant.store import User
 from guidance_assistant.ui.common import (
+    EVAL_ROLES,
+    ListLoader,
     Outputs,
     _downloads_box,
     _guard,
+    _quiet,
     _timestamp,
+    choices_keeping,
 )
 from guidance_assistant.ui.context import AppContext, ok
 from guidance_assistant.ui.render import (
@@ -41,7 +45,9 @@ def _report_frame(report_html: str) -> str:
     )
 
 
-def build_evaluate_tab(ctx: AppContext) -> Any:
+def build_evaluate_tab(ctx: AppContext) -> list[ListLoader]:
+    """The Evaluate tab; returns its lists (the stored runs to compare), to load when the page
+    loads and the tab opens."""
     suites_root = default_suites_dir()
     suites = [str(p.relative_to(suites_root)) for p in default_suite_paths()]
     configs_dir = suites_root / "configs"
@@ -66,15 +72,26 @@ def build_evaluate_tab(ctx: AppContext) -> Any:
     compare = gr.Button("Compare", elem_id="eval-compare")
     comparison = gr.Code(label="Comparison", language=None, elem_id="eval-comparison")
 
-    def run_choices(user: User) -> Any:
+    def stored_runs(user: User) -> list[tuple[str, str]]:
+        """The runs ``user`` may compare (stored, with their results file), as choices."""
         runs = ctx.store.list_eval_runs(user)
         folder = _runs_dir(ctx)
-        choices = [
+        return [
             (f"{r.id} ({r.created_at:%Y-%m-%d %H:%M})", r.id)
             for r in runs
             if (folder / f"{r.id}.jsonl").is_file()
         ]
-        return gr.update(choices=choices)
+
+    def run_choices(user: User) -> Any:
+        return gr.update(choices=stored_runs(user))
+
+    @_quiet(2)
+    def reload(current_a: Any, current_b: Any, request: gr.Request) -> Outputs:
+        user = ctx.user(request)
+        if user.role not in EVAL_ROLES:
+            return (gr.skip(), gr.skip())
+        choices = stored_runs(user)
+        return (choices_keeping(choices, current_a), choices_keeping(choices, current_b))
 
     @_guard(5)
     def evaluate(
@@ -144,7 +161,7 @@ def build_evaluate_tab(ctx: AppContext) -> Any:
     compare.click(
         compare_them, [base, other, threshold], [status, comparison], api_name="compare_runs"
     )
-    return (base, other, run_choices)
+    return [ListLoader(reload, [base, other], [base, other])]
 
 
 # -- Knowledge ----------------------------------------------------------------------------------

@@ -14,11 +14,14 @@ from guidance_assistant.practice.review import annotated_transcript, export_repo
 from guidance_assistant.store import NotFoundError, User
 from guidance_assistant.ui.common import (
     PRACTICE_ROLES,
+    ListLoader,
     LivePractice,
     Outputs,
     _downloads_box,
     _guard,
     _owned,
+    _quiet,
+    choices_keeping,
 )
 from guidance_assistant.ui.context import AppContext, ok, require_role
 from guidance_assistant.ui.render import (
@@ -53,10 +56,34 @@ def _practice_view_markdown(ctx: AppContext, user: User, practice_id: int) -> tu
     return report, name
 
 
-def practice_review_panel(ctx: AppContext, prefix: str, *, deletable: bool = False) -> Any:
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}" + ("" if count == 1 else "s")
+
+
+def practice_choices(ctx: AppContext, user: User, text: str = "") -> list[tuple[str, int]]:
+    """The practice sessions ``user`` may see, as dropdown choices, filtered by ``text`` (a
+    trainee's name or a persona), each with its turns and supervisors' comments counted."""
+    if user.role not in PRACTICE_ROLES:
+        return []
+    term = (text or "").strip().lower()
+    return [
+        (
+            f"#{r.id} · {r.trainee} · {r.persona_id} · {_plural(r.turns, 'turn')} · "
+            f"{_plural(r.comments, 'comment')}",
+            r.id,
+        )
+        for r in ctx.store.list_practice_sessions(user)
+        if not term or term in r.trainee.lower() or term in r.persona_id.lower()
+    ]
+
+
+def practice_review_panel(
+    ctx: AppContext, prefix: str, *, deletable: bool = False
+) -> tuple[Any, ListLoader]:
     """List the practice sessions the user may see, read one annotated, comment, export; and,
     when ``deletable``, delete one (the store lets only its trainee or an admin). Returns the
-    commenting controls, which only supervisors and admins are shown (the store checks too)."""
+    commenting controls, which only supervisors and admins are shown (the store checks too),
+    and the list, to load when the page loads and its tab opens."""
     with gr.Row():
         query = gr.Textbox(label="Filter (trainee or persona)", elem_id=f"{prefix}-filter")
         refresh = gr.Button("List practice sessions", elem_id=f"{prefix}-list")
@@ -83,17 +110,13 @@ def practice_review_panel(ctx: AppContext, prefix: str, *, deletable: bool = Fal
         user = ctx.user(request)
         if user.role not in PRACTICE_ROLES:
             return ("", gr.update(choices=[], value=None))
-        term = (text or "").strip().lower()
-        rows = ctx.store.list_practice_sessions(user)
-        choices = [
-            (
-                f"#{r.id} · {r.trainee} · {r.persona_id} · {r.turns} turns · {r.comments} comments",
-                r.id,
-            )
-            for r in rows
-            if not term or term in r.trainee.lower() or term in r.persona_id.lower()
-        ]
+        choices = practice_choices(ctx, user, text)
         return (f"{len(choices)} practice session(s).", gr.update(choices=choices, value=None))
+
+    @_quiet(1)
+    def reload(text: str, current: Any, request: gr.Request) -> Outputs:
+        """The list again, the session chosen kept (its comment count brought up to date)."""
+        return (choices_keeping(practice_choices(ctx, ctx.user(request), text), current),)
 
     @_guard(1)
     def show(practice_id: Any, request: gr.Request) -> Outputs:
@@ -136,10 +159,11 @@ def practice_review_panel(ctx: AppContext, prefix: str, *, deletable: bool = Fal
     pick.change(show, pick, [status, report], api_name=f"{prefix}_show")
     add.click(
         add_comment, [pick, turn, comment], [status, report, comment], api_name=f"{prefix}_comment"
-    )
+    ).then(reload, [query, pick], pick, api_visibility="undocumented", show_progress="hidden")
     export.click(export_view, pick, [status, files], api_name=f"{prefix}_export")
+    loader = ListLoader(reload, [query, pick], [pick])
     if not deletable:
-        return commenting
+        return commenting, loader
 
     @_guard(4)
     def remove(practice_id: Any, sure: bool, text: str, request: gr.Request) -> Outputs:
@@ -162,10 +186,12 @@ def practice_review_panel(ctx: AppContext, prefix: str, *, deletable: bool = Fal
         [status, pick, report, confirm, files],
         api_name=f"{prefix}_delete",
     )
-    return commenting
+    return commenting, loader
 
 
-def build_practice_tab(ctx: AppContext) -> tuple[Any, Any]:
+def build_practice_tab(ctx: AppContext) -> tuple[Any, Any, list[ListLoader]]:
+    """The Practice tab: the trainee's practice, and supervisors' list of their trainees'
+    sessions. Returns the two boxes (shown by role) and the tab's lists."""
     personas = load_personas()
     with gr.Column(visible=True) as trainee_box:
         gr.Markdown("Practise an interview with a simulated client; feedback on every turn.")
@@ -193,7 +219,7 @@ def build_practice_tab(ctx: AppContext) -> tuple[Any, Any]:
         live_state = gr.State(None)
     with gr.Column(visible=False) as supervisor_box:
         gr.Markdown("### Your trainees' practice sessions")
-        practice_review_panel(ctx, "supervise")
+        _, supervised = practice_review_panel(ctx, "supervise")
 
     @_guard(4)
     def begin(persona_id: str, seed_value: float | None, request: gr.Request) -> Outputs:
@@ -264,7 +290,7 @@ def build_practice_tab(ctx: AppContext) -> tuple[Any, Any]:
     finish.click(end, live_state, [status, report], api_name="practice_feedback")
     save.click(store_it, live_state, [status, live_state], api_name="save_practice")
     export.click(export_it, live_state, [status, files], api_name="export_practice")
-    return trainee_box, supervisor_box
+    return trainee_box, supervisor_box, [supervised]
 
 
 # -- Review -------------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from guidance_assistant.interview.model import STAGE_IDS
+from guidance_assistant.interview.phrases import load_phrasebook
 from guidance_assistant.interview.state import Fact, SessionState, TranscriptEntry, TurnCitation
 from guidance_assistant.retrieval.knowledge_base import Passage
 
@@ -23,6 +24,33 @@ STAGE_LABELS = {
     "decision_and_action_planning": "Decision and action planning",
     "close": "Close",
 }
+
+
+def stage_words(stage: str | None) -> str:
+    """An interview stage as a person reads it ("options_and_challenge" -> "Options and
+    challenge"); "not started" when there is none."""
+    if not stage:
+        return "not started"
+    return STAGE_LABELS.get(stage, stage.replace("_", " "))
+
+
+_ARTICLE = re.compile(r"^(?:an?|the)\s+", re.IGNORECASE)
+
+
+def need_words(need: str) -> str:
+    """A need as an adviser reads it, for a list or a tick box: the label of the interview's
+    needs file (``prompts/offline/needs.yaml``) without its article, with a capital ("eal" ->
+    "English as an additional language (EAL)", "young_carer" -> "Young carer"). Only what is
+    shown changes: the stored value stays the need's id."""
+    guidance = load_phrasebook().need(need)
+    label = guidance.label if guidance is not None else need.replace("_", " ")
+    label = _ARTICLE.sub("", label.strip())
+    return label[:1].upper() + label[1:]
+
+
+def year_words(year_group: int | None) -> str:
+    """A school year for a person to read: "Year 11", or "not known" (never "Year 0")."""
+    return f"Year {year_group}" if year_group else "not known"
 
 
 def escape(text: str) -> str:

@@ -8,21 +8,38 @@ from typing import Any
 
 import gradio as gr
 
+from guidance_assistant.store import SessionSummary
 from guidance_assistant.ui.common import (
     GUIDANCE_ROLES,
+    ListLoader,
     Outputs,
     _downloads_box,
     _guard,
+    _quiet,
+    choices_keeping,
 )
 from guidance_assistant.ui.context import AppContext, ok
 from guidance_assistant.ui.practice_tab import practice_review_panel
 from guidance_assistant.ui.render import (
     escape,
+    stage_words,
     transcript_markdown,
 )
 
 
-def build_review_tab(ctx: AppContext) -> tuple[Any, Any, Any]:
+def session_choice(row: SessionSummary) -> tuple[str, int]:
+    """A stored guidance session as a dropdown choice: client, date, stage in words, turns."""
+    day = row.session_date or row.created_at.date()
+    turns = f"{row.turns} turn" + ("" if row.turns == 1 else "s")
+    return (
+        f"#{row.id} · {row.client_reference} · {day} · {stage_words(row.stage)} · {turns}",
+        row.id,
+    )
+
+
+def build_review_tab(ctx: AppContext) -> tuple[Any, Any, Any, list[ListLoader]]:
+    """The Review tab: guidance sessions (advisers, admins) and practice transcripts. Returns
+    the two boxes and the commenting controls (shown by role) and the tab's lists."""
     with gr.Column(visible=False) as guidance_box:
         gr.Markdown("### Guidance sessions")
         with gr.Row():
@@ -53,7 +70,9 @@ def build_review_tab(ctx: AppContext) -> tuple[Any, Any, Any]:
         files = _downloads_box("review-files")
     with gr.Column(visible=False) as practice_box:
         gr.Markdown("### Practice transcripts")
-        practice_commenting = practice_review_panel(ctx, "review-practice", deletable=True)
+        practice_commenting, practice_list = practice_review_panel(
+            ctx, "review-practice", deletable=True
+        )
 
     @_guard(2)
     def find_sessions(text: str, request: gr.Request) -> Outputs:
@@ -61,14 +80,7 @@ def build_review_tab(ctx: AppContext) -> tuple[Any, Any, Any]:
         if user.role not in GUIDANCE_ROLES:
             return ("", gr.update(choices=[], value=None), "")
         rows = ctx.store.search_sessions(user, text or None)
-        choices = [
-            (
-                f"#{r.id} · {r.client_reference} · {r.session_date or r.created_at.date()} · "
-                f"{r.stage or '-'} · {r.turns} turns",
-                r.id,
-            )
-            for r in rows
-        ]
+        choices = [session_choice(r) for r in rows]
         matches = "\n".join(
             f"- **#{r.id}** ({escape(r.client_reference)}): "
             + " … ".join(escape(m) for m in r.matches)
@@ -163,6 +175,16 @@ def build_review_tab(ctx: AppContext) -> tuple[Any, Any, Any]:
             False,
         )
 
+    @_quiet(1)
+    def reload(text: str, current: Any, request: gr.Request) -> Outputs:
+        """The sessions found by the search in the box (all, when it is empty), the one chosen
+        kept."""
+        user = ctx.user(request)
+        if user.role not in GUIDANCE_ROLES:
+            return (gr.skip(),)
+        rows = ctx.store.search_sessions(user, text or None)
+        return (choices_keeping([session_choice(r) for r in rows], current),)
+
     find.click(find_sessions, query, [status, pick, found], api_name="search_sessions")
     query.submit(find_sessions, query, [status, pick, found], api_visibility="undocumented")
     pick.change(show, pick, [status, transcript, notes], api_name="show_session")
@@ -181,7 +203,8 @@ def build_review_tab(ctx: AppContext) -> tuple[Any, Any, Any]:
         [status, pick, found, transcript, confirm_client],
         api_name="delete_client",
     )
-    return guidance_box, practice_box, practice_commenting
+    lists = [ListLoader(reload, [query, pick], [pick]), practice_list]
+    return guidance_box, practice_box, practice_commenting, lists
 
 
 # -- Evaluate -----------------------------------------------------------------------------------

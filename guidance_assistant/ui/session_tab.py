@@ -12,15 +12,19 @@ from guidance_assistant.interview import open_session
 from guidance_assistant.store import User
 from guidance_assistant.ui.common import (
     GUIDANCE_ROLES,
-    NEEDS,
+    ListLoader,
     LiveSession,
     Outputs,
     _client_choices,
     _downloads_box,
     _guard,
     _owned,
+    _quiet,
+    choices_keeping,
+    need_choices,
 )
 from guidance_assistant.ui.context import AppContext, ok
+from guidance_assistant.ui.prepare_tab import BriefHandover
 from guidance_assistant.ui.render import (
     chat_messages,
     citations_markdown,
@@ -59,15 +63,24 @@ def interrupted_choices(ctx: AppContext, user: User) -> list[tuple[str, int]]:
     ]
 
 
-def build_session_tab(ctx: AppContext, clients: list[Any]) -> Any:
+def build_session_tab(ctx: AppContext, handover: BriefHandover | None = None) -> list[ListLoader]:
+    """The Session tab; a brief saved in Prepare (``handover``) chooses its client here and
+    fills in the school year and needs. Returns the tab's lists, to load when it opens."""
     with gr.Row():
         client = gr.Dropdown(label="Client", choices=[], elem_id="session-client", scale=2)
         new_ref = gr.Textbox(label="New client reference", scale=2, elem_id="session-new-ref")
         add = gr.Button("Add client", scale=1, elem_id="session-add-client")
-    clients.append(client)
     with gr.Row():
-        year = gr.Number(label="School year (empty if not known)", precision=0, value=None)
-        needs = gr.CheckboxGroup(NEEDS, label="Needs to plan for")
+        year = gr.Number(  # a placeholder, or Gradio shows an empty year as 0
+            label="School year (empty if not known)",
+            placeholder="not known",
+            precision=0,
+            minimum=1,
+            maximum=14,
+            value=None,
+            elem_id="session-year",
+        )
+        needs = gr.CheckboxGroup(need_choices(), label="Needs to plan for", elem_id="session-needs")
     start = gr.Button("Start session", variant="primary", elem_id="session-start")
     with gr.Row():
         interrupted = gr.Dropdown(
@@ -177,6 +190,34 @@ def build_session_tab(ctx: AppContext, clients: list[Any]) -> Any:
 
         return (ok("Action plan ready to download."), ctx.offer_downloads(user, write))
 
+    @_quiet(2)
+    def reload_lists(current_client: Any, current_session: Any, request: gr.Request) -> Outputs:
+        user = ctx.user(request)
+        return (
+            choices_keeping(_client_choices(ctx.store, user), current_client),
+            choices_keeping(interrupted_choices(ctx, user), current_session),
+        )
+
+    @_quiet(3)
+    def take_over(handed: dict[str, Any] | None, request: gr.Request) -> Outputs:
+        """A brief just saved in Prepare: its client chosen, its year and needs filled in."""
+        user = ctx.user(request)
+        if not handed:
+            return (gr.skip(), gr.skip(), gr.skip())
+        return (
+            gr.update(choices=_client_choices(ctx.store, user), value=handed["client_id"]),
+            handed["year_group"],
+            handed["needs"],
+        )
+
+    if handover is not None:
+        handover.saved.then(
+            take_over,
+            handover.state,
+            [client, year, needs],
+            api_visibility="undocumented",
+            show_progress="hidden",
+        )
     add.click(add_client, new_ref, [status, client, new_ref], api_name="session_add_client")
     start.click(
         begin, [client, year, needs], [status, *views, live_state], api_name="start_session"
@@ -188,7 +229,7 @@ def build_session_tab(ctx: AppContext, clients: list[Any]) -> Any:
     )
     save.click(save_all, live_state, status, api_name="save_session")
     export.click(export_plan, live_state, [status, files], api_name="export_plan")
-    return interrupted
+    return [ListLoader(reload_lists, [client, interrupted], [client, interrupted])]
 
 
 # -- Practice -----------------------------------------------------------------------------------
