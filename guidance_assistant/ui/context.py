@@ -13,6 +13,7 @@ from typing import Any
 
 from guidance_assistant.config import Settings
 from guidance_assistant.errors import GuidanceAssistantError
+from guidance_assistant.retrieval.library import BackgroundIndexer
 from guidance_assistant.store import PermissionDeniedError, SignInResult, Store, User
 from guidance_assistant.ui.downloads import DownloadVault, downloads_html
 from guidance_assistant.ui.render import escape
@@ -37,6 +38,8 @@ class AppContext:
     downloads: DownloadVault = field(
         default_factory=lambda: DownloadVault(Path(tempfile.mkdtemp(prefix="ga-exports-")))
     )
+    #: Adds advisers' documents in the background, one batch at a time.
+    indexer: BackgroundIndexer = field(default_factory=BackgroundIndexer)
 
     def user(self, request: Any) -> User:
         """The signed-in user of ``request`` (a ``gr.Request``), loaded from the store now."""

@@ -8,6 +8,7 @@ from typing import Any
 
 import gradio as gr
 
+from guidance_assistant.errors import DocumentError
 from guidance_assistant.retrieval.library import accept_uploads, discard, remove_documents
 from guidance_assistant.ui.common import (
     KNOWLEDGE_EDIT_ROLES,
@@ -25,6 +26,13 @@ from guidance_assistant.ui.uploads import upload_folder
 def _address(request: gr.Request) -> str | None:
     client = getattr(request, "client", None)
     return getattr(client, "host", None)
+
+
+def _progress_bar(done: int, total: int, width: int = 30) -> str:
+    """A bar drawn in text (it reads the same to a screen reader: the share in words)."""
+    share = done / total if total else 0.0
+    filled = round(share * width)
+    return f"`{'█' * filled}{'░' * (width - filled)}` {share:.0%}\n\n"
 
 
 def build_knowledge_tab(ctx: AppContext) -> Any:
@@ -59,7 +67,8 @@ def build_knowledge_tab(ctx: AppContext) -> Any:
             rebuild = gr.Button(
                 "Re-index the bundled knowledge", elem_id="kb-reindex", visible=False
             )
-        status = gr.Markdown(elem_id="kb-status")
+        status = gr.Markdown(elem_id="kb-status", min_height=60)  # room for Gradio's progress
+        ticker = gr.Timer(value=1.0, active=False)
         gr.Markdown("### Documents added by advisers")
         with gr.Row():
             added = gr.Dropdown(
@@ -84,33 +93,54 @@ def build_knowledge_tab(ctx: AppContext) -> Any:
         shown = sorted((f"{d['title']} ({d['source']})", doc_id) for doc_id, d in docs.items())
         return gr.update(choices=shown, value=[])
 
-    @_guard(2)
-    def add_docs(
-        paths: list[str] | None,
-        request: gr.Request,
-        progress: gr.Progress = gr.Progress(track_tqdm=True),  # noqa: B008
-    ) -> Outputs:
+    @_guard(3)
+    def add_docs(paths: list[str] | None, request: gr.Request) -> Outputs:
         root = upload_folder(ctx.settings)
         try:
             user = ctx.user(request)
             require_role(user, KNOWLEDGE_EDIT_ROLES, "add documents to the index")
+            if ctx.indexer.busy:
+                raise DocumentError(
+                    "Documents are being indexed already; add these when that has finished."
+                )
         except Exception:
             for path in paths or []:
                 discard(Path(path), within=root)
             raise
         if not paths:
-            return ("Choose documents first.", gr.skip(), gr.skip())
+            return ("Choose documents first.", gr.skip(), gr.skip(), gr.skip())
         accepted = accept_uploads(paths, ctx.settings.data_dir, upload_root=root)
         lines = [f"- not added: {escape(name)}: {escape(why)}" for name, why in accepted.rejected]
-        if accepted.kept:
-            progress(0, desc="Indexing")
-            report = ctx.knowledge.add_paths(accepted.kept, progress=True)
+        if not accepted.kept:
+            return ("\n".join(lines), None, gr.skip(), gr.skip())
+        address = _address(request)
+
+        def recorded(_report: object) -> None:
             for kept in accepted.kept:
-                ctx.store.record_event(
-                    "document_added", user.username, _address(request), kept.name
-                )
-            lines.insert(0, ok(escape(report.summary())))
-        return ("\n".join(lines), None, document_choices())
+                ctx.store.record_event("document_added", user.username, address, kept.name)
+
+        status = ctx.indexer.start(ctx.knowledge, accepted.kept, on_done=recorded)
+        lines.insert(
+            0,
+            escape(status.describe())
+            + " Indexing goes on in the background; its progress shows here.",
+        )
+        return ("\n".join(lines), None, gr.Timer(active=True), gr.skip())
+
+    def watch(request: gr.Request) -> Outputs:
+        """The timer's tick while documents are being indexed: progress, then the outcome."""
+        try:
+            user = ctx.user(request)
+            require_role(user, KNOWLEDGE_EDIT_ROLES, "see the indexing")
+        except Exception as error:
+            return (message(error), gr.Timer(active=False), gr.skip())
+        status = ctx.indexer.status
+        if status.state == "running":
+            bar = _progress_bar(status.done, status.total)
+            return (bar + escape(status.describe()), gr.skip(), gr.skip())
+        text = escape(status.describe())
+        shown = ok(text) if status.state == "done" else f"**Cannot do that:** {text}"
+        return (shown if text else "", gr.Timer(active=False), document_choices())
 
     @_guard(1)
     def remove_docs(doc_ids: list[str] | None, request: gr.Request) -> Outputs:
@@ -147,6 +177,8 @@ def build_knowledge_tab(ctx: AppContext) -> Any:
 
         user = ctx.user(request)
         require_role(user, ("admin",), "re-index the knowledge")
+        if ctx.indexer.busy:
+            raise DocumentError("Documents are being indexed; re-index when that has finished.")
         progress(0, desc="Re-indexing")
         fresh = KnowledgeBase.bundled(settings=ctx.settings, index_dir=ctx.knowledge.index_dir)
         ctx.knowledge = fresh
@@ -155,7 +187,14 @@ def build_knowledge_tab(ctx: AppContext) -> Any:
 
     ask.click(run, [question, k, doc_types], results, api_name="search")
     question.submit(run, [question, k, doc_types], results, api_visibility="undocumented")
-    add.click(add_docs, uploads, [status, uploads, added], api_name="add_documents")
+    add.click(add_docs, uploads, [status, uploads, ticker, added], api_name="add_documents")
+    ticker.tick(
+        watch,
+        None,
+        [status, ticker, added],
+        api_name="indexing_status",
+        api_visibility="undocumented",
+    )
     remove.click(remove_docs, added, [status, added], api_name="remove_documents")
     rebuild.click(reindex, None, status, api_name="reindex")
     return editor, rebuild, added, list_docs

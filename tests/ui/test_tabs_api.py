@@ -86,7 +86,7 @@ def test_a_disclosure_raises_the_safeguarding_banner(app_server: AppServer) -> N
 
 
 def test_only_advisers_and_admins_add_documents(app_server: AppServer) -> None:
-    status, _uploads, _documents = app_server.client("trainee").predict(
+    status, _uploads, _timer, _documents = app_server.client("trainee").predict(
         None, api_name="/add_documents"
     )
     assert "Not allowed" in status

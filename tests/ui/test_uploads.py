@@ -4,6 +4,7 @@ removable from the index and the disk by an adviser only."""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,18 @@ from gradio_client import handle_file
 from tests.ui.conftest import AppServer
 
 pytestmark = pytest.mark.slow
+
+
+def _indexed(client: Any, seconds: float = 300) -> tuple[str, Any]:
+    """Polls the indexing status as the page's timer does, until it is no longer running."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        status, _timer, choices = client.predict(api_name="/indexing_status")
+        if "so far" not in status:  # "Reading ... (n s so far)", "Indexing ...: n of m passages"
+            return status, choices
+        assert "passages" in status or "Reading" in status, status
+        time.sleep(0.5)
+    raise AssertionError(f"still indexing after {seconds} s: {status}")
 
 
 def _leftovers(server: AppServer, name: str) -> list[Path]:
@@ -27,9 +40,11 @@ def test_an_adviser_adds_then_removes_a_document(app_server: AppServer, tmp_path
         encoding="utf-8",
     )
     adviser = app_server.client("adviser")
-    status, _uploads, choices = adviser.predict(
+    status, _uploads, _timer, _choices = adviser.predict(
         [handle_file(str(document))], api_name="/add_documents"
     )
+    assert "in the background" in status, status
+    status, choices = _indexed(adviser)
     assert "1 added" in status, status
     assert not _leftovers(app_server, document.name)
     stored = app_server.data_dir / "documents" / document.name
@@ -68,7 +83,7 @@ def _audit(server: AppServer) -> list[Any]:
 def test_a_rejected_upload_is_deleted_at_once(app_server: AppServer, tmp_path: Path) -> None:
     empty = tmp_path / "blank-notes.txt"
     empty.write_text("   \n", encoding="utf-8")
-    status, _uploads, _choices = app_server.client("adviser").predict(
+    status, _uploads, _timer, _choices = app_server.client("adviser").predict(
         [handle_file(str(empty))], api_name="/add_documents"
     )
     assert "not added" in status and empty.name in status, status
@@ -81,7 +96,7 @@ def test_an_upload_by_a_role_that_may_not_add_is_deleted(
 ) -> None:
     document = tmp_path / "trainee-upload.md"
     document.write_text("# A trainee's file\n\nSome text about careers.\n", encoding="utf-8")
-    status, _uploads, _choices = app_server.client("trainee").predict(
+    status, _uploads, _timer, _choices = app_server.client("trainee").predict(
         [handle_file(str(document))], api_name="/add_documents"
     )
     assert "Not allowed" in status
