@@ -16,10 +16,11 @@ import gradio as gr
 from guidance_assistant.errors import GuidanceAssistantError
 from guidance_assistant.interview import GuidanceSession
 from guidance_assistant.interview.model import Need
+from guidance_assistant.interview.state import ClientProfile
 from guidance_assistant.practice import PracticeSession
 from guidance_assistant.store import Store, User
 from guidance_assistant.ui.context import message
-from guidance_assistant.ui.render import need_words
+from guidance_assistant.ui.render import need_words, year_words
 
 log = logging.getLogger(__name__)
 
@@ -85,6 +86,21 @@ def _client_choices(store: Store, user: User) -> list[tuple[str, int]]:
 def need_choices() -> list[tuple[str, str]]:
     """The needs a session plans for, as tick-box choices: shown in words, stored as ids."""
     return [(need_words(need), need) for need in NEEDS]
+
+
+#: The school year's choice "not known" (a session then opens with no year).
+YEAR_NOT_KNOWN = 0
+
+
+def school_year_choices() -> list[tuple[str, int]]:
+    """ "not known", then every school year a session takes (the bounds of
+    ``ClientProfile.year_group``), as choices: a list, so an empty year shows as "not known"
+    (Gradio's number field shows an empty value as 0)."""
+    bounds = ClientProfile.model_fields["year_group"].metadata
+    low = next(int(b.ge) for b in bounds if hasattr(b, "ge"))
+    high = next(int(b.le) for b in bounds if hasattr(b, "le"))
+    years = [(year_words(year), year) for year in range(low, high + 1)]
+    return [(year_words(None), YEAR_NOT_KNOWN), *years]
 
 
 def choices_keeping(choices: Sequence[tuple[str, Any]], current: Any) -> Any:

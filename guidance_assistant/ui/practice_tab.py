@@ -91,7 +91,13 @@ def practice_review_panel(
     status = gr.Markdown(elem_id=f"{prefix}-status")
     report = gr.Markdown(elem_id=f"{prefix}-report")
     with gr.Row() as commenting:
-        turn = gr.Number(label="Turn (empty: the whole session)", precision=0, value=None)
+        turn = gr.Number(  # Gradio shows an empty number as 0: 0 says it plainly
+            label="Turn (0: the whole session)",
+            precision=0,
+            minimum=0,
+            value=0,
+            elem_id=f"{prefix}-turn",
+        )
         comment = gr.Textbox(label="Supervisor's comment", elem_id=f"{prefix}-comment", scale=3)
         add = gr.Button("Add comment", elem_id=f"{prefix}-add-comment", scale=1)
     with gr.Row():

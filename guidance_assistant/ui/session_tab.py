@@ -12,6 +12,7 @@ from guidance_assistant.interview import open_session
 from guidance_assistant.store import User
 from guidance_assistant.ui.common import (
     GUIDANCE_ROLES,
+    YEAR_NOT_KNOWN,
     ListLoader,
     LiveSession,
     Outputs,
@@ -22,6 +23,7 @@ from guidance_assistant.ui.common import (
     _quiet,
     choices_keeping,
     need_choices,
+    school_year_choices,
 )
 from guidance_assistant.ui.context import AppContext, ok
 from guidance_assistant.ui.prepare_tab import BriefHandover
@@ -71,13 +73,10 @@ def build_session_tab(ctx: AppContext, handover: BriefHandover | None = None) ->
         new_ref = gr.Textbox(label="New client reference", scale=2, elem_id="session-new-ref")
         add = gr.Button("Add client", scale=1, elem_id="session-add-client")
     with gr.Row():
-        year = gr.Number(  # a placeholder, or Gradio shows an empty year as 0
-            label="School year (empty if not known)",
-            placeholder="not known",
-            precision=0,
-            minimum=1,
-            maximum=14,
-            value=None,
+        year = gr.Dropdown(
+            school_year_choices(),
+            value=YEAR_NOT_KNOWN,
+            label="School year",
             elem_id="session-year",
         )
         needs = gr.CheckboxGroup(need_choices(), label="Needs to plan for", elem_id="session-needs")
@@ -125,7 +124,7 @@ def build_session_tab(ctx: AppContext, handover: BriefHandover | None = None) ->
 
     @_guard(6)
     def begin(
-        client_id: Any, year_group: float | None, need_list: list[str], request: gr.Request
+        client_id: Any, year_group: int | None, need_list: list[str], request: gr.Request
     ) -> Outputs:
         user = ctx.user(request)
         if client_id is None:
@@ -206,7 +205,7 @@ def build_session_tab(ctx: AppContext, handover: BriefHandover | None = None) ->
             return (gr.skip(), gr.skip(), gr.skip())
         return (
             gr.update(choices=_client_choices(ctx.store, user), value=handed["client_id"]),
-            handed["year_group"],
+            handed["year_group"] or YEAR_NOT_KNOWN,
             handed["needs"],
         )
 

@@ -109,8 +109,9 @@ def test_a_brief_saved_in_prepare_chooses_its_client_year_and_needs_in_session(
 def test_a_brief_without_a_school_year_leaves_it_empty_in_session(page: Page) -> None:
     status, handed, _ = _prepare_and_save(page, "Likes animals, has an EHCP and EAL.", "HAND-2")
     assert "school year: not known" in status and "Year 0" not in status
+    assert handed["year_group"] is None
     _, year, needs = page.handler("take_over")(handed, _as("alice"))
-    assert year is None  # empty, not 0
+    assert dict(page.component("session-year").choices)["not known"] == year
     assert sorted(needs) == ["eal", "ehcp"]
 
 
@@ -126,9 +127,14 @@ def test_a_failed_save_hands_nothing_over(page: Page) -> None:
 
 def test_the_year_field_is_empty_when_not_known_and_needs_read_as_words(page: Page) -> None:
     year = page.component("session-year")
-    assert year.value is None and year.placeholder == "not known"  # Gradio shows 0 otherwise
-    assert (year.minimum, year.maximum) == (1, 14)
+    years = dict((value, label) for label, value in year.choices)
+    assert years[year.value] == "not known"  # never 0, as Gradio's number field would show it
+    assert all(label == f"Year {value}" for value, label in years.items() if value)
+    assert sorted(value for value in years if value) == list(range(1, 15))
     assert [year_words(y) for y in (None, 0, 11)] == ["not known", "not known", "Year 11"]
+    for prefix in ("supervise", "review-practice"):  # a comment's turn: 0 is the whole session
+        turn = page.component(f"{prefix}-turn")
+        assert turn.value == 0 and "0: the whole session" in turn.label
     choices = page.component("session-needs").choices
     assert [value for _, value in choices] == list(NEEDS)
     for label, value in choices:
