@@ -160,6 +160,15 @@ class SessionClock:
         with self._lock:
             self._seen.pop(token, None)
 
+    def sweep(self) -> list[str]:
+        """Forget every expired token; which they were."""
+        now = time.monotonic()
+        with self._lock:
+            gone = [t for t, last in self._seen.items() if now - last > self.idle_seconds]
+            for token in gone:
+                del self._seen[token]
+        return gone
+
 
 @dataclass
 class GradioSessions:
@@ -191,7 +200,10 @@ class GradioSessions:
         return name
 
     def begin(self, username: str) -> tuple[str, str]:
-        """A new session for ``username``: its cookie's name and value."""
+        """A new session for ``username``: its cookie's name and value. Sessions left idle
+        (a closed browser never comes back) are dropped on the way."""
+        for stale in self.clock.sweep():
+            self.gradio_app().tokens.pop(stale, None)
         token = secrets.token_urlsafe(32)
         self.gradio_app().tokens[token] = username
         self.clock.start(token)

@@ -367,6 +367,8 @@ def _small_server(make_settings: Any, **overrides: Any) -> tuple[Any, Any]:
 
 def test_an_idle_session_is_signed_out(make_settings: Any) -> None:
     store, http = _small_server(make_settings, session_idle_minutes=0.02)  # 1.2 s
+    admin = store.signed_in_user("admin")
+    assert admin is not None
     assert http.post("/login", data={"username": "alice", "password": PASSWORD}).is_success
     for _ in range(3):  # each use starts the idle time again
         time.sleep(0.6)
@@ -374,12 +376,17 @@ def test_an_idle_session_is_signed_out(make_settings: Any) -> None:
     time.sleep(1.5)
     assert http.get("/config").status_code == 401
     assert http.get("/config").status_code == 401  # the token is gone, not just refused once
-    admin = store.signed_in_user("admin")
-    assert admin is not None
-    assert [e.event for e in store.audit_log(admin, username="alice")][:2] == [
+    assert [e.event for e in store.audit_log(admin, username="alice")] == [
         "session_expired",
         "signed_in",
     ]
+    gradio_app: Any = next(r.app for r in http.app.routes if isinstance(r, Mount))
+    tokens = gradio_app.tokens  # the sessions Gradio knows
+    assert http.post("/login", data={"username": "alice", "password": PASSWORD}).is_success
+    assert len(tokens) == 1
+    time.sleep(1.5)  # left idle and never used again (a closed browser) ...
+    assert http.post("/login", data={"username": "alice", "password": PASSWORD}).is_success
+    assert len(tokens) == 1  # ... it was dropped when someone next signed in
     store.close()
 
 
@@ -390,6 +397,21 @@ def test_over_https_cookies_are_secure_and_browsers_keep_to_https(make_settings:
     assert answer.headers["strict-transport-security"].startswith("max-age=")
     assert http.get("/config").status_code == 200  # the Secure cookie signs in over HTTPS
     store.close()
+
+
+def test_an_unexpected_error_in_a_tab_is_shown_by_reference(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    from guidance_assistant.ui.context import message
+
+    try:
+        open("/srv/guidance/secret-folder/missing.db")  # noqa: SIM115
+    except OSError as error:
+        shown = message(error)
+    found = re.search(r"reference (E-[0-9A-F]{8})", shown)
+    assert found and "/srv" not in shown and "secret-folder" not in shown
+    [record] = [r for r in caplog.records if found.group(1) in r.getMessage()]
+    assert record.exc_info is not None  # the traceback is in the log, with the reference
 
 
 # -- in a real browser --------------------------------------------------------------------------
