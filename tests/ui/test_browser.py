@@ -300,7 +300,9 @@ def test_adviser_prepares_a_brief_and_saves_it_to_a_client(
     expect(_field(page, "prep-notes")).to_have_value(uploaded.read_text(encoding="utf-8"))
     cache = app_server.data_dir / "uploads"
     assert cache.is_dir() and not list(cache.rglob(uploaded.name))  # no copy left behind
-    assert not (app_server.data_dir / "gradio-cache").exists()
+    # GRADIO_TEMP_DIR (set by the fixture) is ignored for uploads; Gradio makes an empty
+    # folder of its own there at import (vibe_edit_history), never a copy of an upload.
+    assert not list((app_server.data_dir / "gradio-cache").rglob(uploaded.name))
     _field(page, "prep-notes").fill(  # notes pasted over the uploaded ones
         f"Year 11, wants to be a paramedic, worried about exams. {ATTACK}"
     )
