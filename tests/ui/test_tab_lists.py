@@ -159,7 +159,7 @@ LISTS = {
 def test_every_list_loads_with_the_page_and_when_its_tab_opens(page: Page, elem_id: str) -> None:
     dropdown = page.component(elem_id)
     triggers = {
-        (page.demo.blocks[block_id] if block_id else None, event)
+        (page.demo.blocks.get(block_id), event)  # the page itself is not among its blocks
         for fn in page.demo.fns.values()
         if dropdown in fn.outputs
         for block_id, event in fn.targets
