@@ -9,6 +9,12 @@ from typing import TYPE_CHECKING
 from guidance_assistant.interview import grounding
 from guidance_assistant.interview.grounding import cite_figure, money
 from guidance_assistant.interview.policy import Move
+from guidance_assistant.interview.question_kinds import (
+    answers_kind,
+    kind_noun,
+    question_kinds,
+    topic_of,
+)
 from guidance_assistant.interview.state import (
     TurnCitation,
 )
@@ -302,6 +308,21 @@ class FactDrafts(WideningDrafts):
             self.knowledge, query, 6, {"doc_type": ["framework", "user"]}
         )
         needed = 2 if len(grounding.query_stems(query)) >= 3 else 1
+        kinds = question_kinds(self.analysis.text)
+        topic = topic_of(self.analysis.text, kinds) if kinds else ""
+        if kinds and grounding.query_stems(topic):
+            needed_on_topic = 2 if len(grounding.query_stems(topic)) >= 3 else 1
+            # The topic with the kind named ("t level how long it takes") finds the passage
+            # that answers more surely than the client's whole sentence does.
+            focused = f"{topic} {' '.join(kind_noun(k) for k in kinds[:2])}"
+            extra = grounding.safe_search(
+                self.knowledge, focused, 6, {"doc_type": ["framework", "user"]}
+            )
+            seen = {p.text for p in extra}
+            pool = [*extra, *(p for p in passages if p.text not in seen)]
+            answer = self._kind_answer(pool, topic, kinds, needed_on_topic)
+            if answer is not None:
+                return answer
 
         def score(passage: grounding.PassageLike) -> int:
             heading = f"{passage.citation.section or ''} {passage.citation.title}"
@@ -323,11 +344,7 @@ class FactDrafts(WideningDrafts):
             if not text:
                 continue
             citation = passage.citation
-            source = ", ".join(
-                part
-                for part in (citation.section, str(citation.year) if citation.year else None)
-                if part
-            )
+            source = _framework_source(passage)
             body = self.say("information.framework", title=citation.title, text=text, source=source)
             return Draft(
                 text=f"{body} {self.say('information.check')}",
@@ -335,3 +352,123 @@ class FactDrafts(WideningDrafts):
                 grounding=[passage.text],
             )
         return Draft(text=self.say("information.not_found"))
+
+    def _kind_answer(
+        self,
+        passages: list[grounding.PassageLike],
+        query: str,
+        kinds: list[str],
+        needed: int,
+    ) -> Draft | None:
+        """The answer to a question of a known kind (pay, how long, entry requirements...):
+        among the sentences of the passages about its topic, the one that gives that kind of
+        answer (best on the topic, then on the passage's rank), with the sentence after it when
+        that continues it; for two kinds ("how much are you paid, and who pays the fees?") one
+        sentence each. When the topic is covered but no sentence gives the kind asked, it says
+        so honestly and what the sources do say. ``None`` when nothing is on the topic."""
+        on_topic = [
+            (rank, p)
+            for rank, p in enumerate(passages)
+            if grounding.relevance(p.text, query) >= needed
+        ]
+        if not on_topic:
+            return None
+        parts: list[str] = []
+        used: list[grounding.PassageLike] = []
+        missing: list[str] = []
+        for kind in kinds[:2]:
+            best: tuple[int, int, int, list[str], grounding.PassageLike] | None = None
+            for rank, passage in on_topic:
+                sentences = grounding.passage_sentences(
+                    passage.text, mid_document=_mid_document(passage)
+                )
+                heading = f"{passage.citation.section or ''} {passage.citation.title}"
+                for index, sentence in enumerate(sentences):
+                    if not answers_kind(sentence, kind):
+                        continue
+                    about = grounding.relevance(sentence, query)
+                    if about + grounding.relevance(heading, query) == 0:
+                        continue  # a pay sentence about something else answers nothing
+                    opening = " ".join(sentence.split()[:8])
+                    score = (
+                        3 * about
+                        + 2 * min(1, grounding.relevance(opening, query))
+                        + grounding.relevance(heading, query)
+                        + (3 if kind in _FIGURES and _FIGURES[kind].search(sentence) else 0)
+                        - rank
+                    )
+                    if best is None or score > best[0]:
+                        best = (score, rank, index, sentences, passage)
+            if best is None:
+                missing.append(kind)
+                continue
+            _, _, index, sentences, passage = best
+            chosen = [sentences[index]]
+            following = sentences[index + 1] if index + 1 < len(sentences) else ""
+            if (
+                following
+                and len(" ".join([*chosen, following]).split()) <= 70
+                and (
+                    answers_kind(following, kind) or grounding.relevance(following, query) >= needed
+                )
+            ):
+                chosen.append(following)
+            text = " ".join(chosen)
+            if any(text in part for part in parts):
+                continue
+            parts.append(self._framework_sentence(passage, text))
+            used.append(passage)
+        if not parts:
+            rank, passage = on_topic[0]
+            text = grounding.best_sentences(
+                passage.text, query, limit=1, max_words=45, mid_document=_mid_document(passage)
+            )
+            decline = self.say(
+                "information.kind.none", kind=join_words([kind_noun(k) for k in missing])
+            )
+            if text:
+                citation = passage.citation
+                also = self.say(
+                    "information.kind.also",
+                    text=text,
+                    title=citation.title,
+                    source=_framework_source(passage),
+                )
+                decline = f"{decline} {also}"
+                used.append(passage)
+            return Draft(
+                text=decline,
+                citations=[TurnCitation(text=p.text, citation=p.citation) for p in used],
+                grounding=[p.text for p in used],
+            )
+        return Draft(
+            text=f"{' '.join(parts)} {self.say('information.check')}",
+            citations=[TurnCitation(text=p.text, citation=p.citation) for p in used],
+            grounding=[p.text for p in used],
+        )
+
+    def _framework_sentence(self, passage: grounding.PassageLike, text: str) -> str:
+        return self.say(
+            "information.framework",
+            title=passage.citation.title,
+            text=text,
+            source=_framework_source(passage),
+        )
+
+
+#: The figure the best answer of a kind holds: an amount, a length of time, an age.
+_FIGURES = {
+    "pay": re.compile(r"£\s?\d"),
+    "cost": re.compile(r"£\s?\d"),
+    "duration": re.compile(
+        r"\b(\d+|one|two|three|four|five|six|eight)[ -](years?|months?|weeks?)\b", re.I
+    ),
+    "age": re.compile(r"\b(1[4-9]|2[0-9])\b"),
+}
+
+
+def _framework_source(passage: grounding.PassageLike) -> str:
+    citation = passage.citation
+    return ", ".join(
+        part for part in (citation.section, str(citation.year) if citation.year else None) if part
+    )

@@ -413,14 +413,9 @@ def query_stems(query: str) -> set[str]:
     return _stems(query)
 
 
-def best_sentences(
-    text: str, query: str, limit: int = 2, max_words: int = 70, *, mid_document: bool = False
-) -> str:
-    """The sentences of ``text`` that best answer ``query`` (in their original order).
-
-    ``mid_document``: the passage is a chunk cut from the middle of a document, so its first
-    "sentence" may be the tail of one; it is used only when nothing else is there.
-    """
+def passage_sentences(text: str, *, mid_document: bool = False) -> list[str]:
+    """The sentences of a passage (headings left out); a passage cut from the middle of a
+    document loses its first "sentence", which may be the tail of one."""
     body = "\n".join(
         line for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")
     )
@@ -430,6 +425,18 @@ def best_sentences(
     sentences = [s for s in sentences if s]
     if mid_document and len(sentences) > 1:
         sentences = sentences[1:]
+    return sentences
+
+
+def best_sentences(
+    text: str, query: str, limit: int = 2, max_words: int = 70, *, mid_document: bool = False
+) -> str:
+    """The sentences of ``text`` that best answer ``query`` (in their original order).
+
+    ``mid_document``: the passage is a chunk cut from the middle of a document, so its first
+    "sentence" may be the tail of one; it is used only when nothing else is there.
+    """
+    sentences = passage_sentences(text, mid_document=mid_document)
     if not sentences:
         return ""
     wanted = _stems(query)

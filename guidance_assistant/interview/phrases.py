@@ -155,6 +155,8 @@ PHRASE_SLOTS: dict[str, frozenset[str]] = {
     "information.description": _slots("occupation", "text", "source"),
     "information.framework": _slots("title", "text", "source"),
     "information.not_found": _NONE,
+    "information.kind.none": _slots("kind"),
+    "information.kind.also": _slots("text", "title", "source"),
     "information.widening.intro": _NONE,
     "information.widening.item": _slots("occupation", "routes"),
     "information.widening.none": _NONE,
