@@ -384,15 +384,19 @@ class FactDrafts(WideningDrafts):
                 )
                 heading = f"{passage.citation.section or ''} {passage.citation.title}"
                 for index, sentence in enumerate(sentences):
-                    if not answers_kind(sentence, kind):
+                    opening = " ".join(sentence.split()[:8])
+                    opens_on_topic = grounding.relevance(opening, query) > 0
+                    # "What is X?": a sentence that starts with X says what it is.
+                    if not answers_kind(sentence, kind) and not (
+                        kind == "definition" and opens_on_topic
+                    ):
                         continue
                     about = grounding.relevance(sentence, query)
                     if about + grounding.relevance(heading, query) == 0:
                         continue  # a pay sentence about something else answers nothing
-                    opening = " ".join(sentence.split()[:8])
                     score = (
                         3 * about
-                        + 2 * min(1, grounding.relevance(opening, query))
+                        + (2 if opens_on_topic else 0)
                         + grounding.relevance(heading, query)
                         + (3 if kind in _FIGURES and _FIGURES[kind].search(sentence) else 0)
                         - rank
@@ -426,7 +430,7 @@ class FactDrafts(WideningDrafts):
             decline = self.say(
                 "information.kind.none", kind=join_words([kind_noun(k) for k in missing])
             )
-            if text:
+            if text and grounding.relevance(text, query) >= needed:  # only what is on the topic
                 citation = passage.citation
                 also = self.say(
                     "information.kind.also",
