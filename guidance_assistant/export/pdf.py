@@ -11,8 +11,11 @@ letters are joined and lines that mix left-to-right and right-to-left words are 
 Unicode bidirectional algorithm says.
 
 A character that DejaVu Sans lacks is looked for, in order, in DejaVu Sans regular (the oblique
-face has no Arabic), then in the fonts of :data:`FALLBACK_FONT_FILES` that are installed in the
-usual font folders (none need be), then in matplotlib's Last Resort font, which draws a visible
+face has no Arabic), then in Noto Sans Arabic, which a dependency installs
+(``fontpkg-noto-sans-arabic``: Urdu's ہ and ے, which DejaVu lacks; a word that needs it is drawn
+from two fonts, so its letters print but do not join across the change of font), then in the
+fonts of :data:`FALLBACK_FONT_FILES` that are installed in the usual font folders (none need
+be), then in matplotlib's Last Resort font, which draws a visible
 box for any code point while the PDF's text keeps the character itself (a copy, a search or a
 screen reader gets it). Last Resort is loaded only for the characters no other font has. Where
 it is missing too, those characters become ``�`` (U+FFFD). Invisible format characters and
@@ -52,6 +55,8 @@ FALLBACK_FONT_FILES = (
     "NotoSansCJK-Regular.ttc",
     "DroidSansFallbackFull.ttf",
 )
+#: Python packages whose fonts come first among the fallbacks (their ``files/*.ttf``).
+PACKAGED_FALLBACKS = ("fontpkg_noto_sans_arabic",)
 #: Where installed fonts are looked for.
 FONT_FOLDERS = (
     Path("/usr/share/fonts"),
@@ -138,6 +143,21 @@ class _Fonts:
 
 
 @functools.cache
+def _packaged_fallbacks() -> list[Path]:
+    """Fallback fonts that come with the package's dependencies (nothing is downloaded): Noto
+    Sans Arabic (``fontpkg-noto-sans-arabic``, OFL) draws the Arabic-script letters DejaVu Sans
+    lacks, such as Urdu's ہ and ے."""
+    import importlib.util
+
+    found: list[Path] = []
+    for package in PACKAGED_FALLBACKS:
+        spec = importlib.util.find_spec(package)
+        if spec is None or spec.origin is None:
+            continue
+        found.extend(sorted((Path(spec.origin).parent / "files").glob("*.ttf")))
+    return found
+
+
 def _fonts() -> _Fonts:
     import matplotlib
 
@@ -156,7 +176,10 @@ def _fonts() -> _Fonts:
             for path in sorted(root.rglob("*")):
                 if path.name in wanted and path.name not in found and path.is_file():
                     found[path.name] = path
-    fallbacks = tuple(found[name] for name in FALLBACK_FONT_FILES if name in found)
+    fallbacks = (
+        *_packaged_fallbacks(),
+        *(found[name] for name in FALLBACK_FONT_FILES if name in found),
+    )
     last_resort = folder / LAST_RESORT_FILE
     return _Fonts(faces, fallbacks, last_resort if last_resort.is_file() else None)
 

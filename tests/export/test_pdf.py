@@ -136,13 +136,23 @@ def test_arabic_is_shaped_into_joined_letters(tmp_path: Path) -> None:
     assert not {"uni0645", "uni062D", "uni062F"} & glyphs
 
 
-def test_characters_no_font_has_are_kept_as_visible_boxes(tmp_path: Path) -> None:
+def test_urdu_letters_dejavu_lacks_are_drawn_by_the_packaged_arabic_font(tmp_path: Path) -> None:
+    path = write_pdf([PdfText("عائشہ")], tmp_path / "urdu.pdf")
+    names = _glyph_names(path)
+    assert any("NotoSansArabic" in font for font in names), names  # ہ drawn by Noto...
+    assert not any("LastResort" in font for font in names)  # ...not as a box
+
+
+def test_characters_no_font_has_are_kept_as_visible_boxes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fonts = export_pdf._fonts()  # as on a machine with no fallback font at all
+    monkeypatch.setattr(
+        export_pdf, "_fonts", lambda: export_pdf._Fonts(fonts.faces, (), fonts.last_resort)
+    )
     raw = "日本 🙂 ok"
     path = write_pdf([PdfText(raw)], tmp_path / "boxes.pdf")
     _, text = _read_back(path)
-    fonts = export_pdf._fonts()
-    if fonts.fallbacks:
-        pytest.skip("fallback fonts are installed here: they, not Last Resort, draw these")
     assert fonts.last_resort is not None  # matplotlib ships it
     assert raw in text  # the text layer keeps the characters...
     assert any("LastResort" in name for name in _glyph_names(path))  # ...drawn as boxes
