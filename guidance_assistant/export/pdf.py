@@ -12,8 +12,9 @@ Unicode bidirectional algorithm says.
 
 A character that DejaVu Sans lacks is looked for, in order, in DejaVu Sans regular (the oblique
 face has no Arabic), then in Noto Sans Arabic, which a dependency installs
-(``fontpkg-noto-sans-arabic``: Urdu's ہ and ے, which DejaVu lacks; a word that needs it is drawn
-from two fonts, so its letters print but do not join across the change of font), then in the
+(``fontpkg-noto-sans-arabic``: Urdu's ہ and ے, which DejaVu lacks; when a PDF needs it, every
+Arabic-script letter is drawn from it, so a word is shaped in one font and its letters join),
+then in the
 fonts of :data:`FALLBACK_FONT_FILES` that are installed in the usual font folders (none need
 be), then in matplotlib's Last Resort font, which draws a visible
 box for any code point while the PDF's text keeps the character itself (a copy, a search or a
@@ -196,6 +197,20 @@ def _code_points(path: Path) -> frozenset[int]:
         return frozenset()
 
 
+#: The Arabic script's blocks: letters, supplement, extended, presentation forms A and B.
+_ARABIC_BLOCKS = (
+    (0x0600, 0x06FF),
+    (0x0750, 0x077F),
+    (0x08A0, 0x08FF),
+    (0xFB50, 0xFDFF),
+    (0xFE70, 0xFEFF),
+)
+
+
+def _arabic(code: int) -> bool:
+    return any(low <= code <= high for low, high in _ARABIC_BLOCKS)
+
+
 @dataclass
 class _FontPlan:
     """Which fonts one PDF needs: the faces its blocks use, the fallbacks some character of
@@ -205,6 +220,9 @@ class _FontPlan:
     styles: set[str]
     fallbacks: list[Path]
     last_resort: set[str]
+    #: Some Arabic-script letter needs a fallback font: then every Arabic-script letter is
+    #: drawn from it, so a word is shaped (its letters joined) in one font.
+    arabic_from_fallback: bool = False
 
 
 def _prepare(blocks: Sequence[tuple[str, str]], fonts: _Fonts) -> tuple[list[str], _FontPlan]:
@@ -233,6 +251,7 @@ def _prepare(blocks: Sequence[tuple[str, str]], fonts: _Fonts) -> tuple[list[str
                 continue
             elif found := next((path for path, codes in installed if code in codes), None):
                 plan.fallbacks.append(found)
+                plan.arabic_from_fallback |= _arabic(code)
                 kept.append(char)
             elif fonts.last_resort is not None:
                 plan.last_resort.add(char)
@@ -250,11 +269,20 @@ def _new_pdf(fonts: _Fonts, plan: _FontPlan) -> FPDF:
 
     pdf = FPDF(format="A4")
     for style in sorted(plan.styles):
-        pdf.add_font(FONT, style, str(fonts.faces[style]))
+        face = fonts.faces[style]
+        if plan.arabic_from_fallback:
+            codes = sorted(c for c in _code_points(face) if not _arabic(c))
+            pdf.add_font(FONT, style, str(face), unicode_range=codes)
+        else:
+            pdf.add_font(FONT, style, str(face))
     chain: list[str] = []
     for number, path in enumerate(plan.fallbacks):
         chain.append(f"fallback-{number}")
-        pdf.add_font(chain[-1], "", str(path))
+        if plan.arabic_from_fallback and path == fonts.faces[""]:
+            codes = sorted(c for c in _code_points(path) if not _arabic(c))
+            pdf.add_font(chain[-1], "", str(path), unicode_range=codes)
+        else:
+            pdf.add_font(chain[-1], "", str(path))
     if plan.last_resort and fonts.last_resort is not None:
         chain.append("last-resort")
         codes = sorted(map(ord, plan.last_resort))

@@ -141,6 +141,9 @@ def test_urdu_letters_dejavu_lacks_are_drawn_by_the_packaged_arabic_font(tmp_pat
     names = _glyph_names(path)
     assert any("NotoSansArabic" in font for font in names), names  # ہ drawn by Noto...
     assert not any("LastResort" in font for font in names)  # ...not as a box
+    glyphs = {glyph for font in names.values() for glyph in font}
+    # the whole word from one font, shaped: heh goal in its final (joined) form, not isolated
+    assert "uniFBA7" in glyphs and "uni06C1" not in glyphs, glyphs
 
 
 def test_characters_no_font_has_are_kept_as_visible_boxes(
