@@ -171,3 +171,23 @@ def long_budgets() -> InterviewModel:
         for s in interview.stages
     ]
     return interview.model_copy(update={"stages": stages})
+
+
+#: A first-contact conversation that reaches planning (as in test_session.py's plan test),
+#: then the client names the step with a date.
+TO_PLANNING = [
+    "Hi",
+    "I want to talk about what to do after Year 11",
+    "yes",
+    "I love drawing and playing video games",
+    "I'm good at art",
+    "Money matters to me, I want a job that pays well",
+    "I live with my mum",
+    "My mum thinks I should do A levels",
+    "nothing really",
+    "yes, I was thinking about being a graphic designer",
+    "sounds good",
+    "ok",
+    "I want to go for graphic designer",
+    "yes",
+]

@@ -13,28 +13,10 @@ from guidance_assistant.config import Settings
 from guidance_assistant.interview import GuidanceSession, open_session
 from guidance_assistant.store import Store
 from guidance_assistant.text.clean import analysis_view, as_typed, normalise_for_matching
-from tests.interview.helpers import StubKnowledge
+from tests.interview.helpers import TO_PLANNING, StubKnowledge
 
 TODAY = date(2026, 3, 10)
 STEP = "Email Łukasz Nguyễn at the college"
-#: A first-contact conversation that reaches planning (as in test_session.py's plan test),
-#: then the client names the step with a date.
-TO_PLANNING = [
-    "Hi",
-    "I want to talk about what to do after Year 11",
-    "yes",
-    "I love drawing and playing video games",
-    "I'm good at art",
-    "Money matters to me, I want a job that pays well",
-    "I live with my mum",
-    "My mum thinks I should do A levels",
-    "nothing really",
-    "yes, I was thinking about being a graphic designer",
-    "sounds good",
-    "ok",
-    "I want to go for graphic designer",
-    "yes",
-]
 
 
 def _play(step_message: str) -> GuidanceSession:

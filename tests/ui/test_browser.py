@@ -14,6 +14,7 @@ from urllib.parse import urljoin
 import httpx
 import pytest
 
+from tests.interview.helpers import TO_PLANNING
 from tests.ui.conftest import ARTIFACTS, AppServer
 
 pytestmark = pytest.mark.slow
@@ -32,23 +33,7 @@ ARGS = [
 WAIT = 120_000  # ms: two shared cores, a first classifier load
 ATTACK = "<img src=x onerror=alert(1)>"
 
-SCRIPT = [
-    "Hi",
-    "I want to talk about what to do after Year 11",
-    "yes",
-    "I love drawing and playing video games",
-    "I'm good at art",
-    "Money matters to me, I want a job that pays well",
-    "I live with my mum",
-    "My mum thinks I should do A levels",
-    "nothing really",
-    "yes, I was thinking about being a graphic designer",
-    "sounds good",
-    "ok",
-    "I want to go for graphic designer",
-    "yes",
-    "I'll look at college open evenings by Friday",
-]
+SCRIPT = [*TO_PLANNING, "I'll look at college open evenings by Friday"]
 
 
 @pytest.fixture(scope="module")
