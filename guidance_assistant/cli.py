@@ -294,6 +294,18 @@ def eval_safeguarding(
             typer.echo("\n" + external_check().render())
 
 
+@eval_app.command("brief")
+@friendly_errors
+def eval_brief(
+    split: Annotated[str, typer.Option(help="Labelled split: dev (to build on) or test.")] = "dev",
+    misses: Annotated[int, typer.Option(help="Also list this many mistakes.")] = 0,
+) -> None:
+    """Precision and recall per field of the notes reader (age, grades, needs, people...)."""
+    from guidance_assistant.evals.commands import cli_brief
+
+    typer.echo(cli_brief(split, misses=misses))
+
+
 @eval_app.command("redaction")
 @friendly_errors
 def eval_redaction(

@@ -144,6 +144,16 @@ def cli_interview(
     return "\n".join(lines)
 
 
+def cli_brief(split: str = "dev", *, folder: Path | None = None, misses: int = 0) -> str:
+    """``eval brief``: precision and recall per field of the notes reader on the labelled notes
+    of ``evals/brief``; with ``misses``, the first mistakes too."""
+    from guidance_assistant.evals.brief import BriefEvalError, run_brief_eval
+
+    if split not in ("dev", "test"):
+        raise BriefEvalError(f"unknown split {split!r}: use dev or test")
+    return run_brief_eval("dev" if split == "dev" else "test", folder=folder, misses=misses)
+
+
 def cli_redaction(split: str = "dev", *, folder: Path | None = None, misses: int = 0) -> str:
     """``eval redaction``: precision and recall per kind of personal data, and the share of keep
     words kept, for the store's redactor on the labelled ``split`` (``dev`` or ``test``) of
