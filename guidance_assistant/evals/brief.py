@@ -215,7 +215,9 @@ def _eq(a: object, b: object) -> bool:
 
 
 def _name_same(a: str, b: str) -> bool:
-    return normalise_for_matching(a) == normalise_for_matching(b)
+    return any(
+        normalise_for_matching(a) == normalise_for_matching(option) for option in b.split("|")
+    )
 
 
 @dataclass

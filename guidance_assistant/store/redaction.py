@@ -10,7 +10,7 @@ only this project's recognisers:
   NHS numbers ``[NHS number]``, Unique Pupil Numbers ``[UPN]``, Unique Learner Numbers ``[ULN]``,
   email addresses ``[email]``, street addresses ``[address]`` and dates of birth
   ``[date of birth]``, each by pattern, check digit or letter, and context words;
-- people's names ``[name]`` (:mod:`guidance_assistant.store.redaction_names`): the client's
+- people's names ``[name]`` (:mod:`guidance_assistant.text.names`): the client's
   known names in every form, a gazetteer of names of many origins, and cues, with words that
   are never names kept (``knowledge/redaction/*.yaml``).
 
@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from guidance_assistant.interview.state import SessionState
-from guidance_assistant.store.redaction_names import NameData, find_names, load_name_data
+from guidance_assistant.text.names import NameData, find_names, load_name_data
 
 if TYPE_CHECKING:
     from presidio_analyzer import AnalyzerEngine, RecognizerResult

@@ -21,7 +21,7 @@ from guidance_assistant.store.redaction_identifiers import (
     ni_prefix_ok,
     upn_check_ok,
 )
-from guidance_assistant.store.redaction_names import (
+from guidance_assistant.text.names import (
     RedactionDataError,
     data_folder,
     find_names,
