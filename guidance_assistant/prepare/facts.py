@@ -9,48 +9,84 @@ brother's age, a father's trade), and jobs of the people in the client's life ar
 
 from __future__ import annotations
 
-from typing import Literal, get_args
-
 from pydantic import BaseModel, ConfigDict, Field
 
-from guidance_assistant.prepare.notes_model import ClientNotes, NoteNeed
+from guidance_assistant.lmi.title_words import content_words, related_words
+from guidance_assistant.prepare.notes_model import (
+    CIRCUMSTANCE_KINDS,
+    Circumstance,
+    CircumstanceKind,
+    ClientNotes,
+    GradeStatus,
+    LifeStage,
+    NoteNeed,
+    Offer,
+    OfferStatus,
+    Person,
+    SubjectGrade,
+)
+from guidance_assistant.text.clean import normalise_for_matching
 
-GradeStatus = Literal["predicted", "achieved", "working_at", "target", "none"]
-OfferStatus = Literal[
-    "pending", "conditional", "unconditional", "firm", "insurance", "rejected", "withdrawn"
+__all__ = [
+    "CIRCUMSTANCE_KINDS",
+    "Circumstance",
+    "CircumstanceKind",
+    "GradeStatus",
+    "NoteFacts",
+    "Offer",
+    "OfferStatus",
+    "Person",
+    "SubjectGrade",
+    "facts_of",
+    "phrase_matches",
 ]
-CircumstanceKind = Literal[
-    "attendance", "travel", "money", "caring", "housing", "health", "work", "family"
-]
-LifeStageName = Literal["pre-16", "post-16", "adult"]
-CIRCUMSTANCE_KINDS: tuple[CircumstanceKind, ...] = get_args(CircumstanceKind)
+
+
+#: Family words that name the same person ("mum" ~ "mother").
+_KIN: dict[str, str] = {
+    "mother": "mum",
+    "mom": "mum",
+    "mam": "mum",
+    "mummy": "mum",
+    "father": "dad",
+    "daddy": "dad",
+    "stepmother": "stepmum",
+    "stepfather": "stepdad",
+    "grandmother": "nan",
+    "gran": "nan",
+    "granny": "nan",
+    "nana": "nan",
+    "nanna": "nan",
+    "grandma": "nan",
+    "grandfather": "grandad",
+    "granddad": "grandad",
+    "grandpa": "grandad",
+    "bro": "brother",
+    "sis": "sister",
+}
+
+
+def _words(text: str) -> list[str]:
+    folded = normalise_for_matching(text)
+    found = content_words(folded) or folded.split()
+    return [_KIN.get(word, word) for word in found]
+
+
+def phrase_matches(found: str, labelled: str) -> bool:
+    """Whether a phrase the reader found names the labelled item (any of its ``a | b``
+    wordings): every content word of the shorter side has a form in the longer one."""
+    for option in labelled.split("|"):
+        a, b = _words(found), _words(option)
+        if not a or not b:
+            continue
+        short, long = (a, b) if len(a) <= len(b) else (b, a)
+        if all(any(related_words(w, v) for v in long) for w in short):
+            return True
+    return False
 
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class SubjectGrade(_Model):
-    subject: str = Field(min_length=1)
-    grade: str | None = None
-    status: GradeStatus = "none"
-
-
-class Offer(_Model):
-    what: str = Field(
-        min_length=1, description="Where and what, e.g. 'Leeds - mechanical engineering'."
-    )
-    status: OfferStatus = "pending"
-
-
-class Circumstance(_Model):
-    kind: CircumstanceKind
-    detail: str = ""
-
-
-class Person(_Model):
-    who: str = Field(min_length=1, description="mum, father, older brother, Mrs Patel (TA)...")
-    job: str | None = None
 
 
 class NoteFacts(_Model):
@@ -60,7 +96,7 @@ class NoteFacts(_Model):
     name: str | None = None
     age: int | None = Field(default=None, ge=0, le=120)
     year_group: int | None = Field(default=None, ge=1, le=14)
-    life_stage: LifeStageName | None = None
+    life_stage: LifeStage | None = None
     subjects: list[SubjectGrade] = Field(default_factory=list)
     offers: list[Offer] = Field(default_factory=list)
     interests: list[str] = Field(default_factory=list)
@@ -74,15 +110,6 @@ class NoteFacts(_Model):
         default_factory=list,
         description="Jobs named in the notes that are not the client's ideas (gold only).",
     )
-
-
-_NEED_CIRCUMSTANCES: dict[str, CircumstanceKind] = {
-    "money": "money",
-    "disadvantage": "money",
-    "travel": "travel",
-    "young_carer": "caring",
-    "family_circumstances": "family",
-}
 
 
 def facts_of(notes: ClientNotes) -> NoteFacts:
@@ -101,17 +128,16 @@ def facts_of(notes: ClientNotes) -> NoteFacts:
             rejected.append(label)
         elif {"interested", "considering"} & set(route.views):
             ideas.append(label)
-    circumstances = [
-        Circumstance(kind=_NEED_CIRCUMSTANCES[m.need], detail=m.quote)
-        for m in notes.needs
-        if m.need in _NEED_CIRCUMSTANCES
-    ]
+    circumstances = list(notes.circumstances)
+    offers = offers or list(notes.offers)
+    others = [p.job for p in notes.people if p.job]
+    ideas = [i for i in ideas if not any(phrase_matches(i, job) for job in others)]
     return NoteFacts(
         name=notes.name,
         age=notes.age,
         year_group=notes.year_group,
         life_stage=notes.life_stage,
-        subjects=[SubjectGrade(subject=s) for s in notes.subjects],
+        subjects=notes.subject_grades or [SubjectGrade(subject=s) for s in notes.subjects],
         offers=offers,
         interests=list(dict.fromkeys(interests)),
         strengths=list(dict.fromkeys(m.text for m in notes.strengths)),
@@ -119,5 +145,5 @@ def facts_of(notes: ClientNotes) -> NoteFacts:
         rejected=list(dict.fromkeys(rejected)),
         needs=list(dict.fromkeys(notes.need_ids())),
         circumstances=circumstances,
-        people=[],
+        people=list(notes.people),
     )

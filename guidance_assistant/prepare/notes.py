@@ -62,6 +62,15 @@ from guidance_assistant.prepare.notes_cues import (
     _patterns_for,
     _sentences,
 )
+from guidance_assistant.prepare.notes_facts import (
+    circumstances,
+    client_age,
+    client_name,
+    client_year,
+    offers,
+    people,
+    subject_grades,
+)
 from guidance_assistant.prepare.notes_model import (
     MAX_NOTES_CHARS,
     NOTE_NEEDS,
@@ -206,7 +215,6 @@ _NAME_FIELD = re.compile(
     re.MULTILINE,
 )
 _NAME_TOKEN = re.compile(r"^[A-Z][a-z'-]{1,30}$")
-_YEAR = re.compile(r"\b(?:year|yr|y)\s?:?\s?(\d{1,2})\b", _I)
 _AGE = re.compile(
     r"\b(?:aged?\s*:?\s*(\d{1,2})|(\d{1,2})[- ]?(?:years?[- ]old|yrs?[- ]old|y/?o)\b)", _I
 )
@@ -277,12 +285,16 @@ def read_notes(notes: str, *, signals: SignalsFile | None = None) -> ClientNotes
         )
 
     sentences = _sentences(view)
-    year_match = _YEAR.search(view)
-    year_group = int(year_match.group(1)) if year_match else None
+    year_group = client_year(view)
     if year_group is not None and not 1 <= year_group <= 14:
         year_group = None
-    age_match = _AGE.search(view)
-    age = int(age_match.group(1) or age_match.group(2)) if age_match else _fragment_age(sentences)
+    name = client_name(view) or _name(sentences, view)
+    age = client_age(view, name)
+    if age is None:
+        age_match = _AGE.search(view)
+        age = (
+            int(age_match.group(1) or age_match.group(2)) if age_match else _fragment_age(sentences)
+        )
     if age is not None and not 5 <= age <= 100:
         age = None
 
@@ -300,7 +312,7 @@ def read_notes(notes: str, *, signals: SignalsFile | None = None) -> ClientNotes
         truncated=truncated,
         markup_removed=markup_removed,
         instructions_ignored=_injection(normalise_for_matching(view), signals),
-        name=_name(sentences, view),
+        name=name,
         year_group=year_group,
         age=age,
         life_stage=life_stage,
@@ -313,6 +325,10 @@ def read_notes(notes: str, *, signals: SignalsFile | None = None) -> ClientNotes
         needs=needs,
         worries=_unique(reading.worries),
         experience=_unique(reading.experience),
+        subject_grades=subject_grades(sentences, life_stage=life_stage),
+        offers=offers(sentences),
+        people=people(view),
+        circumstances=circumstances(sentences),
     )
 
 

@@ -61,6 +61,39 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+GradeStatus = Literal["predicted", "achieved", "working_at", "target", "none"]
+OfferStatus = Literal[
+    "pending", "conditional", "unconditional", "firm", "insurance", "rejected", "withdrawn"
+]
+CircumstanceKind = Literal[
+    "attendance", "travel", "money", "caring", "housing", "health", "work", "family"
+]
+CIRCUMSTANCE_KINDS: tuple[CircumstanceKind, ...] = get_args(CircumstanceKind)
+
+
+class SubjectGrade(_Model):
+    subject: str = Field(min_length=1)
+    grade: str | None = None
+    status: GradeStatus = "none"
+
+
+class Offer(_Model):
+    what: str = Field(
+        min_length=1, description="Where and what, e.g. 'Leeds - mechanical engineering'."
+    )
+    status: OfferStatus = "pending"
+
+
+class Circumstance(_Model):
+    kind: CircumstanceKind
+    detail: str = ""
+
+
+class Person(_Model):
+    who: str = Field(min_length=1, description="mum, father, older brother, Mrs Patel (TA)...")
+    job: str | None = None
+
+
 class Mention(_Model):
     """Something the notes say, with the clause that said it."""
 
@@ -117,6 +150,10 @@ class ClientNotes(_Model):
     needs: list[NeedMention] = Field(default_factory=list)
     worries: list[Mention] = Field(default_factory=list)
     experience: list[Mention] = Field(default_factory=list)
+    subject_grades: list[SubjectGrade] = Field(default_factory=list)
+    offers: list[Offer] = Field(default_factory=list)
+    people: list[Person] = Field(default_factory=list)
+    circumstances: list[Circumstance] = Field(default_factory=list)
 
     def need_ids(self) -> list[NoteNeed]:
         return [mention.need for mention in self.needs]

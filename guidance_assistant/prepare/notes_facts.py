@@ -1,0 +1,648 @@
+"""The facts of a client's notes that the cue reader of :mod:`.notes` does not give: whose name
+and age the notes are about, subjects paired with their grades, applications and offers, the
+people in the client's life with their jobs, and the practical circumstances.
+
+Every finder works on the notes' sentences (:func:`~guidance_assistant.text.normalise.sentences`
+through the notes reader) and reads the words before a number or a job to tell the client's
+from someone else's: "his brother Sam (19)" is not the client's age, "dad is an electrician" is
+not the client's idea. Subject names and abbreviations are data
+(``knowledge/notes/subjects.yaml``).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from guidance_assistant.errors import GuidanceAssistantError
+from guidance_assistant.paths import bundled_dir, file_stamp
+from guidance_assistant.prepare.facts import (
+    Circumstance,
+    CircumstanceKind,
+    GradeStatus,
+    Offer,
+    OfferStatus,
+    Person,
+    SubjectGrade,
+)
+from guidance_assistant.text.names import find_names
+
+_I = re.IGNORECASE
+
+
+class NotesDataError(GuidanceAssistantError):
+    """A notes data file is missing or malformed."""
+
+
+class SubjectsFile(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    subjects: dict[str, list[str]]
+
+
+@functools.lru_cache(maxsize=4)
+def _subject_patterns(
+    path: Path, stamp: tuple[int, int]
+) -> tuple[tuple[str, re.Pattern[str]], ...]:
+    del stamp  # part of the cache key: an edited file is read again
+    try:
+        data = SubjectsFile.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+    except (OSError, yaml.YAMLError, ValidationError) as error:
+        raise NotesDataError(f"cannot read {path}: {error}") from error
+    found: list[tuple[str, str, bool]] = []
+    for name, aliases in data.subjects.items():
+        for alias in {name, *aliases}:
+            found.append((name, alias, alias.isupper() or "&" in alias))
+    found.sort(
+        key=lambda item: -len(item[1])
+    )  # longest first: "english literature" before "english"
+    patterns: list[tuple[str, re.Pattern[str]]] = []
+    for name, alias, exact in found:
+        body = re.escape(alias).replace(r"\ ", r"\s+")
+        flags = 0 if exact else _I
+        patterns.append((name, re.compile(rf"(?<![\w&]){body}(?![\w&])", flags)))
+    return tuple(patterns)
+
+
+def subject_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    path = bundled_dir("knowledge") / "notes" / "subjects.yaml"
+    return _subject_patterns(path, file_stamp(path))
+
+
+def subject_spans(text: str) -> list[tuple[int, int, str]]:
+    """Subjects named in ``text``: (start, end, canonical name), longest names first, no overlaps."""
+    taken: list[tuple[int, int, str]] = []
+    for name, pattern in subject_patterns():
+        for match in pattern.finditer(text):
+            start, end = match.span()
+            if any(a < end and start < b for a, b, _ in taken):
+                continue
+            taken.append((start, end, name))
+    return sorted(taken)
+
+
+# ---------------------------------------------------------------------------------------------
+# Whose words: the client's or someone else's
+
+#: Words that name someone other than the client (a number or job after them is theirs).
+OTHERS = (
+    r"mum|mother|mam|mom|dad|father|step-?(?:mum|dad|mother|father)|parents?|brother|sister|"
+    r"sibling|bro|sis|twin|nan|nana|gran|granny|grandma|grandmother|grandad|grandpa|grandfather|"
+    r"grandparents?|uncle|aunt|auntie|aunty|cousin|wife|husband|partner|boyfriend|girlfriend|"
+    r"son|daughter|kids?|children|child|baby|foster ?carers?|carers?|guardian|friend|mate|"
+    r"neighbour|social worker|SW|TA|teacher|tutor|HoY|head of year|SENCO|key ?worker|"
+    r"mentor|coach|boss|manager|employer|Mr|Mrs|Ms|Miss|Dr"
+)
+_OTHER_BEFORE = re.compile(rf"\b(?:{OTHERS})(?:'s)?\b[^.;:\n]{{0,30}}$", _I)
+_KIN_WORD = re.compile(rf"\b(?:{OTHERS})\b", _I)
+
+
+# ---------------------------------------------------------------------------------------------
+# Name
+
+_NOT_CLIENT_LINE = re.compile(
+    r"^\s*(?:from|to|sent|cc|subject|referred by|re|hi|hello|dear|thanks|thank you|regards|"
+    r"best|cheers|kind regards|many thanks)\b",
+    _I,
+)
+_FORM_NAME = re.compile(
+    r"\b(?:student|pupil|client|name|young person|learner|YP)\s*(?:name)?\s*[:\-]\s*", _I
+)
+
+
+def client_name(text: str) -> str | None:
+    """The client's first name: the name the notes label as the student's or client's, else the
+    given name said most often (earliest first), leaving out the sender and greeting of an
+    email, staff with a title and relatives ("his brother Sam")."""
+    counts: dict[str, list[int]] = {}
+    labelled: str | None = None
+    signature_from = _signature_start(text)
+    for span in find_names(text):
+        if span.start >= signature_from:
+            continue
+        words = text[span.start : span.end].split()
+        if not words or not words[0][:1].isupper() or len(words[0]) < 2:
+            continue
+        line_start = text.rfind("\n", 0, span.start) + 1
+        line = text[line_start : span.start]
+        if _NOT_CLIENT_LINE.search(line):
+            continue
+        if _FORM_NAME.search(line[-30:]):
+            labelled = labelled or words[0]
+        if _OTHER_BEFORE.search(line[-30:]) or re.search(r"\(\s*$", line):
+            continue
+        first = words[0].strip(".,:;()")
+        if first.lower() in _NOT_GIVEN:
+            continue
+        counts.setdefault(first, []).append(span.start)
+    if labelled:
+        return labelled.strip(".,:;()")
+    if not counts:
+        return None
+    return min(counts, key=lambda name: (-len(counts[name]), counts[name][0]))
+
+
+_NOT_GIVEN = frozenset({"works", "an", "do", "foster", "wants", "said", "will", "hope"})
+
+
+def _signature_start(text: str) -> int:
+    match = re.search(
+        r"\n\s*(?:thanks|thank you|regards|best wishes|kind regards|cheers)\b", text, _I
+    )
+    return match.start() if match else len(text)
+
+
+# ---------------------------------------------------------------------------------------------
+# Year group
+
+_YEAR_PATTERNS: tuple[tuple[re.Pattern[str], int | None], ...] = (
+    (re.compile(r"\b(?:year|yr|y)\s?(?:/\s?form)?\s?[:.]?\s?(\d{1,2})(?![\d%])", _I), None),
+    (re.compile(r"\((\d{1,2})[A-Z]{1,3}\)"), None),  # "(10C)": tutor group
+    (re.compile(r"\b(?:1st|first) (?:yr|year)\b(?! (?:of|at) uni)", _I), 12),
+    (re.compile(r"\b(?:2nd|second) (?:yr|year)\b(?! (?:of|at) uni)", _I), 13),
+    (re.compile(r"\blower sixth\b|\bL6\b", _I), 12),
+    (re.compile(r"\bupper sixth\b|\bU6\b", _I), 13),
+)
+
+
+def client_year(text: str) -> int | None:
+    """The client's school year (7-13; a college first year is 12, second 13): the first year
+    named that is not someone else's ("his sister in Yr 9") nor a past one ("since Yr 7",
+    "was 88% in Yr 10")."""
+    found: list[tuple[int, int]] = []
+    for pattern, fixed in _YEAR_PATTERNS:
+        for match in pattern.finditer(text):
+            before = text[max(0, match.start() - 25) : match.start()]
+            if _OTHER_BEFORE.search(before.split("\n")[-1]) or re.search(
+                r"\b(?:since|from|in|was|were|end of|back in|until|in his|in her|during|by)\s*$",
+                before,
+                _I,
+            ):
+                continue
+            if fixed is None and re.match(
+                r"[:\s]*\d{1,2}\s*(?:/|-|to)\s*\d", text[match.end() - 2 :]
+            ):
+                pass
+            year = fixed if fixed is not None else int(match.group(1))
+            if 7 <= year <= 14:
+                found.append((match.start(), year))
+    return min(found)[1] if found else None
+
+
+# ---------------------------------------------------------------------------------------------
+# Age
+
+_NOT_AGE_AFTER = re.compile(
+    r"\s*(?:%|:\d|/\d|\.\d|yrs?\b(?! old)|years?\b(?![- ]old)|hrs?\b|hours?\b|mins?\b|minutes|"
+    r"miles|days?\b|weeks?\b|months?\b|pm\b|am\b|th\b|st\b|nd\b|rd\b|[A-Z]\b|-\d|x\b|"
+    r"(?:and|&|,)\s*\d)",
+    _I,
+)
+_NOT_AGE_BEFORE = re.compile(
+    r"(?:\b(?:room|rm|period|p|yr|year|y|set|level|L|top|grade|gr|reading age|spelling age|tier|"
+    r"KS|key stage|no\.?|number|group|form|tutor|unit|page|step|ch|u|under|U|score|£|GCSEs?|"
+    r"x|of|out of|since|in)\s*[:.]?\s*|[£#/])$",
+    _I,
+)
+#: Ages by how plainly they are said: 0 "aged 15", "15yo"; 1 "(Yr 10, 14)", "Yr 11 Ruby T. 16";
+#: 2 "she's 16", "turns 14 next month"; 3 a name then a number ("Kacper 14", "Sharon, 38").
+_AGE_TIERS: tuple[tuple[int, re.Pattern[str], int], ...] = (
+    (1, re.compile(r"^[^\n]{0,80}?\)\s*,\s*(\d{2})[.,;]?(?:\s|$)", re.MULTILINE), 0),
+    (3, re.compile(r"(?:^|\.\s+)(\d{2})\.(?:\s|$)", re.MULTILINE), 0),
+    (
+        0,
+        re.compile(
+            r"(?<!reading )(?<!spelling )\b(?:aged?|age:|DOB.{0,12}\(age)\s*:?\s*(\d{1,2})\b", _I
+        ),
+        0,
+    ),
+    (
+        0,
+        re.compile(r"\b(\d{1,2})\s*(?:yo|y/o|y\.o\.|yrs? old|years? old|year-old|yr-old)\b", _I),
+        0,
+    ),
+    (
+        1,
+        re.compile(
+            r"\b(?:Y(?:ea)?r?|Year)\s?\d{1,2}[A-Z]{0,3}\)?\s*[,/]\s*(?:[^,()\n\d]{0,30},\s*)?(\d{2})\b",
+            _I,
+        ),
+        0,
+    ),
+    (
+        1,
+        re.compile(
+            r"\b(?:Y(?:ea)?r?|Year)\s?\d{1,2}\s+[A-Z][\w'-]+(?:\s+[A-Z][\w'-]*\.?)?[.,]?\s+(\d{2})\b"
+        ),
+        0,
+    ),
+    (1, re.compile(r"\(\s*(\d{2})\s*,\s*(?:first|second|1st|2nd|Y|yr|year|in)", _I), 0),
+    (
+        2,
+        re.compile(
+            r"\b(?:he|she|they)(?:'s| is| are|'re)\s+(?:now\s+|only\s+|just\s+)?(\d{1,2})\b(?![\w%])",
+            _I,
+        ),
+        0,
+    ),
+    (
+        2,
+        re.compile(
+            r"\b(?:turns|turning|will be|is turning)\s+(\d{1,2})\s+(?:next|in|this|on)\b", _I
+        ),
+        -1,
+    ),
+    (
+        2,
+        re.compile(
+            r"(?:^|[.,(]\s*)(\d{2})\s+(?:next|in)\s+(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|the summer|summer)",
+            _I | re.MULTILINE,
+        ),
+        -1,
+    ),
+)
+
+
+def client_age(text: str, name: str | None = None) -> int | None:
+    """The client's age in years, the plainest statement first ("aged 15", "15yo", "(Yr 10,
+    14)", "she's 16", "turns 14 next month" = 13, then a name and a number: "Kacper 14"); a number
+    after a relative or a member of staff ("his brother Sam (19)", "2 kids (16 and 12)") is theirs,
+    a duration, room, year or grade is not an age."""
+    found: list[tuple[int, int, int]] = []
+    tiers = list(_AGE_TIERS)
+    if name:
+        tiers.append(
+            (
+                3,
+                re.compile(
+                    rf"\b{re.escape(name)}\b(?:\s+[A-Z][\w'-]*\.?)?\s*[,\-–(:]?\s*(\d{{2}})\b"
+                ),
+                0,
+            )
+        )
+    for tier, pattern, shift in tiers:
+        for match in pattern.finditer(text):
+            number = match.start(1)
+            line_before = text[: match.start()].split("\n")[-1][-35:] if tier == 0 else ""
+            if tier != 2 and _OTHER_BEFORE.search(line_before + text[match.start() : number]):
+                continue
+            if tier >= 1 and (
+                _NOT_AGE_AFTER.match(text[match.end(1) :])
+                or _NOT_AGE_BEFORE.search(text[max(0, number - 20) : number])
+            ):
+                continue
+            age = int(match.group(1)) + shift
+            if 11 <= age <= 90:
+                found.append((tier, number, age))
+    return min(found)[2] if found else None
+
+
+# ---------------------------------------------------------------------------------------------
+# Subjects with grades
+
+_GRADE = (
+    r"(?<![\w*.£])(?:[1-9](?:\s*-\s*[1-9])?(?![\w%:/.]|\.\d)|A\*|[A-EU]\*?(?![\w*])|"
+    r"D\*|Distinction\*?|Merit\*?|Pass|Dist)"
+)
+_GRADE_RE = re.compile(_GRADE)
+#: A grade right after a subject ("Chem A*", "maths: 6", "maths (working at a 7)").
+_GRADE_AFTER = re.compile(
+    r"^\s*[:=\-–]?\s*(?:\(\s*)?(?:(?:pred(?:icted)?|working at|WAG|target|mock|got|grade|at|a|an)"
+    r"\s*[:\-]?\s*){0,3}(" + _GRADE + r")",
+    _I,
+)
+#: A grade right before a subject ("5 in maths", "4 Eng lang", "an A in history").
+_GRADE_BEFORE = re.compile(r"(" + _GRADE + r")\s*(?:in|for|at)?\s*(?:GCSE\s+|A[- ]?level\s+)?$", _I)
+_NOT_A_GRADE_BEFORE = re.compile(
+    r"\b(?:year|yr|y|set|room|period|level|L|gr(?:ade)? ?\d|tier|key stage|KS|reading age|age|"
+    r"aged|in)\s*$",
+    _I,
+)
+_STATUS_CUES: tuple[tuple[GradeStatus, re.Pattern[str]], ...] = (
+    ("working_at", re.compile(r"\b(?:mocks?|working at|WAG|currently|current|on track)\b", _I)),
+    ("target", re.compile(r"\b(?:targets?|MEG|aspirational)\b", _I)),
+    ("predicted", re.compile(r"\b(?:pred(?:icted|s)?|forecast|expected|PG)\b", _I)),
+    (
+        "achieved",
+        re.compile(
+            r"\b(?:got|achieved|results?|passed|gained|has|holds|left (?:school|with)|GCSEs? (?:in|:)|"
+            r"resit|re-?sat|last year|in the summer)\b",
+            _I,
+        ),
+    ),
+)
+
+
+def _pieces(sentence: str) -> list[tuple[int, str]]:
+    """The sentence cut at commas, semicolons, slashes between grades and "and"."""
+    pieces: list[tuple[int, str]] = []
+    start = 0
+    for match in re.finditer(r"[,;\n]|\band\b|\.(?=\s)|\s[/|]\s", sentence):
+        pieces.append((start, sentence[start : match.start()]))
+        start = match.end()
+    pieces.append((start, sentence[start:]))
+    return [(at, piece) for at, piece in pieces if piece.strip()]
+
+
+def _status(context: str, default: GradeStatus) -> GradeStatus:
+    for status, pattern in _STATUS_CUES:
+        if pattern.search(context):
+            return status
+    return default
+
+
+def subject_grades(sentences: Sequence[str], *, life_stage: str | None) -> list[SubjectGrade]:
+    """Subjects paired with their grades ("Chem A*", "5 in maths", "maths (working at a 7)"),
+    each with its status from the nearest cue before it in the sentence ("Pred:", "mocks",
+    "got"), else predicted for pupils and achieved for older clients."""
+    found: list[SubjectGrade] = []
+    seen: set[str] = set()
+    for sentence in sentences:
+        for at, piece in _pieces(sentence):
+            for subject, grade in _pairs(piece, sentence):
+                if subject in seen:
+                    continue
+                if grade in ("A", "E", "U", "C") and not _letter_grade_context(sentence):
+                    continue
+                gcse = grade[:1].isdigit() or bool(re.search(r"\bGCSEs?\b", sentence, _I))
+                default: GradeStatus = (
+                    "achieved"
+                    if life_stage == "adult" or (life_stage == "post-16" and gcse)
+                    else "predicted"
+                )
+                status = _status(piece, "none")
+                if status == "none":
+                    status = _status(sentence[: at + len(piece)], default)
+                seen.add(subject)
+                found.append(SubjectGrade(subject=subject, grade=grade, status=status))
+    return found
+
+
+def _pairs(piece: str, sentence: str) -> list[tuple[str, str]]:
+    """(subject, grade) pairs in one piece of a sentence: a grade next to its subject, or the
+    only grade beside the only subject."""
+    subjects = subject_spans(piece)
+    pairs: list[tuple[str, str]] = []
+    for start, end, name in subjects:
+        after = _GRADE_AFTER.match(piece[end:])
+        before = _GRADE_BEFORE.search(piece[:start])
+        if after and not re.match(r"\s*(?:levels?|-levels?)\b", piece[end + after.end() :], _I):
+            pairs.append((name, after.group(1).replace(" ", "")))
+        elif before and not _NOT_A_GRADE_BEFORE.search(piece[: before.start()]):
+            pairs.append((name, before.group(1).replace(" ", "")))
+    if pairs or len(subjects) != 1:
+        return pairs
+    start, end, name = subjects[0]
+    grades = [
+        g
+        for g in _GRADE_RE.finditer(piece)
+        if not _NOT_A_GRADE_BEFORE.search(piece[: g.start()])
+        and not start <= g.start() < end
+        and not re.match(r"\s*(?:levels?|-levels?)\b", piece[g.end() :], _I)
+    ]
+    if len(grades) == 1:
+        return [(name, grades[0].group(0).replace(" ", ""))]
+    return []
+
+
+def _letter_grade_context(sentence: str) -> bool:
+    """Whether single capital letters in ``sentence`` are grades (several of them, or a grade cue)."""
+    letters = re.findall(r"(?<![\w*])[A-EU]\*?(?![\w*])", sentence)
+    return len(letters) >= 2 or bool(
+        re.search(
+            r"\b(?:pred|predicted|grade|got|achieved|target|working at|A ?levels?)\b", sentence, _I
+        )
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Applications and offers
+
+_OFFER_STATUS: tuple[tuple[OfferStatus, re.Pattern[str]], ...] = (
+    ("withdrawn", re.compile(r"\bwithdr[ae]wn?\b|\bwithdrew\b|\bdeclined\b", _I)),
+    (
+        "rejected",
+        re.compile(r"\brejected\b|\bunsuccessful\b|\brejection\b|\bno offer\b|\bturned down\b", _I),
+    ),
+    ("firm", re.compile(r"\bfirm(?:ed)?\b|\bfirm choice\b|\baccepted\b", _I)),
+    ("insurance", re.compile(r"\binsurance\b", _I)),
+    ("unconditional", re.compile(r"\bunconditional\b|\bUC offer\b", _I)),
+    ("conditional", re.compile(r"\bconditional\b|\boffer\b.{0,12}\b[A-E*]{3,4}\b|\bCO\b", _I)),
+    (
+        "pending",
+        re.compile(
+            r"\bpending\b|\bwaiting\b|\binterview\b|\bapplied\b|\bawaiting\b|\bheard nothing\b|\bno decision\b|\bsubmitted\b",
+            _I,
+        ),
+    ),
+)
+_INTENT = re.compile(
+    r"^\s*(?:wants?|would|will|plans?|planning|hoping|hopes|if|might|may|could|should|thinking)\b",
+    _I,
+)
+_PLACE = re.compile(
+    r"\b(?:uni(?:versity)?|college|coleg|school|academy|met|trust|NHS|ltd|plc|apprenticeship|"
+    r"[A-Z][a-z]+(?:\s+[A-Z][a-z]+){0,3})\b"
+)
+
+
+def offers(sentences: Sequence[str]) -> list[Offer]:
+    """Applications with their status: a line or clause naming a place and a status word
+    ("Nottm Biomed Sci - conditional AAB", "applied to Leeds for nursing, waiting to hear");
+    plans ("wants to firm Leicester") are not offers."""
+    found: list[Offer] = []
+    for sentence in sentences:
+        for line in re.split(r"\n|;|(?<=\))\s*,", sentence):
+            clean = line.strip(" -•*\t")
+            if not clean or _INTENT.search(clean) or len(clean.split()) > 25:
+                continue
+            status = next((s for s, p in _OFFER_STATUS if p.search(clean)), None)
+            if status is None or not _PLACE.search(clean):
+                continue
+            what = _offer_what(clean)
+            if what and not any(o.what == what for o in found):
+                found.append(Offer(what=what, status=status))
+    return found
+
+
+def _offer_what(line: str) -> str:
+    text = re.sub(r"\([^)]*\)", " ", line)
+    for _, pattern in _OFFER_STATUS:
+        text = pattern.sub(" ", text)
+    text = re.sub(
+        r"\b(?:offer|offers|for|to|from|of|post-interview|hear|on|the|a|an|got|has|had|an?)\b",
+        " ",
+        text,
+        flags=_I,
+    )
+    text = re.sub(
+        r"\b[A-E*]{3,4}\b|\b\d+\s*(?:points|UCAS points)\b|\d{1,2}/\d{1,2}|\b\d{1,2}(?:st|nd|rd|th)?\s+[A-Z][a-z]{2,8}\b",
+        " ",
+        text,
+    )
+    return re.sub(r"\s+", " ", re.sub(r"\s*[-–:,]\s*(?=[-–:,]|$)", " ", text)).strip(" -–:,.")
+
+
+# ---------------------------------------------------------------------------------------------
+# People and their jobs
+
+_WHO = (
+    r"(?:(?:his|her|their|my|the|client's|[A-Z][a-z]+'s)\s+)?"
+    r"(?:(?:older|younger|big|little|elder|twin|step|half)[\s-]+)?"
+    r"(?P<who>mum|mother|mam|mom|dad|father|step-?(?:mum|dad|mother|father)|brother|sister|sis|bro|"
+    r"nan|nana|gran|granny|grandma|grandmother|grandad|grandpa|grandfather|uncle|aunt|auntie|aunty|"
+    r"cousin|wife|husband|partner|son|daughter|foster ?carer|carer|guardian|neighbour|"
+    r"friend|mate's (?:dad|mum)|best friend|boyfriend|girlfriend)"
+)
+_JOB_AFTER = re.compile(
+    _WHO
+    + r"(?:\s*\((?P<name1>[A-Z][\w'-]+)(?:,?\s*\d{1,2})?\))?(?:\s+(?P<name2>[A-Z][a-z'-]+))?(?:\s*\(\d{1,2}\))?"
+    r"(?:,)?\s+(?:(?:is|was|'s|are|has been|used to be|works|worked|working|who is|who's|currently|now)\s+)+"
+    r"(?:(?:as|an?|the|part-time|full-time|self-employed|p/t|f/t|in|at|on|for|from home as|qualified|trainee|retired|also|still)\s+)*"
+    r"(?P<job>[a-z][a-z\s/&-]{2,40}?)(?=\s*(?:[,.;:()\n]|\band\b|\bbut\b|\bso\b|\bwho\b|\bat\b|\bin\b|\bfor\b|\bwith\b|$))",
+    _I,
+)
+_JOB_BEFORE = re.compile(
+    r"\b(?P<job>[a-z]+(?:\s+[a-z]+)?)\s+(?P<who>mum|dad|mother|father|brother|sister|uncle|aunt|cousin)\b",
+    _I,
+)
+_NOT_JOBS = re.compile(
+    r"^(?:single|not|unemployed|out of work|at home|away|ill|poorly|disabled|keen|worried|supportive|"
+    r"very|really|quite|a bit|unwell|pregnant|in prison|deceased|dead|abroad|around|there|here|"
+    r"married|divorced|separated|living|staying|coming|going|looking|off sick|on|off|now|also|"
+    r"in|with|aware|happy|angry|upset|concerned|struggling|retired)\b",
+    _I,
+)
+_STAFF = re.compile(
+    r"\b(?P<name>(?:Mr|Mrs|Ms|Miss|Dr)\.?\s+[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+)?)\s*\((?P<job>[^)]{2,40})\)"
+    r"|\b(?P<job2>TA|teaching assistant|social worker|SW|tutor|SENCO|head of year|HoY|key ?worker|mentor|"
+    r"[a-z]+ teacher)\s*\(?(?P<name2>(?:Mr|Mrs|Ms|Miss|Dr)\.?\s+[A-Z][\w'-]+|[A-Z][a-z]+\s+[A-Z][a-z]+)\)?"
+)
+
+
+def people(text: str) -> list[Person]:
+    """People in the client's life with their jobs: "dad is an electrician", "Foster carer
+    (Deborah) is a nurse", "older sis (24) is an FY2 doctor", "Mrs K Hughes (Designated
+    Teacher)"; a state rather than a job ("mum is a single parent", "dad is not working") is
+    left out."""
+    found: list[Person] = []
+    for match in _JOB_AFTER.finditer(text):
+        job = _trim_job(match.group("job"))
+        if not job:
+            continue
+        who = match.group("who").lower()
+        found.append(Person(who=who, job=job))
+    for match in _STAFF.finditer(text):
+        if match.group("name"):
+            found.append(Person(who=match.group("name"), job=match.group("job").strip()))
+        else:
+            found.append(Person(who=match.group("name2"), job=match.group("job2")))
+    unique: list[Person] = []
+    for person in found:
+        if not any(p.who == person.who and p.job == person.job for p in unique):
+            unique.append(person)
+    return unique
+
+
+def _trim_job(raw: str) -> str | None:
+    job = re.sub(r"\s+", " ", raw).strip(" -/&")
+    if not job or _NOT_JOBS.search(job):
+        return None
+    job = re.sub(r"^(?:a|an|the)\s+", "", job, flags=_I)
+    if len(job.split()) > 5:
+        return None
+    return job
+
+
+def job_words_of_others(found: Sequence[Person]) -> list[str]:
+    """The jobs of other people (to keep them out of the client's ideas)."""
+    return [p.job for p in found if p.job]
+
+
+# ---------------------------------------------------------------------------------------------
+# Circumstances
+
+_CIRCUMSTANCES: tuple[tuple[CircumstanceKind, re.Pattern[str]], ...] = (
+    (
+        "attendance",
+        re.compile(
+            r"\battendance\b|\b\d{2}(?:\.\d)?\s*%\s*(?:att|attendance)|\bpersistent(?:ly)? absen|\blate (?:again|most days|a lot)|\bmissing school|\bnot attending|\bPA\b|\bschool refus",
+            _I,
+        ),
+    ),
+    (
+        "travel",
+        re.compile(
+            r"\bbus(?:es)?\b|\btrains?\b.{0,20}\b(?:to|into|mins?|hour)|\bjourney\b|\bcommute|\btransport\b|\bcan'?t drive|\bno car\b|\bdriving licen[cs]e|\brural\b|\blift(?:s)? (?:to|from|in)|\bmiles? (?:away|from)|\btravel(?:ling)?\b|\b\d+\s*mins?\s+(?:away|each way|on the bus|journey)",
+            _I,
+        ),
+    ),
+    (
+        "money",
+        re.compile(
+            r"\bFSM\b|\bfree school meals\b|\bPP\b|\bpupil premium\b|\bbursary\b|\bmoney\b|\bdebt\b|\bafford|\bcost of\b|\bUniversal Credit\b|\bUC\b|\bbenefits?\b|\bfood bank|\bhard(?:ship)?\b.{0,10}financ|\bfinanc|\bincome\b|\bmortgage\b|\bskint\b|\bpay (?:for|the)\b|\bwages?\b.{0,15}\bneed",
+            _I,
+        ),
+    ),
+    (
+        "caring",
+        re.compile(
+            r"\byoung carer\b|\bcares? for\b|\bcaring (?:for|responsibilit)|\blooks? after (?:his|her|their|my) (?:mum|dad|mother|father|nan|gran|brother|sister|siblings?)|\bchildcare\b",
+            _I,
+        ),
+    ),
+    (
+        "housing",
+        re.compile(
+            r"\btemporary accommodation\b|\bhostel\b|\bsofa[- ]?surf|\bhomeless|\bsupported (?:housing|accommodation|lodgings)\b|\bevict|\bhousing\b|\bmoved (?:house|out)\b|\bB&B\b|\bhotel\b|\bcouncil flat\b|\bshared house\b|\brent(?:ing|ed)?\b|\blives? (?:alone|independently|on (?:his|her|their) own)|\bkinship",
+            _I,
+        ),
+    ),
+    (
+        "health",
+        re.compile(
+            r"\bhealth\b|\bCAMHS\b|\bhospital\b|\bdiagnos|\bmedication\b|\bcondition\b|\bepilep|\bdiabet|\basthma|\bME\b|\bchronic\b|\binjur|\bsurgery\b|\boperation\b|\bwheelchair\b|\bchronic fatigue|\bCFS\b|\bmigraine",
+            _I,
+        ),
+    ),
+    (
+        "work",
+        re.compile(
+            r"\bpart[- ]time job\b|\bSaturday job\b|\bworks?\b.{0,25}\b(?:hrs?|hours)\b|\b\d+\s*(?:hrs?|hours)\s*(?:/|a|per)\s*(?:wk|week)|\bworks? (?:at|in|for)\b|\bjob at\b|\bemployed\b|\bzero[- ]hours?\b|\bshifts?\b|\bredundan",
+            _I,
+        ),
+    ),
+    (
+        "family",
+        re.compile(
+            r"\bsingle parent\b|\bdivorc|\bseparated\b|\bbereave|\bpassed away\b|\bdied\b|\bin prison\b|\bkinship care\b|\blives with (?:his|her|their) (?:nan|gran|grandparents|dad|uncle|aunt|aunt(?:ie)?|sister|brother)|\bfamily (?:breakdown|circumstances|issues|situation)|\bfoster|\bcare order|\bSGO\b|\bmum(?:'s)? (?:is )?(?:ill|unwell)|\bdad(?:'s)? (?:is )?(?:ill|unwell)",
+            _I,
+        ),
+    ),
+)
+_NEGATED = re.compile(
+    r"\b(?:no|not|never|without|nil|none|n/a)\b(?:\s+\w+){0,3}\s*$|\bno concerns? (?:re|about|with|around)\s*$",
+    _I,
+)
+
+
+def circumstances(sentences: Sequence[str]) -> list[Circumstance]:
+    """Practical circumstances by kind, each with the clause that said it; negated ones ("no
+    concerns re attendance", "not a young carer") are left out."""
+    found: dict[CircumstanceKind, Circumstance] = {}
+    for sentence in sentences:
+        for kind, pattern in _CIRCUMSTANCES:
+            if kind in found:
+                continue
+            for match in pattern.finditer(sentence):
+                before = sentence[max(0, match.start() - 30) : match.start()]
+                if _NEGATED.search(before):
+                    continue
+                found[kind] = Circumstance(kind=kind, detail=sentence.strip()[:120])
+                break
+    return [found[kind] for kind, _ in _CIRCUMSTANCES if kind in found]
