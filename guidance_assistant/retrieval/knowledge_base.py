@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import logging
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
@@ -13,6 +16,7 @@ from pydantic import BaseModel, ConfigDict
 
 from guidance_assistant.config import Settings, get_settings
 from guidance_assistant.errors import DocumentError, IndexMissingError
+from guidance_assistant.paths import file_stamp
 from guidance_assistant.retrieval.dense import choose_kind
 from guidance_assistant.retrieval.embedding import Embedder, load_embedder
 from guidance_assistant.retrieval.fusion import convex_fusion, reciprocal_rank_fusion
@@ -23,7 +27,7 @@ from guidance_assistant.retrieval.index import (
     remove_from_index,
     update_index,
 )
-from guidance_assistant.retrieval.loaders import LoadProblem, load_paths
+from guidance_assistant.retrieval.loaders import LoadProblem, iter_files, load_paths
 from guidance_assistant.retrieval.query import clean_query
 from guidance_assistant.retrieval.sparse import SparseIndex
 from guidance_assistant.sources import Citation, Document
@@ -74,6 +78,56 @@ def bundled_documents(settings: Settings) -> tuple[list[Document], list[LoadProb
     return documents, problems
 
 
+#: (path, (modification time in ns, size)) of every file the bundled knowledge is read from.
+SourceStamps = tuple[tuple[str, tuple[int, int]], ...]
+
+
+def bundled_source_stamps(settings: Settings) -> SourceStamps:
+    """The size and modification time of every file :func:`bundled_documents` reads: a cheap
+    check (a ``stat`` per file, no reading or hashing) that none of them changed."""
+    from guidance_assistant.lmi.ncs_prose import NCS_PROFILES_FILE
+    from guidance_assistant.lmi.store import default_records_path
+    from guidance_assistant.paths import bundled_dir
+
+    knowledge = settings.resolved_knowledge_dir
+    files, _ = iter_files([knowledge / "frameworks"])
+    files += [bundled_dir("knowledge") / "sources.yaml", default_records_path()]
+    if settings.lmi_source_dir is not None:
+        files.append(settings.lmi_source_dir / NCS_PROFILES_FILE)
+    if settings.extra_sources:
+        extra, _ = iter_files(settings.extra_sources)
+        files += extra
+    return tuple((str(path), file_stamp(path)) for path in files)
+
+
+@dataclass
+class _OpenKnowledge:
+    """A knowledge base this process has open, and the stamps of the files it was built from
+    (``None`` when it was opened without checking them)."""
+
+    kb: KnowledgeBase
+    sources: SourceStamps | None
+
+    def is_current(self, sources: SourceStamps | None) -> bool:
+        """Whether it still answers for ``sources`` (``None``: not checked) and the index on
+        disk is the one it read or wrote last."""
+        if sources is not None and self.sources != sources:
+            return False
+        return self.kb._manifest_stamp == file_stamp(self.kb.index_dir / "manifest.json")
+
+
+#: How many bundled knowledge bases (one per settings and index folder) a process keeps open.
+KEEP_OPEN = 4
+_OPEN: OrderedDict[tuple[str, str], _OpenKnowledge] = OrderedDict()
+_OPEN_LOCK = threading.RLock()
+
+
+def forget_open_knowledge() -> None:
+    """Close every knowledge base this process keeps open (the next ``bundled()`` reopens)."""
+    with _OPEN_LOCK:
+        _OPEN.clear()
+
+
 class KnowledgeBase:
     """A searchable, persisted index of documents.
 
@@ -91,6 +145,9 @@ class KnowledgeBase:
 
     def _set_data(self, data: IndexData) -> None:
         self._data = data
+        # What the manifest on disk looked like when this data was read or written: another
+        # process's write (an adviser's upload, ``guidance-assistant index``) changes it.
+        self._manifest_stamp = file_stamp(self.index_dir / "manifest.json")
         self._sparse = SparseIndex([row.chunk.index_text() for row in data.rows])
         self._doc_types = np.array([row.doc_type for row in data.rows], dtype=object)
         self._sources = np.array([row.source for row in data.rows], dtype=object)
@@ -151,8 +208,15 @@ class KnowledgeBase:
         refresh: bool = True,
         rebuild: bool = False,
         progress: bool = True,
+        reuse: bool = True,
     ) -> KnowledgeBase:
         """The bundled knowledge (built on first use, refreshed when its files change).
+
+        A process opens it once per settings and index folder and hands the same object to
+        every later call (``open_session``, ``prepare_brief``, the app), after a cheap check
+        that none of its files changed (their size and modification time) and that no other
+        process rewrote the index; when one did, it is refreshed as on first use (changed
+        documents re-embedded). ``reuse=False`` opens it anew all the same.
 
         With ``refresh=False`` an existing index is opened as it is, without checking the
         bundled files for changes; ``rebuild=True`` discards the index (and any documents an
@@ -160,6 +224,28 @@ class KnowledgeBase:
         """
         settings = settings or get_settings()
         directory = Path(index_dir) if index_dir is not None else settings.resolved_index_dir
+        key = (str(directory.expanduser().absolute()), settings.model_dump_json())
+        with _OPEN_LOCK:
+            sources = bundled_source_stamps(settings) if refresh or rebuild else None
+            open_kb = _OPEN.get(key)
+            if reuse and not rebuild and open_kb is not None and open_kb.is_current(sources):
+                _OPEN.move_to_end(key)
+                return open_kb.kb
+            kb = cls._open_bundled(settings, directory, refresh, rebuild, progress)
+            if open_kb is not None:  # refreshed in place: every holder sees the new index
+                open_kb.kb._set_data(kb._data)
+                open_kb.kb.last_update, open_kb.kb.load_problems = kb.last_update, kb.load_problems
+                kb = open_kb.kb
+            _OPEN[key] = _OpenKnowledge(kb, sources)
+            _OPEN.move_to_end(key)
+            while len(_OPEN) > KEEP_OPEN:
+                _OPEN.popitem(last=False)
+            return kb
+
+    @classmethod
+    def _open_bundled(
+        cls, settings: Settings, directory: Path, refresh: bool, rebuild: bool, progress: bool
+    ) -> KnowledgeBase:
         if not refresh and not rebuild:
             try:
                 return cls.load(directory, settings=settings)

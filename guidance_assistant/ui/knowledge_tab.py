@@ -180,7 +180,9 @@ def build_knowledge_tab(ctx: AppContext) -> Any:
         if ctx.indexer.busy:
             raise DocumentError("Documents are being indexed; re-index when that has finished.")
         progress(0, desc="Re-indexing")
-        fresh = KnowledgeBase.bundled(settings=ctx.settings, index_dir=ctx.knowledge.index_dir)
+        fresh = KnowledgeBase.bundled(
+            settings=ctx.settings, index_dir=ctx.knowledge.index_dir, reuse=False
+        )
         ctx.knowledge = fresh
         assert fresh.last_update is not None
         return (ok(f"{escape(fresh.last_update.summary())} ({len(fresh)} passages)."),)
