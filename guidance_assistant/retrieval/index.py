@@ -33,6 +33,7 @@ from guidance_assistant.errors import IndexCorruptError, IndexMismatchError, Ind
 from guidance_assistant.retrieval.chunking import Chunk, chunk_document
 from guidance_assistant.retrieval.dense import DenseIndex, DenseKind
 from guidance_assistant.retrieval.embedding import Embedder, Vectors
+from guidance_assistant.retrieval.known_vectors import KnownVectors, text_keys
 from guidance_assistant.sources import Document
 
 FORMAT_VERSION = 1
@@ -98,6 +99,7 @@ class UpdateReport:
     unchanged: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     chunks_embedded: int = 0
+    chunks_reused: int = 0  # new chunks whose text already had a vector (moved, or shipped)
     chunk_count: int = 0
     seconds: float = 0.0
 
@@ -105,7 +107,9 @@ class UpdateReport:
         return (
             f"{len(self.added)} added, {len(self.changed)} changed, "
             f"{len(self.unchanged)} unchanged, {len(self.removed)} removed documents; "
-            f"{self.chunks_embedded} chunks embedded, {self.chunk_count} in the index "
+            f"{self.chunks_embedded} chunks embedded"
+            + (f" ({self.chunks_reused} more had vectors already)" if self.chunks_reused else "")
+            + f", {self.chunk_count} in the index "
             f"({self.seconds:.1f} s)"
         )
 
@@ -240,6 +244,7 @@ def update_index(
     rebuild: bool = False,
     progress: bool = False,
     on_progress: ProgressCallback | None = None,
+    known: KnownVectors | None = None,
 ) -> tuple[IndexData, UpdateReport]:
     """Add or refresh ``documents`` in the index at ``index_dir`` and write it back.
 
@@ -249,6 +254,10 @@ def update_index(
     is refreshed this way without touching an adviser's own documents). When nothing changed,
     nothing is written. The folder is locked for the whole update. ``on_progress(done, total)``
     is called as chunks are embedded (in slices of :data:`PROGRESS_SLICE`).
+
+    A new chunk whose exact text has a vector already, in the index being replaced (a
+    document moved or renamed) or in ``known`` (vectors shipped for our own knowledge, from
+    the same model and backend), takes that vector instead of being embedded.
     """
     with index_lock(index_dir, exclusive=True):
         return _update_locked(
@@ -263,6 +272,7 @@ def update_index(
             rebuild=rebuild,
             progress=progress,
             on_progress=on_progress,
+            known=known,
         )
 
 
@@ -279,6 +289,7 @@ def _update_locked(
     rebuild: bool,
     progress: bool,
     on_progress: ProgressCallback | None = None,
+    known: KnownVectors | None = None,
 ) -> tuple[IndexData, UpdateReport]:
     started = time.perf_counter()
     report = UpdateReport()
@@ -291,9 +302,13 @@ def _update_locked(
                 f"(dimension {old.manifest.dimension}); adding documents embedded with "
                 f"'{embedder.name}' would mix models. {REBUILD_HINT}"
             )
-        if (old.manifest.chunk_size, old.manifest.chunk_overlap) != (chunk_size, chunk_overlap):
-            old = None  # chunking changed: every document must be re-chunked
-            report.changed.append("(chunking settings changed: all documents re-chunked)")
+    replaced = old  # its vectors serve new chunks of the same text
+    if old is not None and (old.manifest.chunk_size, old.manifest.chunk_overlap) != (
+        chunk_size,
+        chunk_overlap,
+    ):
+        old = None  # chunking changed: every document must be re-chunked
+        report.changed.append("(chunking settings changed: all documents re-chunked)")
 
     incoming = {doc.doc_id: doc for doc in documents}
     kept_rows: list[StoredChunk] = []
@@ -360,10 +375,15 @@ def _update_locked(
         report.seconds = time.perf_counter() - started
         return old, report  # nothing changed: nothing to embed or write
 
-    new_vectors = _embed(
-        embedder, [row.chunk.index_text() for row in new_rows], progress, on_progress
+    lookups = [known] if known is not None else []
+    if replaced is not None and new_rows:
+        previous = KnownVectors(replaced.manifest.dimension)
+        previous.add(text_keys(row.chunk.index_text() for row in replaced.rows), replaced.vectors)
+        lookups.insert(0, previous)
+    new_vectors, report.chunks_embedded = _vectors_for(
+        [row.chunk.index_text() for row in new_rows], embedder, lookups, progress, on_progress
     )
-    report.chunks_embedded = len(new_rows)
+    report.chunks_reused = len(new_rows) - report.chunks_embedded
     rows = kept_rows + new_rows
     parts = [*kept_vectors, new_vectors] if kept_vectors else [new_vectors]
     vectors = np.ascontiguousarray(np.vstack(parts), dtype=np.float32)
@@ -381,6 +401,30 @@ def _update_locked(
     report.chunk_count = len(rows)
     report.seconds = time.perf_counter() - started
     return data, report
+
+
+def _vectors_for(
+    texts: list[str],
+    embedder: Embedder,
+    lookups: Sequence[KnownVectors],
+    progress: bool,
+    on_progress: ProgressCallback | None,
+) -> tuple[Vectors, int]:
+    """A vector for each of ``texts``: a known one where ``lookups`` have it (the first that
+    does), else embedded; and how many were embedded."""
+    vectors = np.zeros((len(texts), embedder.dimension), dtype=np.float32)
+    missing = list(range(len(texts)))
+    for lookup in lookups:
+        if not missing or lookup.dimension != embedder.dimension:
+            continue
+        found, rows = lookup.find([texts[i] for i in missing])
+        if found:
+            vectors[[missing[i] for i in found]] = rows
+            taken = set(found)
+            missing = [m for i, m in enumerate(missing) if i not in taken]
+    if missing:
+        vectors[missing] = _embed(embedder, [texts[i] for i in missing], progress, on_progress)
+    return vectors, len(missing)
 
 
 def _embed(

@@ -27,7 +27,12 @@ from guidance_assistant.retrieval.index import (
     remove_from_index,
     update_index,
 )
-from guidance_assistant.retrieval.loaders import LoadProblem, iter_files, load_paths
+from guidance_assistant.retrieval.loaders import (
+    LoadProblem,
+    default_roots,
+    iter_files,
+    load_paths,
+)
 from guidance_assistant.retrieval.query import clean_query
 from guidance_assistant.retrieval.sparse import SparseIndex
 from guidance_assistant.sources import Citation, Document
@@ -59,6 +64,16 @@ class Passage(BaseModel):
         return self.citation.source
 
 
+def document_roots(settings: Settings) -> dict[str, Path]:
+    """The folders document ids are relative to (``file:knowledge/...``, ``file:data/...``,
+    ``file:shared/...``), so a data folder built by one checkout serves another as it is."""
+    return {
+        **default_roots(),
+        "knowledge": settings.resolved_knowledge_dir,
+        "data": settings.data_dir,
+    }
+
+
 def bundled_documents(settings: Settings) -> tuple[list[Document], list[LoadProblem]]:
     """Everything the default index holds: framework notes, LMI records (rendered by our
     templates), the publishers' job-profile prose and the configured extra sources."""
@@ -67,12 +82,13 @@ def bundled_documents(settings: Settings) -> tuple[list[Document], list[LoadProb
     from guidance_assistant.lmi.render import record_documents
 
     knowledge = settings.resolved_knowledge_dir
-    documents, problems = load_paths([knowledge / "frameworks"], doc_type="framework")
+    roots = document_roots(settings)
+    documents, problems = load_paths([knowledge / "frameworks"], doc_type="framework", roots=roots)
     documents.extend(record_documents(LMIStore.load()))
     if settings.lmi_source_dir is not None:
         documents.extend(ncs_profile_documents(settings.lmi_source_dir))
     if settings.extra_sources:
-        extra, extra_problems = load_paths(settings.extra_sources, doc_type="user")
+        extra, extra_problems = load_paths(settings.extra_sources, doc_type="user", roots=roots)
         documents.extend(extra)
         problems.extend(extra_problems)
     return documents, problems
@@ -183,7 +199,9 @@ class KnowledgeBase:
         """
         settings = settings or get_settings()
         directory = Path(index_dir) if index_dir is not None else settings.resolved_index_dir
-        documents, problems = load_paths([Path(p) for p in paths], doc_type="user")
+        documents, problems = load_paths(
+            [Path(p) for p in paths], doc_type="user", roots=document_roots(settings)
+        )
         if not documents:
             reasons = "; ".join(str(p) for p in problems) or "no .md, .txt, .pdf or .html files"
             raise DocumentError(f"Nothing to index: {reasons}")

@@ -21,8 +21,8 @@ from typing import Literal
 
 from guidance_assistant.errors import DocumentError
 from guidance_assistant.retrieval.index import UpdateReport
-from guidance_assistant.retrieval.knowledge_base import KnowledgeBase
-from guidance_assistant.retrieval.loaders import SUPPORTED_SUFFIXES, load_paths
+from guidance_assistant.retrieval.knowledge_base import KnowledgeBase, document_roots
+from guidance_assistant.retrieval.loaders import SUPPORTED_SUFFIXES, document_path, load_paths
 
 log = logging.getLogger(__name__)
 
@@ -99,7 +99,8 @@ def remove_documents(kb: KnowledgeBase, doc_ids: Iterable[str], data_dir: Path) 
     documents folder (a file elsewhere, indexed from the command line, is left on disk)."""
     wanted = list(doc_ids)
     known = kb.user_documents()
-    paths = [_path_of(doc_id) for doc_id in wanted if doc_id in known]
+    roots = document_roots(kb.settings)
+    paths = [document_path(doc_id, roots) for doc_id in wanted if doc_id in known]
     report = kb.remove_documents(wanted)
     folder = documents_folder(data_dir).resolve()
     for path in paths:
@@ -208,11 +209,6 @@ class BackgroundIndexer:
             outcome = replace(self.status, state="failed", summary=reason)
         with self._lock:
             self._status = replace(outcome, finished=time.monotonic())
-
-
-def _path_of(doc_id: str) -> Path | None:
-    prefix = "file:"
-    return Path(doc_id[len(prefix) :]) if doc_id.startswith(prefix) else None
 
 
 __all__ = [

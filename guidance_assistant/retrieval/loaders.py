@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,12 +18,50 @@ import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from guidance_assistant.errors import DocumentError
-from guidance_assistant.paths import bundled_dir
+from guidance_assistant.paths import REPO_ROOT, bundled_dir
 from guidance_assistant.sources import DocType, Document
 
 SUPPORTED_SUFFIXES = {".md", ".markdown", ".txt", ".pdf", ".html", ".htm"}
 MAX_FILE_BYTES = 50 * 1024 * 1024
 _FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*\n", re.DOTALL)
+
+
+#: Named folders a document's id is written relative to, so that an index built in one checkout
+#: or data folder is reused by another (``file:knowledge/frameworks/gatsby-benchmarks.md``).
+Roots = Mapping[str, Path]
+
+
+def default_roots() -> dict[str, Path]:
+    """The bundled knowledge folder and the checkout's sibling ``shared`` folder."""
+    return {"knowledge": bundled_dir("knowledge"), "shared": REPO_ROOT.parent / "shared"}
+
+
+def document_id(path: Path, roots: Roots | None = None) -> str:
+    """``file:<root name>/<path below it>`` for a file under one of ``roots`` (the deepest
+    that holds it), else ``file:<absolute path>``."""
+    resolved = Path(path).resolve()
+    best: tuple[int, str] | None = None
+    for name, root in (default_roots() if roots is None else roots).items():
+        try:
+            below = resolved.relative_to(Path(root).resolve())
+        except (ValueError, OSError):
+            continue
+        depth = len(Path(root).resolve().parts)
+        if best is None or depth > best[0]:
+            best = (depth, f"file:{name}/{below.as_posix()}")
+    return best[1] if best is not None else f"file:{resolved}"
+
+
+def document_path(doc_id: str, roots: Roots | None = None) -> Path | None:
+    """The file a ``file:`` document id names (``None`` for other ids or an unknown root)."""
+    if not doc_id.startswith("file:"):
+        return None
+    rest = doc_id[len("file:") :]
+    if rest.startswith("/"):
+        return Path(rest)
+    name, _, below = rest.partition("/")
+    root = (default_roots() if roots is None else roots).get(name)
+    return Path(root) / below if root is not None else None
 
 
 @dataclass(frozen=True)
@@ -111,15 +149,16 @@ def iter_files(paths: Iterable[Path]) -> tuple[list[Path], list[LoadProblem]]:
 
 
 def load_paths(
-    paths: Iterable[Path], *, doc_type: DocType = "user"
+    paths: Iterable[Path], *, doc_type: DocType = "user", roots: Roots | None = None
 ) -> tuple[list[Document], list[LoadProblem]]:
-    """Load every supported file under ``paths``; unusable files come back as problems."""
+    """Load every supported file under ``paths``; unusable files come back as problems.
+    Document ids are relative to ``roots`` (see :func:`document_id`)."""
     files, problems = iter_files(paths)
     documents: list[Document] = []
     seen: set[str] = set()
     for file in files:
         try:
-            document = load_file(file, doc_type=doc_type)
+            document = load_file(file, doc_type=doc_type, roots=roots)
         except DocumentError as error:
             problems.append(LoadProblem(file, str(error)))
             continue
@@ -130,8 +169,9 @@ def load_paths(
     return documents, problems
 
 
-def load_file(path: Path, *, doc_type: DocType = "user") -> Document:
-    """Read one file. Raises :class:`DocumentError` with a plain reason when it can't be used."""
+def load_file(path: Path, *, doc_type: DocType = "user", roots: Roots | None = None) -> Document:
+    """Read one file. Raises :class:`DocumentError` with a plain reason when it can't be used.
+    Its id is relative to ``roots`` (see :func:`document_id`)."""
     path = Path(path)
     try:
         size = path.stat().st_size
@@ -173,7 +213,7 @@ def load_file(path: Path, *, doc_type: DocType = "user") -> Document:
             for s in meta["sources"]
         )
     return Document(
-        doc_id=f"file:{path.resolve()}",
+        doc_id=document_id(path, roots),
         title=title or _title_from_name(path),
         text=text,
         doc_type=resolved_type,
