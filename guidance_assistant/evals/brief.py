@@ -35,9 +35,8 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from guidance_assistant.errors import GuidanceAssistantError
-from guidance_assistant.lmi.title_words import content_words, related_words
 from guidance_assistant.paths import bundled_dir
-from guidance_assistant.prepare.facts import NoteFacts, Offer, Person, SubjectGrade
+from guidance_assistant.prepare.facts import NoteFacts, Offer, Person, SubjectGrade, phrase_matches
 from guidance_assistant.text.clean import normalise_for_matching
 
 T = TypeVar("T")
@@ -68,28 +67,6 @@ FIELDS: tuple[str, ...] = (
     "circumstances",
     "people",
 )
-#: Family words that name the same person ("mum" ~ "mother").
-_KIN: dict[str, str] = {
-    "mother": "mum",
-    "mom": "mum",
-    "mam": "mum",
-    "mummy": "mum",
-    "father": "dad",
-    "daddy": "dad",
-    "stepmother": "stepmum",
-    "stepfather": "stepdad",
-    "grandmother": "nan",
-    "gran": "nan",
-    "granny": "nan",
-    "nana": "nan",
-    "nanna": "nan",
-    "grandma": "nan",
-    "grandfather": "grandad",
-    "granddad": "grandad",
-    "grandpa": "grandad",
-    "bro": "brother",
-    "sis": "sister",
-}
 
 
 class BriefEvalError(GuidanceAssistantError):
@@ -133,25 +110,6 @@ def load_notes_set(split: Split, folder: Path | None = None) -> list[LabelledNot
 
 # ---------------------------------------------------------------------------------------------
 # Matching
-
-
-def _words(text: str) -> list[str]:
-    folded = normalise_for_matching(text)
-    found = content_words(folded) or folded.split()
-    return [_KIN.get(word, word) for word in found]
-
-
-def phrase_matches(found: str, labelled: str) -> bool:
-    """Whether a phrase the reader found names the labelled item (any of its ``a | b``
-    wordings): every content word of the shorter side has a form in the longer one."""
-    for option in labelled.split("|"):
-        a, b = _words(found), _words(option)
-        if not a or not b:
-            continue
-        short, long = (a, b) if len(a) <= len(b) else (b, a)
-        if all(any(related_words(w, v) for v in long) for w in short):
-            return True
-    return False
 
 
 def _grade(text: str | None) -> str:

@@ -118,7 +118,7 @@ def facts_of(notes: ClientNotes) -> NoteFacts:
     interests: list[str] = []
     for interest in notes.interests:
         (ideas if interest.kind == "idea" else interests).extend(interest.items or [interest.text])
-    rejected = [mention.text for mention in notes.dislikes]
+    rejected = [mention.text for mention in notes.rejected]
     offers: list[Offer] = []
     for route in notes.routes:
         label = f"{route.route} {route.detail}" if route.detail else route.route

@@ -52,6 +52,7 @@ from guidance_assistant.prepare.notes_cues import (
     _NEED_CUES,
     _OFFER,
     _QUALIFICATION,
+    _REJECT_CUES,
     _ROUTE_LEFTOVER,
     _ROUTES,
     _STRENGTH_CUES,
@@ -321,12 +322,13 @@ def read_notes(notes: str, *, signals: SignalsFile | None = None) -> ClientNotes
         strengths=_unique(reading.strengths),
         interests=reading.interests,
         dislikes=_unique(reading.dislikes),
+        rejected=_unique(reading.rejected),
         routes=_routes(sentences, reading.route_items),
         needs=needs,
         worries=_unique(reading.worries),
         experience=_unique(reading.experience),
         subject_grades=subject_grades(sentences, life_stage=life_stage),
-        offers=offers(sentences),
+        offers=offers(view),
         people=people(view),
         circumstances=circumstances(sentences),
     )
@@ -343,6 +345,7 @@ class _Reading:
         self.interests: list[Interest] = []
         self.strengths: list[Mention] = []
         self.dislikes: list[Mention] = []
+        self.rejected: list[Mention] = []
         self.grades: list[str] = []
         self.worries: list[Mention] = []
         self.experience: list[Mention] = []
@@ -380,6 +383,11 @@ class _Reading:
 
     def read(self, sentence: str) -> None:
         spans = _Span()
+        for phrase, quote, _ in self._take(sentence, spans, _REJECT_CUES, negatable=False):
+            subject_only = subjects_in(phrase) and len(content_words(phrase)) <= 2
+            (self.dislikes if subject_only else self.rejected).append(
+                Mention(text=phrase, quote=quote)
+            )
         for phrase, quote, _ in self._take(sentence, spans, _DISLIKE_CUES, negatable=False):
             self.dislikes.append(Mention(text=phrase, quote=quote))
         for kind, cues in (("idea", _IDEA_CUES), ("interest", _INTEREST_CUES)):

@@ -66,7 +66,11 @@ _I = re.IGNORECASE
 _IDEA_CUES = [
     re.compile(p, _I)
     for p in (
-        r"^(?:interests?|ideas?|career ideas?|aspirations?|ambitions?|goals?|plans?)\s*:\s*",
+        r"^(?:ideas?|career ideas?|aspirations?|ambitions?|goals?|plans?|wants?|looking at|"
+        r"considering|options?)\s*:\s*",
+        r"\b(?:has |also )?(?:talked|talks|spoke|asked) about\s(?=\w+(?:\s\w+)?\s(?:as a career|"
+        r"as a job|courses?|apprenticeships?|jobs?|roles?|careers?))",
+        r"\b(?:mentioned|said|says|also said)\s(?=(?:an?\s)?[a-z]+(?:\s[a-z]+)?\s[\"“'(]?maybe\b)",
         r"\b(?:is |was |has been |been |also )?(?:thinking|thought) (?:about|of)"
         r"(?: (?:doing|becoming|being|going into|getting into|a career in|studying|training as|"
         r"working in|working as|working with))?\s",
@@ -76,7 +80,7 @@ _IDEA_CUES = [
         r"go into|get into|train as|try))\s",
         r"\b(?:wants?|wanted|wanting|would like|'d like|hopes?|hoping|plans?|planning|aims?|"
         r"aiming|intends?|aspires?|has always wanted) to (?:be an?|be|become an?|become|do|"
-        r"study|work (?:in|with|as an?|as)|go into|get into|train (?:as an?|as|in|to be an?|to be)|"
+        r"study|work (?:in|on|with|for|as an?|as)|go into|get into|train (?:as an?|as|in|to be an?|to be)|"
         r"retrain (?:as an?|as|in)|pursue|follow|move into|try|have a career in|start|join|"
         r"get a job (?:in|as an?|as|with))\s",
         r"\b(?:dreams? of|set on|aiming for|aspirations? (?:is|are|of)|ambitions? (?:is|are|to be)|"
@@ -90,7 +94,11 @@ _IDEA_CUES = [
 _INTEREST_CUES = [
     re.compile(p, _I)
     for p in (
-        r"^(?:hobbies|likes|enjoys)\s*:\s*",
+        r"^(?:hobbies|likes|enjoys|interests?|into|out of school|outside school|spare time)\s*:\s*",
+        r"\bwhat (?:he|she|they)(?:'s| is| are|'re) into\s*:\s*",
+        r"\b(?:plays|played|volunteers (?:at|with|for|in)|volunteering (?:at|with)|coaches|trains at|"
+        r"does|goes to|collects|makes|builds|fan of|huge fan of|obsessed with|loves watching|"
+        r"loves playing|likes playing|helps out at|member of)\s",
         r"\b(?:likes|loves|enjoys|adores|liked|loved|enjoyed|is into|really into|into|"
         r"passionate about|fascinated by|spends (?:his|her|their|most of (?:his|her|their)) "
         r"(?:free |spare )?time(?: on)?)\s",
@@ -99,13 +107,37 @@ _INTEREST_CUES = [
 _STRENGTH_CUES = [
     re.compile(p, _I)
     for p in (
-        r"^(?:strengths?|skills?)\s*:\s*",
+        r"^(?:strengths?|skills?|good at|strong at|strong in)\s*:\s*",
+        r"\btop of (?:his|her|their|the) (?:class|year|set) in\s",
+        r"\b(?:has a (?:real )?(?:talent|gift|flair) for|natural (?:at|with)|a natural)\s",
         r"\b(?:is |very |really |particularly |also )?(?:strong|good|great|excellent|brilliant|"
         r"talented|gifted|skilled|able) (?:in|at|with)\s",
         r"\bexcels? (?:in|at)\s",
         r"\b(?:best|favourite|strongest|top) subjects? (?:is|are|include|:)\s*",
         r"\btop set (?:in|for)\s",
         r"\bdoes (?:very )?well in\s",
+    )
+]
+#: Ideas, jobs and routes the client has ruled out ("doesn't want to go back into steel",
+#: "said no to the police", "not a vet"); read before the idea cues so that "doesn't want to be
+#: a vet" is not an idea.
+_REJECT_CUES = [
+    re.compile(p, _I)
+    for p in (
+        r"\b(?:doesn'?t|does not|don'?t|do not|didn'?t|did not|won'?t|will not|wouldn'?t|"
+        r"would not|never|definitely doesn'?t|really doesn'?t) (?:want|wanna|fancy|like the idea of|"
+        r"see (?:himself|herself|themselves) (?:as|in|doing))(?: to (?:be an?|be|become an?|become|"
+        r"do|go (?:back )?(?:into|to)|go|study|work (?:in|with|as an?|as|for)|join|train as an?|"
+        r"train as|return to|end up (?:in|as)|take|have|get)| an?| anything| any)?\s",
+        r"\b(?:not|isn'?t|is not|no longer|not really|not at all) (?:interested in|keen on|"
+        r"keen to (?:be|do|go)|into|bothered about|fussed about|considering|thinking (?:about|of))\s",
+        r"\b(?:said no to|says no to|no to|ruled out|rules out|has ruled out|"
+        r"gone off|went off|gave up on|has given up on|put off by|turned off|dead against|refuses to "
+        r"(?:consider|do|go to)|hates the idea of|not for (?:him|her|them):?)\s",
+        r"(?:^|[.;,(\-–]\s*|\balso said\s+|\bsaid\s+)[\"“']?not (?:an?|the) (?=\w)",
+        r"\b(?:used to want to (?:be an?|be|become an?|become|do|join|go into)|"
+        r"(?:was|were) going to (?:be an?|be|do|join)|"
+        r"(?:previously|originally) wanted(?: to (?:be an?|be|do|join))?)\s",
     )
 ]
 _DISLIKE_CUES = [

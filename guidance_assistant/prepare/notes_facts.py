@@ -134,12 +134,31 @@ def client_name(text: str) -> str | None:
             continue
         if _FORM_NAME.search(line[-30:]):
             labelled = labelled or words[0]
-        if _OTHER_BEFORE.search(line[-30:]) or re.search(r"\(\s*$", line):
+        if (
+            _OTHER_BEFORE.search(line[-30:])
+            or re.search(r"\(\s*$", line)
+            or _ADDRESSED.search(line[-25:])
+        ):
             continue
         first = words[0].strip(".,:;()")
         if first.lower() in _NOT_GIVEN:
             continue
         counts.setdefault(first, []).append(span.start)
+    for pattern in _NAME_CUES:
+        for match in pattern.finditer(text[:signature_from]):
+            word = match.group("name")
+            line_start = text.rfind("\n", 0, match.start()) + 1
+            if word.lower() in _NOT_GIVEN or _NOT_CLIENT_LINE.search(
+                text[line_start : match.start()]
+            ):
+                continue
+            if _ADDRESSED.search(
+                text[max(line_start, match.start("name") - 25) : match.start("name")]
+            ):
+                continue
+            if _KIN_WORD.fullmatch(word) or word.upper() == word:
+                continue
+            counts.setdefault(word, []).append(match.start("name"))
     if labelled:
         return labelled.strip(".,:;()")
     if not counts:
@@ -147,7 +166,78 @@ def client_name(text: str) -> str | None:
     return min(counts, key=lambda name: (-len(counts[name]), counts[name][0]))
 
 
-_NOT_GIVEN = frozenset({"works", "an", "do", "foster", "wants", "said", "will", "hope"})
+_NOT_GIVEN = frozenset(
+    {
+        "works",
+        "an",
+        "do",
+        "foster",
+        "wants",
+        "said",
+        "will",
+        "hope",
+        "hi",
+        "hello",
+        "dear",
+        "client",
+        "student",
+        "pupil",
+        "name",
+        "year",
+        "yr",
+        "mum",
+        "dad",
+        "saw",
+        "met",
+        "re",
+        "handover",
+        "referral",
+        "careers",
+        "background",
+        "notes",
+        "caseload",
+        "the",
+        "new",
+        "results",
+        "quick",
+        "ucas",
+        "next",
+        "also",
+        "seen",
+        "ex",
+        "from",
+        "self",
+        "lives",
+        "she",
+        "he",
+        "they",
+        "his",
+        "her",
+        "interested",
+        "looking",
+        "likes",
+    }
+)
+#: Names after these words are the writer, the reader or someone passing a note on.
+_ADDRESSED = re.compile(
+    r"\b(?:from|for|to|cc|by|hi|hello|dear|thanks|with|via|ask|asked|told|emailed|rang|called)\s+$",
+    _I,
+)
+#: Where notes name their client without a gazetteer name: "Client: Musa A", "Yr 11 Ruby T.",
+#: "Musa A (Yr 13", "re Kyle (10C)", "Saw Megan".
+_NAME_CUES: tuple[re.Pattern[str], ...] = (
+    re.compile(
+        r"\b(?:client|student|pupil|name|young person|learner|re|saw|met|seen)\s*:?\s*"
+        r"(?P<name>[A-Z][a-z]{1,15})\b(?!\s*:)",
+    ),
+    re.compile(
+        r"(?P<name>[A-Z][a-z]{1,15})(?:\s+[A-Z][a-z]*\.?)?\s*(?:\(|,|-|–)\s*(?:Y(?:ea)?r?\s?\d|\d{1,2}\b)"
+    ),
+    re.compile(
+        r"^\W*(?:Y(?:ea)?r?\s?\d{1,2}\s*[,:-]?\s*)(?P<name>[A-Z][a-z]{1,15})\b", re.MULTILINE
+    ),
+    re.compile(r"^\W*(?P<name>[A-Z][a-z]{1,15})\s+[A-Z]\.?(?:\s|,|-|$)", re.MULTILINE),
+)
 
 
 def _signature_start(text: str) -> int:
@@ -451,14 +541,14 @@ _PLACE = re.compile(
 )
 
 
-def offers(sentences: Sequence[str]) -> list[Offer]:
+def offers(text: str) -> list[Offer]:
     """Applications with their status: a line or clause naming a place and a status word
     ("Nottm Biomed Sci - conditional AAB", "applied to Leeds for nursing, waiting to hear");
     plans ("wants to firm Leicester") are not offers."""
     found: list[Offer] = []
-    for sentence in sentences:
-        for line in re.split(r"\n|;|(?<=\))\s*,", sentence):
-            clean = line.strip(" -•*\t")
+    for row in text.splitlines():
+        for line in re.split(r";|(?<=\))\s*,|\.\s+(?=[A-Z])", row):
+            clean = re.sub(r"^[^:]{0,20}:\s*", "", line.strip(" -•*\t"))
             if not clean or _INTENT.search(clean) or len(clean.split()) > 25:
                 continue
             status = next((s for s, p in _OFFER_STATUS if p.search(clean)), None)
@@ -504,15 +594,24 @@ _JOB_AFTER = re.compile(
     + r"(?:\s*\((?P<name1>[A-Z][\w'-]+)(?:,?\s*\d{1,2})?\))?(?:\s+(?P<name2>[A-Z][a-z'-]+))?(?:\s*\(\d{1,2}\))?"
     r"(?:,)?\s+(?:(?:is|was|'s|are|has been|used to be|works|worked|working|who is|who's|currently|now)\s+)+"
     r"(?:(?:as|an?|the|part-time|full-time|self-employed|p/t|f/t|in|at|on|for|from home as|qualified|trainee|retired|also|still)\s+)*"
-    r"(?P<job>[a-z][a-z\s/&-]{2,40}?)(?=\s*(?:[,.;:()\n]|\band\b|\bbut\b|\bso\b|\bwho\b|\bat\b|\bin\b|\bfor\b|\bwith\b|$))",
+    r"(?P<job>[a-z][\w\s/&-]{1,40}?)(?=\s*(?:[,.;:()\n]|\s-\s|\band\b|\bbut\b|\bso\b|\bwho\b|\bat\b|\bin\b|\bfor\b|\bwith\b|"
+    r"\bbefore\b|\bafter\b|\bwhen\b|\buntil\b|\bsince\b|\bon\b|\bfrom\b|\bnow\b|\bthough\b|\bbecause\b|$))",
     _I,
 )
 _JOB_BEFORE = re.compile(
     r"\b(?P<job>[a-z]+(?:\s+[a-z]+)?)\s+(?P<who>mum|dad|mother|father|brother|sister|uncle|aunt|cousin)\b",
     _I,
 )
+_JOB_IN_BRACKETS = re.compile(
+    _WHO + r"\s*\((?:an?\s+)?(?P<job>[a-z][a-z\s-]{2,30}?)(?:\s*[-,][^)]*)?\)", _I
+)
+_RUNS = re.compile(
+    _WHO
+    + r"\s+(?:runs|owns|has)\s+(?P<job>(?:a|an|the|his|her|their)\s+[a-z]+(?:\s+[a-z]+)?\s+(?:firm|business|shop|takeaway|restaurant|company|garage|salon|cafe|café|farm|pub)|(?:a|an|the|his|her|their)\s+(?:takeaway|shop|farm|garage|salon|cafe|café|pub|restaurant|business))",
+    _I,
+)
 _NOT_JOBS = re.compile(
-    r"^(?:single|not|unemployed|out of work|at home|away|ill|poorly|disabled|keen|worried|supportive|"
+    r"^(?:nights|days|shifts|atm|home|weekends|single|not|unemployed|out of work|at home|away|ill|poorly|disabled|keen|worried|supportive|"
     r"very|really|quite|a bit|unwell|pregnant|in prison|deceased|dead|abroad|around|there|here|"
     r"married|divorced|separated|living|staying|coming|going|looking|off sick|on|off|now|also|"
     r"in|with|aware|happy|angry|upset|concerned|struggling|retired)\b",
@@ -537,6 +636,12 @@ def people(text: str) -> list[Person]:
             continue
         who = match.group("who").lower()
         found.append(Person(who=who, job=job))
+    for match in _JOB_IN_BRACKETS.finditer(text):
+        job = _trim_job(match.group("job"))
+        if job and not re.match(r"[A-Z]", match.group("job")):
+            found.append(Person(who=match.group("who").lower(), job=job))
+    for match in _RUNS.finditer(text):
+        found.append(Person(who=match.group("who").lower(), job="runs " + match.group("job")))
     for match in _STAFF.finditer(text):
         if match.group("name"):
             found.append(Person(who=match.group("name"), job=match.group("job").strip()))

@@ -150,6 +150,9 @@ class ClientNotes(_Model):
     needs: list[NeedMention] = Field(default_factory=list)
     worries: list[Mention] = Field(default_factory=list)
     experience: list[Mention] = Field(default_factory=list)
+    rejected: list[Mention] = Field(
+        default_factory=list, description="Ideas, jobs and routes the client has ruled out."
+    )
     subject_grades: list[SubjectGrade] = Field(default_factory=list)
     offers: list[Offer] = Field(default_factory=list)
     people: list[Person] = Field(default_factory=list)
