@@ -117,7 +117,10 @@ def facts_of(notes: ClientNotes) -> NoteFacts:
     ideas: list[str] = []
     interests: list[str] = []
     for interest in notes.interests:
-        (ideas if interest.kind == "idea" else interests).extend(interest.items or [interest.text])
+        items = interest.items or [interest.text]
+        if interest.kind == "idea":
+            items = [item for item in items if not _someone_elses(item, interest.quote, notes)]
+        (ideas if interest.kind == "idea" else interests).extend(items)
     rejected = [mention.text for mention in notes.rejected]
     offers: list[Offer] = []
     for route in notes.routes:
@@ -130,8 +133,6 @@ def facts_of(notes: ClientNotes) -> NoteFacts:
             ideas.append(label)
     circumstances = list(notes.circumstances)
     offers = offers or list(notes.offers)
-    others = [p.job for p in notes.people if p.job]
-    ideas = [i for i in ideas if not any(phrase_matches(i, job) for job in others)]
     return NoteFacts(
         name=notes.name,
         age=notes.age,
@@ -146,4 +147,17 @@ def facts_of(notes: ClientNotes) -> NoteFacts:
         needs=list(dict.fromkeys(notes.need_ids())),
         circumstances=circumstances,
         people=list(notes.people),
+    )
+
+
+def _someone_elses(item: str, quote: str, notes: ClientNotes) -> bool:
+    """Whether an idea read from ``quote`` is the job of someone the same clause names ("his
+    dad is a mechanic"), not the client's own (a client may still want a relative's job when
+    the notes say so in a clause of their own)."""
+    said = normalise_for_matching(quote)
+    return any(
+        person.job
+        and phrase_matches(item, person.job)
+        and normalise_for_matching(person.who) in said
+        for person in notes.people
     )
