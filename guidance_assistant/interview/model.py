@@ -52,18 +52,28 @@ InfoKind = Literal["pay", "hours", "routes", "outlook", "description", "skills"]
 RouteKind = Literal["apprenticeship", "university", "college"]
 ContractItem = Literal["purpose", "time", "confidentiality", "agenda"]
 Need = Literal[
-    "send",
-    "ehcp",
-    "eal",
-    "young_carer",
     "care_experienced",
-    "anxiety",
+    "young_carer",
+    "ehcp",
+    "send",
     "autism",
     "adhd",
     "dyslexia",
     "physical_disability",
     "sensory_impairment",
     "mental_health",
+    "anxiety",
+    "eal",
+    "new_arrival",
+    "neet_risk",
+    "disadvantage",
+    "money",
+    "travel",
+    "family_circumstances",
+    "family_expectations",
+    "confidence",
+    "exams",
+    "career_change",
 ]
 
 MOVE_KINDS: tuple[MoveKind, ...] = get_args(MoveKind)

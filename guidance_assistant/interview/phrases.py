@@ -23,6 +23,7 @@ import functools
 import string
 import zlib
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -235,6 +236,19 @@ class PhraseFile(BaseModel):
     phrases: dict[str, PhraseSet] = Field(min_length=1)
 
 
+class NeedFact(BaseModel):
+    """A fact the preparation brief cites for a need: a search of the framework notes and words
+    the cited sentence must hold (any one of them)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    query: str = Field(min_length=3)
+    must: list[str] = Field(default_factory=list)
+    when: Literal["university"] | None = Field(
+        default=None, description="'university': only for a client heading for higher education."
+    )
+
+
 class NeedGuidance(BaseModel):
     """How one need shapes the interview (``needs.yaml``)."""
 
@@ -256,6 +270,9 @@ class NeedGuidance(BaseModel):
     )
     framework_query: str | None = Field(
         default=None, description="Search for the framework passages a brief cites."
+    )
+    facts: list[NeedFact] = Field(
+        default_factory=list, description="What the brief cites (before framework_query)."
     )
 
 

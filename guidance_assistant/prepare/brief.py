@@ -350,6 +350,75 @@ def _first_person(text: str) -> str:
     return _THIRD_PERSON_VERB.sub(lambda m: _THIRD_TO_FIRST[m.group(1).lower()], text)
 
 
+_TARIFF = {"A*": 56, "A": 48, "B": 40, "C": 32, "D": 24, "E": 16}
+
+
+def _grade_lines(notes: ClientNotes) -> list[str]:
+    """Grades with their subjects and status ("maths 6, predicted"); the notes' own words for
+    grades the reader could not pair with a subject."""
+    lines = [
+        f"{g.subject} {g.grade}" + ("" if g.status == "none" else f", {g.status.replace('_', ' ')}")
+        for g in notes.subject_grades
+        if g.grade
+    ]
+    paired = {g.subject.lower() for g in notes.subject_grades}
+    lines += [g for g in notes.grades if not any(subject in g.lower() for subject in paired)]
+    return [_md(line) for line in lines]
+
+
+def _letters_points(letters: str) -> int | None:
+    grades = re.findall(r"A\*|[A-E]", letters)
+    return sum(_TARIFF[g] for g in grades) if len(grades) >= 3 else None
+
+
+def _gaps(notes: ClientNotes) -> list[str]:
+    """What the adviser should check: predicted A level grades below an offer's conditions,
+    attendance below 95%, travel."""
+    gaps: list[str] = []
+    predicted = sorted(
+        (
+            _TARIFF[g.grade]
+            for g in notes.subject_grades
+            if g.grade in _TARIFF and g.status in ("predicted", "working_at")
+        ),
+        reverse=True,
+    )[:3]
+    letters = "".join(
+        g.grade or ""
+        for g in notes.subject_grades
+        if g.grade in _TARIFF and g.status in ("predicted", "working_at")
+    )
+    if len(predicted) == 3:
+        below = [
+            o
+            for o in notes.offers
+            if o.conditions
+            and o.status in ("conditional", "firm", "insurance", "pending")
+            and (need := _letters_points(o.conditions)) is not None
+            and sum(predicted) < need
+        ]
+        if below:
+            gaps.append(
+                f"Predicted {letters} is below the conditions of "
+                + "; ".join(f"{o.what} ({o.conditions})" for o in below)
+                + ": talk about a back-up and what happens on results day."
+            )
+    for circumstance in notes.circumstances:
+        if circumstance.kind == "attendance":
+            rate = re.search(r"(\d{2}(?:\.\d)?)\s*%", circumstance.detail)
+            if rate is None or float(rate.group(1)) < 95:
+                gaps.append(
+                    f"Attendance (“{circumstance.detail}”): check how it bears on the routes, "
+                    "courses and entry conditions discussed."
+                )
+        elif circumstance.kind == "travel":
+            gaps.append(
+                f"Travel (“{circumstance.detail}”): check which providers are realistically "
+                "reachable, and the time and cost of each."
+            )
+    return [_md(gap) for gap in gaps]
+
+
 def prepare_brief(notes: str, knowledge: KnowledgeSource | None = None) -> PreparationBrief:
     """A :class:`PreparationBrief` from an adviser's free-text ``notes`` on a client.
 
@@ -427,7 +496,17 @@ def prepare_brief(notes: str, knowledge: KnowledgeSource | None = None) -> Prepa
         name=reading.name,
         year_group=reading.year_group,
         age=reading.age,
-        grades=[_md(g) for g in reading.grades],
+        grades=_grade_lines(reading),
+        offers=[
+            _md(
+                f"{o.what}: {o.status.replace('_', ' ')}"
+                + (f" ({o.conditions})" if o.conditions else "")
+            )
+            for o in reading.offers
+        ],
+        people=[_md(f"{p.who}: {p.job}") for p in reading.people if p.job],
+        ruled_out=[_md(m.text) for m in reading.rejected],
+        gaps=_gaps(reading),
         subjects=reading.subjects,
         experience=[_md(m.quote) for m in reading.experience],
         needs=needs,

@@ -118,6 +118,16 @@ class PreparationBrief(BaseModel):
     age: int | None = None
     grades: list[str] = Field(default_factory=list)
     subjects: list[str] = Field(default_factory=list)
+    offers: list[str] = Field(default_factory=list, description="Applications and offers.")
+    people: list[str] = Field(
+        default_factory=list,
+        description="People in the client's life and their jobs (theirs, never the client's options).",
+    )
+    ruled_out: list[str] = Field(default_factory=list, description="What the client ruled out.")
+    gaps: list[str] = Field(
+        default_factory=list,
+        description="Gaps to check: predicted grades against offers, attendance, travel.",
+    )
     experience: list[str] = Field(default_factory=list)
     needs: list[BriefNeed] = Field(default_factory=list)
     interests: list[str] = Field(default_factory=list)
@@ -171,8 +181,16 @@ class PreparationBrief(BaseModel):
             about.append(f"- Strengths: {'; '.join(self.strengths)}")
         if self.experience:
             about.append(f"- Experience: {'; '.join(self.experience)}")
+        if self.offers:
+            about.append(f"- Applications and offers: {'; '.join(self.offers)}")
+        if self.people:
+            about.append(
+                f"- People in their life (their jobs are theirs, not options): {'; '.join(self.people)}"
+            )
         if about:
             lines += ["## The client", "", *about, ""]
+        if self.gaps:
+            lines += ["## Gaps to check", "", *(f"- {gap}" for gap in self.gaps), ""]
         if self.needs:
             lines += ["## Needs to plan for", ""]
             for need in self.needs:
@@ -186,6 +204,7 @@ class PreparationBrief(BaseModel):
             ("Interests and ideas (from the notes)", self.interests),
             ("Routes mentioned", self.routes),
             ("Not keen on", self.dislikes),
+            ("Ruled out by the client", self.ruled_out),
             ("Worries (from the notes)", self.worries),
             ("What seems to matter to them", self.criteria),
         ):

@@ -396,7 +396,7 @@ def client_age(text: str, name: str | None = None) -> int | None:
 # Subjects with grades
 
 _GRADE = (
-    r"(?<![\w*.£])(?:[1-9](?:\s*-\s*[1-9])?(?![\w%:/.]|\.\d)|A\*|[A-EU]\*?(?![\w*])|"
+    r"(?<![\w*.£])(?:[1-9](?:\s*-\s*[1-9])?(?=s\b)|[1-9](?:\s*-\s*[1-9])?(?![\w%:/.]|\.\d)|A\*|[A-EU]\*?(?![\w*])|"
     r"D\*|Distinction\*?|Merit\*?|Pass|Dist)"
 )
 _GRADE_RE = re.compile(_GRADE)
@@ -555,9 +555,22 @@ def offers(text: str) -> list[Offer]:
             if status is None or not _PLACE.search(clean):
                 continue
             what = _offer_what(clean)
+            condition = _CONDITION.search(clean)
             if what and not any(o.what == what for o in found):
-                found.append(Offer(what=what, status=status))
+                found.append(
+                    Offer(
+                        what=what,
+                        status=status,
+                        conditions=condition.group(0) if condition else None,
+                    )
+                )
     return found
+
+
+#: An offer's grade conditions: "AAB", "A*AA", "BCC", "DDM", "112 UCAS points".
+_CONDITION = re.compile(
+    r"(?<![\w*])(?:A\*|[A-E]){3,4}(?![\w*])|\b[DM*]{3,4}\b|\b\d{2,3}\s*(?:UCAS\s*)?(?:tariff\s*)?points\b"
+)
 
 
 def _offer_what(line: str) -> str:
@@ -647,11 +660,24 @@ def people(text: str) -> list[Person]:
             found.append(Person(who=match.group("name"), job=match.group("job").strip()))
         else:
             found.append(Person(who=match.group("name2"), job=match.group("job2")))
+    for match in _ROLES.finditer(text):
+        role = re.sub(r"\s+", " ", match.group(0).lower()).rstrip("s")
+        if not any(p.who.lower().rstrip("s") == role for p in found):
+            found.append(Person(who=role, job=None))
     unique: list[Person] = []
     for person in found:
         if not any(p.who == person.who and p.job == person.job for p in unique):
             unique.append(person)
     return unique
+
+
+#: People who look after or support the client, named by their role ("placed with foster
+#: carers", "her social worker"): a role in the client's life, never an option for them.
+_ROLES = re.compile(
+    r"\bfoster ?carers?\b|\bsocial workers?\b|\bteaching assistants?\b|\bkey ?workers?\b|"
+    r"\bpersonal advisers?\b|\bsupport workers?\b|\byouth workers?\b|\bfamily support workers?\b",
+    _I,
+)
 
 
 def _trim_job(raw: str) -> str | None:

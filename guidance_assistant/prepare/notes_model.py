@@ -7,6 +7,7 @@ from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from guidance_assistant.interview.model import Need
 from guidance_assistant.text.subjects import subjects_in
 
 #: Notes longer than this are read only up to here (the safeguarding check still reads them all).
@@ -14,30 +15,7 @@ MAX_NOTES_CHARS = 20_000
 
 #: Needs, in the order a brief lists them: care and caring first, then SEND and health,
 #: language, risk, money and practical limits, family, confidence, adult change.
-NoteNeed = Literal[
-    "care_experienced",
-    "young_carer",
-    "ehcp",
-    "send",
-    "autism",
-    "adhd",
-    "dyslexia",
-    "physical_disability",
-    "sensory_impairment",
-    "mental_health",
-    "anxiety",
-    "eal",
-    "new_arrival",
-    "neet_risk",
-    "disadvantage",
-    "money",
-    "travel",
-    "family_circumstances",
-    "family_expectations",
-    "confidence",
-    "exams",
-    "career_change",
-]
+NoteNeed = Need
 NOTE_NEEDS: tuple[NoteNeed, ...] = get_args(NoteNeed)
 InterestKind = Literal["idea", "interest"]
 RouteName = Literal[
@@ -82,6 +60,7 @@ class Offer(_Model):
         min_length=1, description="Where and what, e.g. 'Leeds - mechanical engineering'."
     )
     status: OfferStatus = "pending"
+    conditions: str | None = Field(default=None, description="e.g. 'AAB', '112 UCAS points'.")
 
 
 class Circumstance(_Model):
