@@ -455,7 +455,8 @@ def _link_occupations(
     )
     linker = _Linker(notes, knowledge, prefer_apprenticeship, context)
     mentions, ambiguous = find_occupations(text, signals)
-    mentions = [m for m in mentions if not _in_someone_elses_life(notes, m.title)]
+    others = _SomeoneElses(notes)
+    mentions = [m for m in mentions if not others.holds(m.title)]
     _named(linker, mentions, ambiguous)
     handled = {normalise_for_matching(m.phrase) for m in mentions} | {
         normalise_for_matching(a.phrase) for a in ambiguous
@@ -479,20 +480,34 @@ def _link_occupations(
         spare = next((c for c in linker.spare if _has_apprenticeship(c.record)), None)
         if spare is not None:
             chosen[-1] = spare
-    chosen = [c for c in chosen if not _in_someone_elses_life(notes, c.record.title)]
+    chosen = [c for c in chosen if not others.holds(c.record.title)]
     return [_occupation(c.record, c.why, c.link, knowledge) for c in chosen]
 
 
-def _in_someone_elses_life(notes: ClientNotes, title: str) -> bool:
-    """Whether a job title is the job or the role of a person in the client's life (a parent's
+class _SomeoneElses:
+    """Job titles that are the job or the role of a person in the client's life (a parent's
     trade, the foster carer, the TA) and not one of the client's own ideas: the brief never turns
-    it into an option."""
-    from guidance_assistant.prepare.facts import phrase_matches
+    them into options."""
 
-    own = [item for i in notes.interests if i.kind == "idea" for item in (i.items or [i.text])]
-    if any(phrase_matches(idea, title) for idea in own):
-        return False
-    return any(
-        phrase_matches(title, person.who) or (person.job and phrase_matches(title, person.job))
-        for person in notes.people
-    )
+    def __init__(self, notes: ClientNotes) -> None:
+        self.own = list(
+            dict.fromkeys(
+                item for i in notes.interests if i.kind == "idea" for item in (i.items or [i.text])
+            )
+        )
+        self.theirs = list(
+            dict.fromkeys(
+                phrase for p in notes.people for phrase in (p.who, p.job) if phrase is not None
+            )
+        )
+        self._seen: dict[str, bool] = {}
+
+    def holds(self, title: str) -> bool:
+        from guidance_assistant.prepare.facts import phrase_matches
+
+        if title not in self._seen:
+            self._seen[title] = bool(self.theirs) and (
+                not any(phrase_matches(idea, title) for idea in self.own)
+                and any(phrase_matches(title, phrase) for phrase in self.theirs)
+            )
+        return self._seen[title]

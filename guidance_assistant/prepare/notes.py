@@ -320,7 +320,9 @@ def read_notes(notes: str, *, signals: SignalsFile | None = None) -> ClientNotes
         grades=list(dict.fromkeys(_sentence_case(g) for g in reading.grades)),
         subjects=subjects_in(" ".join(view.split())),
         strengths=_unique(reading.strengths),
-        interests=reading.interests,
+        interests=list({(i.kind, i.text.lower()): i for i in reversed(reading.interests)}.values())[
+            ::-1
+        ],
         dislikes=_unique(reading.dislikes),
         rejected=_unique(reading.rejected),
         routes=_routes(sentences, reading.route_items),
