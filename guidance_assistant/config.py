@@ -62,6 +62,17 @@ class Settings(BaseSettings):
         "weights; other vectors: an index built with it is refused by the others and the other "
         "way round).",
     )
+    models_dir: Path | None = Field(
+        default=None,
+        description="Where the ONNX encoders are exported on first use; defaults to "
+        "DATA_DIR/models (several data folders may share one).",
+    )
+    shipped_vectors: bool = Field(
+        default=True,
+        description="Take the vectors shipped with the package for our own knowledge (the "
+        "framework notes and rendered LMI records) instead of embedding them at first start "
+        "(used only when they were computed by the same model and encoder family).",
+    )
     embedding_batch_size: int = Field(default=64, ge=1, le=4096)
     chunk_size: int = Field(default=180, ge=20, le=2000, description="Words per chunk.")
     chunk_overlap: int = Field(default=30, ge=0, le=500, description="Words shared by neighbours.")
@@ -185,7 +196,9 @@ class Settings(BaseSettings):
         "further failure (at most 8 times this).",
     )
 
-    @field_validator("data_dir", "index_dir", "knowledge_dir", "lmi_source_dir", mode="after")
+    @field_validator(
+        "data_dir", "index_dir", "knowledge_dir", "lmi_source_dir", "models_dir", mode="after"
+    )
     @classmethod
     def _expand(cls, value: Path | None) -> Path | None:
         return value.expanduser() if value is not None else None
@@ -193,6 +206,10 @@ class Settings(BaseSettings):
     @property
     def resolved_index_dir(self) -> Path:
         return self.index_dir if self.index_dir is not None else self.data_dir / "index"
+
+    @property
+    def resolved_models_dir(self) -> Path:
+        return self.models_dir if self.models_dir is not None else self.data_dir / "models"
 
     @property
     def resolved_knowledge_dir(self) -> Path:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +20,22 @@ needs_shared = pytest.mark.skipif(
     SHARED_SOURCES is None or SHARED_LMI is None,
     reason="../shared (source documents and LMI data) is not beside this checkout",
 )
+
+
+@pytest.fixture(scope="session", autouse=True)
+def shared_models_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """One folder for the ONNX encoder exports of the whole run (GA_MODELS_DIR, inherited by
+    app servers the tests start), so each test's own data folder does not export the model
+    again; under GA_TEST_DATA_DIR when that is set, so the export is kept between runs too."""
+    kept = os.environ.get("GA_TEST_DATA_DIR")
+    folder = Path(kept) / "models" if kept else tmp_path_factory.mktemp("models")
+    before = os.environ.get("GA_MODELS_DIR")
+    os.environ["GA_MODELS_DIR"] = str(folder)
+    yield folder
+    if before is None:
+        os.environ.pop("GA_MODELS_DIR", None)
+    else:
+        os.environ["GA_MODELS_DIR"] = before
 
 
 @pytest.fixture

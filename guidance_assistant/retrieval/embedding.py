@@ -395,7 +395,7 @@ def embedder_for(settings: Settings) -> Embedder:
         settings.embedding_model,
         batch_size=settings.embedding_batch_size,
         backend=settings.embedding_backend,
-        models_dir=settings.data_dir / "models",
+        models_dir=settings.resolved_models_dir,
     )
 
 
@@ -422,7 +422,7 @@ def shared_on_model(what: str, build: Callable[[Embedder], T]) -> T | None:
         if key not in _SHARED:
             try:
                 embedder = load_embedder(
-                    name, backend=backend, models_dir=settings.data_dir / "models"
+                    name, backend=backend, models_dir=settings.resolved_models_dir
                 )
                 _SHARED[key] = build(embedder)
             except Exception as error:  # the rules must run even without the learned layer

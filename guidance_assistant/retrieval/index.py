@@ -41,6 +41,8 @@ FORMAT_VERSION = 1
 PROGRESS_SLICE = 1024
 #: ``on_progress(done, total)``: chunks embedded so far, of the chunks this update embeds.
 ProgressCallback = Callable[[int, int], None]
+#: Vectors known before embedding, or a function that loads them when they are needed.
+KnownSource = KnownVectors | Callable[[], KnownVectors | None]
 REBUILD_HINT = "Rebuild it with: guidance-assistant index --rebuild"
 
 
@@ -274,7 +276,7 @@ def update_index(
     rebuild: bool = False,
     progress: bool = False,
     on_progress: ProgressCallback | None = None,
-    known: KnownVectors | None = None,
+    known: KnownSource | None = None,
 ) -> tuple[IndexData, UpdateReport]:
     """Add or refresh ``documents`` in the index at ``index_dir`` and write it back.
 
@@ -319,7 +321,7 @@ def _update_locked(
     rebuild: bool,
     progress: bool,
     on_progress: ProgressCallback | None = None,
-    known: KnownVectors | None = None,
+    known: KnownSource | None = None,
 ) -> tuple[IndexData, UpdateReport]:
     started = time.perf_counter()
     report = UpdateReport()
@@ -406,7 +408,8 @@ def _update_locked(
         report.seconds = time.perf_counter() - started
         return old, report  # nothing changed: nothing to embed or write
 
-    lookups = [known] if known is not None else []
+    shipped = known() if callable(known) and new_rows else known
+    lookups = [shipped] if isinstance(shipped, KnownVectors) else []
     if replaced is not None and new_rows:
         previous = KnownVectors(replaced.manifest.dimension)
         previous.add(text_keys(row.chunk.index_text() for row in replaced.rows), replaced.vectors)

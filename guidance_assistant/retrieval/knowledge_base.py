@@ -34,6 +34,7 @@ from guidance_assistant.retrieval.loaders import (
     load_paths,
 )
 from guidance_assistant.retrieval.query import clean_query
+from guidance_assistant.retrieval.shipped import load_shipped_vectors
 from guidance_assistant.retrieval.sparse import SparseIndex
 from guidance_assistant.sources import Citation, Document
 
@@ -282,6 +283,7 @@ class KnowledgeBase:
             prune_origin=True,
             rebuild=rebuild,
             progress=progress,
+            shipped=True,
         )
         kb.load_problems = problems
         return kb
@@ -298,6 +300,7 @@ class KnowledgeBase:
         rebuild: bool = False,
         progress: bool = True,
         on_progress: ProgressCallback | None = None,
+        shipped: bool = False,
     ) -> KnowledgeBase:
         embedder = embedder_for(settings)
         data, report = update_index(
@@ -312,6 +315,7 @@ class KnowledgeBase:
             rebuild=rebuild,
             progress=progress,
             on_progress=on_progress,
+            known=(lambda: load_shipped_vectors(settings, embedder)) if shipped else None,
         )
         log.info("index %s: %s", directory, report.summary())
         kb = cls(data, settings=settings, index_dir=directory)

@@ -32,11 +32,12 @@ def corpus() -> tuple[list[str], list[str]]:
 
 
 @pytest.fixture(scope="module")
-def encoders(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Embedder]:
-    """Each backend, the ONNX ones exported once into a folder of this module's."""
-    models = tmp_path_factory.mktemp("models")
+def encoders(shared_models_dir: Path) -> dict[str, Embedder]:
+    """Each backend, the ONNX ones exported once for the whole run."""
     return {
-        backend: load_embedder(BUNDLED_EMBEDDING_MODEL, backend=backend, models_dir=models)
+        backend: load_embedder(
+            BUNDLED_EMBEDDING_MODEL, backend=backend, models_dir=shared_models_dir
+        )
         for backend in ("torch", "onnx", "onnx-int8")
     }
 
