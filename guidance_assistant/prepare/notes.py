@@ -303,6 +303,8 @@ def read_notes(notes: str, *, signals: SignalsFile | None = None) -> ClientNotes
     for sentence in sentences:
         reading.read(sentence)
     needs = _needs(sentences, signals)
+    if age is not None and age >= 25:  # NEET is a measure of 16-24 year olds
+        needs = [m for m in needs if m.need != "neet_risk"]
     adult_cues = any(n.need == "career_change" for n in needs)
     life_stage = _life_stage(year_group, age, adult_cues)
     if life_stage == "adult" and not adult_cues:
@@ -515,6 +517,10 @@ def _routes(
     return result
 
 
+#: A need that always brings another with it.
+_IMPLIES: dict[NoteNeed, NoteNeed] = {"ehcp": "send"}
+
+
 def _needs(sentences: list[str], signals: SignalsFile) -> list[NeedMention]:
     patterns = _patterns_for(signals)
     found: dict[NoteNeed, list[str]] = {}
@@ -533,6 +539,9 @@ def _needs(sentences: list[str], signals: SignalsFile) -> list[NeedMention]:
                     if quote not in quotes:
                         quotes.append(quote)
                     break
+    for need, implied in _IMPLIES.items():  # an EHC plan is a special educational need
+        if need in found and implied not in found:
+            found[implied] = found[need]
     ordered = sorted(found.items(), key=lambda item: NOTE_NEEDS.index(item[0]))
     return [NeedMention(need=need, quote="; ".join(quotes[:3])) for need, quotes in ordered]
 

@@ -318,6 +318,10 @@ _NEED_CUES: dict[NoteNeed, tuple[str, ...]] = {
         r"(?:\w+ )?(?:months?|weeks?|years?) ago",
         r"arrived (?:in the uk |in england |here )?from",
         r"new(?:ly)? arrive",
+        r"new arrival",
+        r"arrived in the uk",
+        r"\barrived (?:in )?(?:january|february|march|april|may|june|july|august|september|october|"
+        r"november|december|\d{4})\b",
         r"recent(?:ly)? arrive",
         r"\brefugees?\b",
         r"\basylum\b",
@@ -343,6 +347,8 @@ _NEED_CUES: dict[NoteNeed, tuple[str, ...]] = {
     "disadvantage": (
         r"free school meals",
         r"\bfsm\b",
+        r"(?:^|[-•*:;,(]\s*)pp(?:\s*(?:student|pupil|eligible|\+|/|,|;|$)|$)",
+        r"\bpp (?:student|pupil|eligible|funding)",
         r"pupil premium",
         r"universal credit",
         r"on benefits",
@@ -384,6 +390,8 @@ _NEED_CUES: dict[NoteNeed, tuple[str, ...]] = {
     ),
     "confidence": (
         r"(?:lacks?|lacking|low|little|no|lost|losing|knocked) (?:in )?(?:self[- ])?confidence",
+        r"confidence (?:is |has been |very |quite |really )?(?:low|knocked|shot|gone|poor|fragile)",
+        r"knocked (?:his|her|their) confidence",
         r"not (?:very |that |at all )?confident",
         r"self[- ]esteem",
         r"\bshy\b",
@@ -407,6 +415,10 @@ _NEED_CUES: dict[NoteNeed, tuple[str, ...]] = {
         r"thinks?|thought|would like|insists?|insisted|is keen|are keen|pushing|pushes|"
         r"pressur|hopes?|says? (?:she|he|they) should)",
         r"family (?:pressure|expectations?)",
+        r"(?:high |big )?expectations (?:at home|from (?:home|family|parents))",
+        r"(?:keen|wants?|pushing|expects?) (?:for )?(?:him|her|them) to (?:do|be|go|look|study|become|"
+        r"apply|take|stay|follow)",
+        r"keeps? (?:suggesting|pushing|telling (?:him|her|them))",
         r"pressure from (?:his|her|their) (?:family|parents|mum|dad)",
     ),
     "family_circumstances": (

@@ -69,6 +69,37 @@ def _subject_patterns(
     return tuple(patterns)
 
 
+class AbbreviationsFile(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    places: dict[str, str]
+    courses: dict[str, str]
+
+
+@functools.lru_cache(maxsize=4)
+def _abbreviations(path: Path, stamp: tuple[int, int]) -> tuple[tuple[re.Pattern[str], str], ...]:
+    del stamp
+    try:
+        data = AbbreviationsFile.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+    except (OSError, yaml.YAMLError, ValidationError) as error:
+        raise NotesDataError(f"cannot read {path}: {error}") from error
+    pairs = sorted({**data.places, **data.courses}.items(), key=lambda item: -len(item[0]))
+    compiled: list[tuple[re.Pattern[str], str]] = []
+    for short, full in pairs:
+        body = re.escape(short).replace(re.escape(" "), r"\s+")
+        flags = 0 if short.isupper() else _I
+        compiled.append((re.compile(r"(?<![\w'])" + body + r"(?![\w'])", flags), full))
+    return tuple(compiled)
+
+
+def write_out(text: str) -> str:
+    """``text`` with the short forms of ``knowledge/notes/abbreviations.yaml`` written out."""
+    path = bundled_dir("knowledge") / "notes" / "abbreviations.yaml"
+    for pattern, full in _abbreviations(path, file_stamp(path)):
+        text = pattern.sub(full, text)
+    return text
+
+
 def subject_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
     path = bundled_dir("knowledge") / "notes" / "subjects.yaml"
     return _subject_patterns(path, file_stamp(path))
@@ -554,7 +585,7 @@ def offers(text: str) -> list[Offer]:
             status = next((s for s, p in _OFFER_STATUS if p.search(clean)), None)
             if status is None or not _PLACE.search(clean):
                 continue
-            what = _offer_what(clean)
+            what = write_out(_offer_what(clean))
             condition = _CONDITION.search(clean)
             if what and not any(o.what == what for o in found):
                 found.append(
