@@ -55,12 +55,13 @@ class Settings(BaseSettings):
         "sentence-transformers model folder.",
     )
     embedding_backend: Literal["torch", "onnx", "onnx-int8"] = Field(
-        default="torch",
-        description="The encoder that computes the embeddings: 'torch' (sentence-transformers "
-        "on PyTorch), 'onnx' (the same weights exported to ONNX in DATA_DIR/models on first "
-        "use, run by ONNX Runtime; the same vectors), or 'onnx-int8' (that export with int8 "
-        "weights; other vectors: an index built with it is refused by the others and the other "
-        "way round).",
+        default="onnx",
+        description="The encoder that computes the embeddings: 'onnx' (the model's weights "
+        "exported to ONNX in the models folder on first use, run by ONNX Runtime: torch's "
+        "vectors, with less CPU time), 'torch' (sentence-transformers on PyTorch), or "
+        "'onnx-int8' (the export with int8 weights; other vectors, which rank 7% of the top "
+        "five differently: an index built with it is refused by the others and the other way "
+        "round). benchmarks/README.md has the measurements behind the default.",
     )
     models_dir: Path | None = Field(
         default=None,
