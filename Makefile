@@ -3,7 +3,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: start test install install-test lint typecheck pytest index
+.PHONY: start test install install-test lint typecheck pytest index vectors
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,3 +37,9 @@ pytest:
 
 index: install
 	$(BIN)/guidance-assistant index
+
+# Remake the shipped vectors of our own knowledge (after the notes, the records or their
+# templates change; tests/retrieval/test_shipped.py says when). Give INDEX=DATA/index to take
+# the vectors of an index built with the same model instead of embedding them again.
+vectors: install
+	$(BIN)/python scripts/build_shipped_vectors.py $(if $(INDEX),--from-index $(INDEX))

@@ -21,7 +21,7 @@ from guidance_assistant.retrieval.shipped import (
     write_shipped_vectors,
 )
 
-REBUILD = "python scripts/build_shipped_vectors.py --from-index DATA/index"
+REBUILD = "make vectors INDEX=DATA/index (scripts/build_shipped_vectors.py)"
 
 
 def test_the_shipped_vectors_cover_our_knowledge(tmp_path: Path) -> None:
