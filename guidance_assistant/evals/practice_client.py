@@ -139,12 +139,28 @@ def _has(plain: str, phrase: str) -> bool:
     return re.search(rf"(?<![a-z0-9]){re.escape(_plain(phrase))}(?![a-z0-9])", plain) is not None
 
 
+def _has_form(plain: str, phrase: str) -> bool:
+    """Like :func:`_has`, the last word also in its plural or -ing form ("grades", "mocks")."""
+    words = _plain(phrase).split()
+    if not words:
+        return False
+    head = r"\s".join(re.escape(w) for w in words[:-1])
+    last = re.escape(words[-1])
+    pattern = (head + r"\s" if head else "") + last + r"(?:s|es|ing)?"
+    return re.search(rf"(?<![a-z0-9]){pattern}(?![a-z0-9])", plain) is not None
+
+
 _GRADES = re.compile(
     r"(?<![\w£])(?:[1-9]s?|[A-E]\*?[A-E]?[A-E]?|A\*[A-E*]*|2:[12]|[1-9] ?(?:and|or|to) ?[1-9])"
-    r"(?![\w£%])|\b(?:pass(?:es)?|merits?|distinctions?|first|third|fours|fives|sixes|sevens|"
+    r"(?![\w£%])(?! ?levels?\b)|\b(?i:pass(?:es)?|merits?|distinctions?|fours|fives|sixes|sevens|"
     r"eights|nines|level [1-9])\b"
 )
-_ARTICLE_A = re.compile(r"\b[Aa] (?!\*|level\b)[a-z]")
+_DEGREE_CLASS = re.compile(r"\ba (?:first|third|2:1|2:2)\b", re.IGNORECASE)
+_NOT_GRADES = re.compile(
+    r"\byear\s*\d+|\d+\s*(?:years?|months?|weeks?|days?|hours?|mins?|minutes?|%)|£\s?\d+",
+    re.IGNORECASE,
+)
+_ARTICLE_A = re.compile(r"\b[Aa] (?=[a-z])(?!levels?\b)")
 _YEAR = re.compile(
     r"\byear\s*(?:[1-9]|1[0-3]|seven|eight|nine|ten|eleven|twelve|thirteen)\b|"
     r"\b(?:first|second|third|final|last) year\b|\b(?:lower|upper) sixth\b",
@@ -154,8 +170,10 @@ _YEAR = re.compile(
 
 def answers_grades(text: str) -> bool:
     """Whether ``text`` gives grades (5s and 6s, A*AA, a 2:1, a merit...)."""
-    without_articles = _ARTICLE_A.sub(" ", text)
-    return _GRADES.search(without_articles) is not None
+    if _DEGREE_CLASS.search(text):
+        return True
+    without = _ARTICLE_A.sub(" ", _NOT_GRADES.sub(" ", text))
+    return _GRADES.search(without) is not None
 
 
 def answers_year(text: str) -> bool:
@@ -353,7 +371,7 @@ class _PersonaText:
 
     def points_at(self, trainee: str, topic: str) -> bool:
         plain = _plain(trainee)
-        return any(_has(plain, k) for k in self.persona.topic(topic).keywords)
+        return any(_has_form(plain, k) for k in self.persona.topic(topic).keywords)
 
 
 _UNRELATED_TO_REFLECTION = {
@@ -366,6 +384,11 @@ _UNRELATED_TO_REFLECTION = {
     "summary_wrong",
 }
 
+
+_NAMING = frozenset(
+    {"open_question", "closed_question", "reflection", "affirmation", "summary", "challenge"}
+)
+"""Trainee moves that turn the talk to the topics they name."""
 
 _POINTS_BACK = ("like i said", "as i said", "i said that", "i told you")
 
@@ -400,6 +423,7 @@ def measure(
     opened = False
     content_voiced = False
     topic_in_play: str | None = None
+    named: set[str] = set()  # the topics the trainee's last topic-naming turn named
     asked_open = reflected = False
     answers: dict[str, list[tuple[int, str]]] = {}
     all_client = _plain(" ".join(t.client for t in conversation.turns))
@@ -423,7 +447,7 @@ def measure(
         # repeated lines (the opening counted above; "like I said..." points back on purpose)
         elif (
             len(plain.split()) >= 3
-            and not plain.startswith(_POINTS_BACK)
+            and not any(_has(first_clause(reply), back) for back in _POINTS_BACK)
             and any(_near(plain, before) for before in earlier)
         ):
             problem("repeated_line", index, "said before")
@@ -472,6 +496,7 @@ def measure(
                     if kind != "closed"
                     and topic_in_play is not None
                     and topic != topic_in_play
+                    and topic not in named
                     and not text.points_at(turn.trainee, topic)
                 ]
                 if other:
@@ -484,6 +509,10 @@ def measure(
         if voiced:
             content_voiced = True
             topic_in_play = voiced[-1][2]
+        if turn.skill in _NAMING:
+            here = {t.id for t in persona.topics if text.points_at(turn.trainee, t.id)}
+            if here:
+                named = here
 
     # contradictions: two opposite answers on a subject, or an answer against a settled truth
     for key, given in answers.items():
@@ -622,6 +651,38 @@ class Result:
         return out
 
 
+def measure_all(
+    conversations: Sequence[Conversation], personas: Sequence[Persona], truths: TruthsFile
+) -> tuple[dict[str, dict[str, Tally]], list[Problem], list[str]]:
+    """Counts per persona and practice, every problem, and the crashes."""
+    by_id = {p.id: p for p in personas}
+    rows: dict[str, dict[str, Tally]] = {p.id: {} for p in personas}
+    problems: list[Problem] = []
+    errors: list[str] = []
+    for conversation in conversations:
+        persona = by_id[conversation.persona_id]
+        tally, found = measure(conversation, persona, truths)
+        rows[persona.id].setdefault(conversation.practice, Tally()).add(tally)
+        problems.extend(found)
+        if conversation.error:
+            errors.append(f"{persona.id} · {conversation.source}: {conversation.error}")
+    return rows, problems, errors
+
+
+def conversations_from_json(path: Path) -> list[Conversation]:
+    """The conversations of a run written with ``--json`` (to measure them again)."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    out: list[Conversation] = []
+    for item in data["conversations"]:
+        source = item["source"]
+        practice = "engine" if source == "engine" else source.split("-", 1)[0]
+        conversation = Conversation(item["persona"], source, practice, item["seed"])
+        conversation.error = item.get("error")
+        conversation.turns = [Turn(**turn) for turn in item["turns"]]
+        out.append(conversation)
+    return out
+
+
 def run(
     *,
     seeds: Iterable[int] = (0, 1, 2),
@@ -634,10 +695,7 @@ def run(
     truths = load_truths()
     scripts = load_scripts()
     cast = list(personas) if personas is not None else load_personas()
-    rows: dict[str, dict[str, Tally]] = {}
-    problems: list[Problem] = []
     conversations: list[Conversation] = []
-    errors: list[str] = []
     seeds = list(seeds)
     knowledge: Any = None
     if engine:
@@ -645,25 +703,18 @@ def run(
 
         knowledge = _bundled_knowledge()
     for persona in cast:
-        by = rows.setdefault(persona.id, {})
-        plays: list[Conversation] = [
+        conversations += [
             play_script(persona, script, seed)
             for script in scripts_for(persona, scripts, truths)
             for seed in seeds
         ]
         if engine:
-            plays += [
+            conversations += [
                 play_engine(persona, seed, truths, knowledge=knowledge) for seed in engine_seeds
             ]
-        for conversation in plays:
-            tally, found = measure(conversation, persona, truths)
-            by.setdefault(conversation.practice, Tally()).add(tally)
-            problems.extend(found)
-            conversations.append(conversation)
-            if conversation.error:
-                errors.append(f"{persona.id} · {conversation.source}: {conversation.error}")
         if progress:
             progress(persona.id)
+    rows, problems, errors = measure_all(conversations, cast, truths)
     return Result(
         rows, problems, conversations, time.perf_counter() - started, seeds, engine, errors
     )
@@ -790,10 +841,33 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--persona", action="append", help="Only these personas.")
     parser.add_argument("--out", type=Path, help="Write the report (Markdown) here.")
     parser.add_argument("--json", type=Path, help="Write every conversation and count here.")
+    parser.add_argument(
+        "--remeasure",
+        type=Path,
+        help="Measure the conversations of an earlier --json run again instead of playing.",
+    )
+    parser.add_argument(
+        "--personas", type=Path, help="The persona folder the conversations were played with."
+    )
     args = parser.parse_args(argv)
-    cast = load_personas()
+    cast = load_personas(args.personas)
     if args.persona:
         cast = [p for p in cast if p.id in set(args.persona)]
+    if args.remeasure:
+        played = conversations_from_json(args.remeasure)
+        previous = json.loads(args.remeasure.read_text(encoding="utf-8"))
+        wanted = {p.id for p in cast}
+        played = [c for c in played if c.persona_id in wanted]
+        rows, problems, errors = measure_all(played, cast, load_truths())
+        remeasured = Result(
+            rows, problems, played, previous.get("seconds", 0.0), previous["seeds"],
+            previous["engine"], errors,
+        )  # fmt: skip
+        text = render(remeasured)
+        print(text)
+        if args.out:
+            args.out.write_text(text + "\n", encoding="utf-8")
+        return 0
     result = run(
         seeds=args.seeds,
         engine=not args.no_engine,

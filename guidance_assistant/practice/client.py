@@ -21,10 +21,12 @@ breaks character, in which case the bank reply is used.
 
 from __future__ import annotations
 
+import difflib
 import html
 import random
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
@@ -36,9 +38,12 @@ from guidance_assistant.practice.personas import (
     Skill,
     Statement,
     mentions,
+    opening_polarity,
     quote_phrase,
     words,
 )
+from guidance_assistant.practice.questions import Question, read_question
+from guidance_assistant.text.negation import CLAUSE_NEGATORS, clause_before
 
 MAX_MESSAGE_CHARS = 1500
 """A trainee message longer than this is not answered on its merits (too long to follow)."""
@@ -213,7 +218,13 @@ class ClientReply:
 
 
 class ClientEngine:
-    """One conversation with a persona. Not thread-safe; one per practice session."""
+    """One conversation with a persona. Not thread-safe; one per practice session.
+
+    The engine keeps a memory of the conversation: every line it has said (no line twice,
+    while the persona has others), what it has answered on each subject (the same answer when
+    asked again, "like I said"), the statements and facts voiced, and the topic in play (a
+    reflection stays on it).
+    """
 
     def __init__(self, persona: Persona, *, seed: int = 0) -> None:
         self.persona = persona
@@ -226,7 +237,9 @@ class ClientEngine:
         self.current_topic: str | None = None
         self.opened = False
         self.reflections = 0
-        self._last_line: dict[str, str] = {}
+        self.spoken: list[str] = []  # every reply, as said
+        self.answered: dict[str, str] = {}  # subject key -> the answer given
+        self.contracted = False
 
     # --- state -------------------------------------------------------------------------
 
@@ -248,19 +261,58 @@ class ClientEngine:
         return [f for f in self.persona.hidden if f.id not in self.disclosed]
 
     def said_texts(self) -> list[str]:
-        """What the client has said so far (opening, statements and disclosed facts)."""
+        """What the client has said so far that carries content: the opening, statements,
+        disclosed facts and the answers to closed questions."""
         texts = [self.persona.opening] if self.opened else []
-        return texts + [self._item(item_id).text for item_id in self.said]
+        texts += [self._item(item_id).text for item_id in self.said]
+        return texts + list(self.answered.values())
+
+    def said_items(self) -> list[tuple[str | None, str, list[str]]]:
+        """(topic, text, terms) of each thing the client has said with content, in order: the
+        opening (no topic), the statements and facts voiced. For quoting the client's words."""
+        items: list[tuple[str | None, str, list[str]]] = []
+        if self.opened:
+            items.append((None, self.persona.opening, []))
+        for item_id in self.said:
+            item = self._item(item_id)
+            terms = [*item.terms, *(item.keywords if isinstance(item, HiddenFact) else [])]
+            items.append((item.topic, item.text, terms))
+        return items
+
+    @property
+    def content_said(self) -> bool:
+        return self.opened or bool(self.said) or bool(self.answered)
 
     # --- helpers -----------------------------------------------------------------------
 
-    def _pick(self, kind: str) -> str:
+    def _unsaid(self, lines: list[str]) -> list[str]:
+        """The lines not said yet, nor nearly (a line of three words or more that differs from
+        one said only in a word or two counts as said)."""
+        spoken = [_normal(line) for line in self.spoken]
+        return [line for line in lines if not any(_same(_normal(line), s) for s in spoken)]
+
+    def _pick(
+        self,
+        kind: str,
+        *,
+        avoid: Callable[[str], bool] | None = None,
+        fallback: str | None = "backchannel",
+    ) -> str:
+        """A line of the bank's ``kind`` not said yet in this conversation; when all have been,
+        a short line of ``fallback`` (backchannel, or hedge for a question) not said yet; when
+        those too (or with no ``fallback``: a yes or a no must stay one), the line said longest
+        ago."""
         lines = self.persona.responses.lines(kind)
-        last = self._last_line.get(kind)
-        choices = [line for line in lines if line != last] or lines
-        line = choices[self.rng.randrange(len(choices))]
-        self._last_line[kind] = line
-        return line
+        if avoid is not None:
+            lines = [line for line in lines if not avoid(line)] or lines
+        fresh = self._unsaid(lines)
+        shorts = self.persona.responses.lines(fallback) if fallback else lines
+        if not fresh and fallback:
+            fresh = self._unsaid(shorts)
+        if fresh:
+            return fresh[self.rng.randrange(len(fresh))]
+        last_said = {_normal(line): index for index, line in enumerate(self.spoken)}
+        return min(shorts, key=lambda line: last_said.get(_normal(line), -1))
 
     def topics_in(self, tokens: list[str]) -> list[str]:
         """Topics the trainee's words point at (topic keywords, or a fact's own words)."""
@@ -331,6 +383,113 @@ class ClientEngine:
             return quote_phrase(text, used[0]) or used[0]
         return None
 
+    # --- closed questions: the same true answer every time --------------------------------
+
+    def _again(self, key: str, polarity: str | None, *, polar: bool = True) -> str:
+        """The answer on ``key`` when asked again: the same answer, pointing back to it
+        (``polar``: a yes or a no is said as one, "Yeah, like I said.")."""
+        first = self.answered[key]
+        if polar:
+            polarity = polarity or opening_polarity(first)
+        if polarity == "yes":
+            return self._pick("agree", fallback=None)
+        if polarity == "no":
+            return self._pick("disagree", fallback=None)
+        line = f"Like I said. {first}"
+        return line if _normal(line) not in {_normal(s) for s in self.spoken} else first
+
+    def _answer_kind(self, kind: str, result: ClientReply) -> bool:
+        """Answer a question for one of the persona's facts (grades, year, age, family)."""
+        facts = self.persona.facts
+        line: str | None = getattr(facts, kind)
+        if kind == "age" and line is None:
+            line = f"I'm {self.persona.profile.age}."
+        key = f"kind:{kind}"
+        if line is None:
+            result.kind = "guarded"
+            result.text = self._pick("guarded")
+            return True
+        result.kind = "fact_answer"
+        if key in self.answered:
+            result.text = self._again(key, None, polar=False)
+        else:
+            self.answered[key] = line
+            result.text = line
+        return True
+
+    def _answer_polar(self, question: Question, result: ClientReply) -> bool:
+        """A yes/no question: the persona's answer on its subject, a guarded reply on a fact not
+        yet disclosed, yes or no on what the client has said, or a hedge. ``False``: the
+        question is about a topic in general (its closed answer does)."""
+        tokens = words(question.text)
+        for answer in self.persona.facts.answers:
+            if not any(mentions(tokens, word) for word in answer.about):
+                continue
+            key = f"answer:{answer.id}"
+            result.kind = "fact_answer"
+            if key in self.answered:
+                result.text = self._again(key, answer.polarity)
+            else:
+                self.answered[key] = answer.says
+                result.text = answer.says
+            return True
+        for fact in self.persona.hidden:
+            if any(mentions(tokens, k) for k in fact.keywords):
+                if fact.id in self.disclosed:
+                    yes = not _denied_in(fact.text, fact.keywords, tokens)
+                    result.kind = "fact_answer"
+                    result.text = self._pick("agree" if yes else "disagree", fallback=None)
+                    return True
+                result.kind = "guarded"
+                result.text = self._pick("guarded")
+                return True
+        for item_id in self.said:
+            item = self._item(item_id)
+            if any(mentions(tokens, term) for term in item.terms):
+                yes = not _denied_in(item.text, item.terms, tokens)
+                result.kind = "fact_answer"
+                result.text = self._pick("agree" if yes else "disagree", fallback=None)
+                return True
+        content = [w for w in question.content if not self._topic_word(w)]
+        plain = " ".join(tokens)
+        general = _HOW_IS_IT.search(plain) is not None and _WISH.search(plain) is None
+        if not content and general and self.topics_in(tokens):
+            return False  # "Is school going OK?": the topic's closed answer
+        key = "unknown:" + " ".join(sorted(set(question.content)))
+        result.kind = "unsure"
+        if key in self.answered:
+            result.text = self._again(key, None)
+        else:
+            line = self._pick("closed_question", fallback="hedge")
+            self.answered[key] = line
+            result.text = line
+        return True
+
+    def _topic_word(self, word: str) -> bool:
+        return any(
+            mentions([word], keyword) or mentions(words(keyword), word)
+            for topic in self.persona.topics
+            for keyword in topic.keywords
+        )
+
+    def _said_on(self, topic_id: str) -> bool:
+        """Whether the client has said anything on the topic (a statement, a fact, its closed
+        answer)."""
+        if f"topic:{topic_id}" in self.answered:
+            return True
+        return any(self._item(item_id).topic == topic_id for item_id in self.said)
+
+    def _closed_answer(self, topic_id: str, result: ClientReply) -> None:
+        key = f"topic:{topic_id}"
+        line = self.persona.topic(topic_id).closed_answer
+        result.kind = "closed_answer"
+        if key in self.answered:
+            result.text = self._again(key, None)
+        else:
+            self.answered[key] = line
+            result.text = line
+        self.current_topic = topic_id
+
     # --- one turn ------------------------------------------------------------------------
 
     def reply(self, text: str, skill: Skill, problem: str | None = None) -> ClientReply:
@@ -345,6 +504,29 @@ class ClientEngine:
         if not topics and skill in ("open_question", "reflection", "affirmation", "challenge"):
             topics = [self.current_topic] if self.current_topic else []
         result = ClientReply("", skill, skill, topics=topics)
+        question = read_question(text) if skill != "summary" else None
+
+        if matched and skill in _TOPIC_SETTING:
+            self.current_topic = matched[0]  # the trainee has turned the talk to it
+
+        # A question for one of the persona's facts gets it, however the turn was labelled.
+        if question is not None and question.fact_kind is not None and skill != "summary":
+            self._record(topics, skill)
+            self._answer_kind(question.fact_kind, result)
+            return self._finish(result)
+
+        # A proposal or a check ("Shall we start with what you enjoy?", "Is that everything?")
+        # gets a yes or a no, whatever the label, once the session is set up.
+        if question is not None and question.polar and skill in _ANSWERS_PROPOSALS:
+            plain = _normal(question.text)
+            if _WRAP_UP.search(plain):
+                result.kind = "wrap_up"
+                result.text = self._pick("nothing_else", fallback=None)
+                return self._finish(result)
+            if _PROPOSAL.search(plain) and (skill != "contracting" or self.contracted):
+                result.kind = "accept"
+                result.text = self._pick("accept", fallback=None)
+                return self._finish(result)
 
         if skill == "summary":
             wrong = self.check_summary(text)
@@ -382,13 +564,21 @@ class ClientEngine:
                 return self._finish(result)
 
         if skill == "open_question":
-            if not self.opened and not matched:
+            invited = question is not None and question.invitation
+            if not self.opened and (invited or (not matched and not self.content_said)):
                 self.opened = True
                 result.kind = "opening"
                 result.text = self.persona.opening
                 return self._finish(result)
-            item = self._next_statement(topics if topics else None)
+            item = self._next_statement(topics) if topics else None
+            if item is None and matched and not self._said_on(matched[0]):
+                self._closed_answer(matched[0], result)  # little to say on it, but something
+                return self._finish(result)
+            if item is None and not matched:
+                item = self._next_statement(None)
             if item is not None:
+                if item.topic not in topics:
+                    self._record([item.topic], skill)  # the question led the talk there
                 result.kind = "statement"
                 result.text = self._voice(item, result)
             else:
@@ -396,9 +586,14 @@ class ClientEngine:
             return self._finish(result)
 
         if skill == "reflection":
-            item = self._next_statement(topics) or (
-                self._next_statement(None) if not matched else None
-            )
+            item = self._next_statement(topics) if topics else None
+            if item is None and not self.content_said:
+                self.opened = True
+                result.kind = "opening"
+                result.text = self.persona.opening
+                return self._finish(result)
+            if item is None and not topics:
+                item = self._next_statement(None)
             if item is not None:
                 result.kind = "statement"
                 result.text = f"{self._pick('reflection_lead')} {self._voice(item, result)}"
@@ -407,12 +602,15 @@ class ClientEngine:
             return self._finish(result)
 
         if skill == "closed_question":
-            if matched:
-                result.kind = "closed_answer"
-                result.text = self.persona.topic(matched[0]).closed_answer
-                self.current_topic = matched[0]
-            else:
-                result.text = self._pick("closed_question")
+            answered = False
+            if question is not None and question.polar:
+                answered = self._answer_polar(question, result)
+            if not answered:
+                if matched:
+                    self._closed_answer(matched[0], result)
+                else:
+                    result.kind = "unsure"
+                    result.text = self._pick("closed_question", fallback="hedge")
             return self._finish(result)
 
         if skill == "advice":
@@ -432,7 +630,21 @@ class ClientEngine:
             result.text = self._pick("challenge")
             return self._finish(result)
 
-        # contracting, affirmation, information, other
+        if skill == "contracting":
+            timed = _DURATION.search(text.lower()) is not None
+            if self.contracted:
+                result.text = self._pick("other")
+            else:
+                result.text = self._pick(
+                    "contracting",
+                    avoid=(lambda line: _ASKS_TIME.search(line.lower()) is not None)
+                    if timed
+                    else None,
+                )
+            self.contracted = True
+            return self._finish(result)
+
+        # affirmation, information, other
         result.text = self._pick(skill)
         return self._finish(result)
 
@@ -441,11 +653,91 @@ class ClientEngine:
             self.counts[topic][skill] += 1
 
     def _finish(self, result: ClientReply) -> ClientReply:
-        if result.kind == "opening" or result.voiced:
+        self.spoken.append(result.text)
+        if result.kind in ("opening", "fact_answer", "closed_answer") or result.voiced:
             self.said_tokens = words(" ".join(self.said_texts()))
-        elif result.topics and self.current_topic is None:
-            self.current_topic = result.topics[0]
         return result
+
+
+_ANSWERS_PROPOSALS = frozenset(
+    {"contracting", "other", "closed_question", "information", "affirmation"}
+)
+_PROPOSAL = re.compile(
+    r"^(?:(?:so|ok|okay|right|and|then|well) )*(?:"
+    r"(?:shall|should|can|could) we\b|would (?:it|that) help\b|"
+    r"(?:is|does|would|will) (?:that|this|it) (?:be )?(?:ok|okay|alright|all right|sound|work|"
+    r"suit|fine|help)\b|how does that sound\b|would you like (?:to|me|us)\b|"
+    r"do you want (?:me|us) to\b|are you (?:ok|okay|happy|alright|all right) (?:with|to|if)\b|"
+    r"(?:is|are) you (?:ok|okay|happy|alright|all right) (?:with|to) (?:that|this)\b)"
+)
+"""A proposal or a check the client can agree to ("Shall we start there?")."""
+_WRAP_UP = re.compile(r"\banything else\b|\bis that everything\b|\bwrap (?:it )?up\b")
+"""A check that the client has said all they want to."""
+
+_HOW_IS_IT = re.compile(
+    r"\b(?:like|likes|enjoy|enjoying|going|go|ok|okay|alright|all right|well|good|fine|happy|"
+    r"get on|getting on|bad|hard|easy|busy|working out)\b"
+)
+"""Words of a question on how a topic is going ("Is school OK?", "Do you like your course?")."""
+_WISH = re.compile(
+    r"\b(?:want|wanna|would like to|d like to|thinking (?:of|about)|planning|hoping|"
+    r"going to (?:be|do|go|apply|study|get)|be an?)\b"
+)
+"""Words of a question on a wish or a plan ("Do you want to be a teacher?"): not how a topic
+is going, so a topic's closed answer does not answer it."""
+
+_TOPIC_SETTING = frozenset(
+    {"open_question", "closed_question", "reflection", "affirmation", "challenge", "summary"}
+)
+"""Moves that turn the talk to a topic they name (a topic word in contracting does not)."""
+
+
+def _same(a: str, b: str) -> bool:
+    """Whether two normalised lines are the same, or nearly: three words or more each, most of
+    their letters in common ("That is accurate." and "Yes. That is accurate."), and not a yes
+    against a no ("Yes, like I said." and "No, like I said." differ)."""
+    if a == b:
+        return True
+    first_a, first_b = a.split(), b.split()
+    if len(first_a) < 3 or len(first_b) < 3:
+        return False
+    polar = _YES_WORDS | _NO_WORDS
+    if (
+        first_a[0] in polar
+        and first_b[0] in polar
+        and (first_a[0] in _YES_WORDS) != (first_b[0] in _YES_WORDS)
+    ):
+        return False
+    return difflib.SequenceMatcher(None, a, b).ratio() >= 0.8
+
+
+_YES_WORDS = frozenset({"yes", "yeah", "yep", "yup"})
+_NO_WORDS = frozenset({"no", "nope", "nah", "not"})
+
+
+_DURATION = re.compile(
+    r"\b(?:\d+|ten|fifteen|twenty|thirty|forty|forty-five|sixty) ?(?:min|mins|minutes)\b|"
+    r"\bhalf an hour\b|\ban hour\b|\buntil\b|\btill\b|\bquarter (?:past|to)\b|\bhow long\b"
+)
+_ASKS_TIME = re.compile(r"\bhow long\b")
+
+
+def _normal(text: str) -> str:
+    return " ".join(words(text))
+
+
+def _denied_in(text: str, phrases: list[str], question_tokens: list[str]) -> bool:
+    """Whether ``text`` denies the first of ``phrases`` the question names ("Not an office")."""
+    lowered = text.lower().replace("’", "'")
+    for phrase in phrases:
+        if not mentions(question_tokens, phrase):
+            continue
+        position = lowered.find(phrase.lower())
+        if position < 0:
+            continue
+        clause = clause_before(lowered, position).replace("'", "").split()
+        return any(word in CLAUSE_NEGATORS for word in clause)
+    return False
 
 
 # --- model backends ---------------------------------------------------------------------

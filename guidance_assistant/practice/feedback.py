@@ -1,7 +1,12 @@
 """Coaching feedback for a trainee adviser: one line a turn, and a review of the whole session.
 
 The targets and the per-turn tips are expert-editable YAML (``knowledge/practice/targets.yaml``,
-validated by :class:`Targets`). The session review compares the skill mix with the targets
+validated by :class:`Targets`). A tip's better phrasings are tried in order, and the first whose
+every placeholder can be filled is used: ``{quote}`` is the client's own words (“...”, a short
+clause of what they said on the topic in play), ``{earlier}`` an earlier thing they said,
+``{said}`` up to two of their phrases, ``{topic}`` the topic said to the client ("what you
+enjoy"), ``{wrong}`` what a summary got wrong; the last phrasing of each needs none of them, so
+a placeholder is never left empty and no "..." stands in for words. The session review compares the skill mix with the targets
 (open:closed questions, reflections per question, summaries), measures the client's share of the
 words, lists advice given before the client's criteria were known and information given without
 a source, and sets what the persona disclosed against what there was to find.
@@ -10,8 +15,11 @@ a source, and sets what the persona disclosed against what there was to find.
 from __future__ import annotations
 
 import functools
+import re
 import string
 from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +28,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from guidance_assistant.paths import bundled_dir
 from guidance_assistant.practice.personas import Persona, PracticeError, Skill, mentions, words
+from guidance_assistant.text.sentences import split_sentences
 
 TARGETS_FILE = ("practice", "targets.yaml")
 
@@ -41,7 +50,12 @@ SITUATIONS: tuple[str, ...] = (
 )
 """Keys of ``turn_tips``: a skill, or a skill with what went wrong."""
 
-_TIP_FIELDS = {"topic", "wrong"}
+_TIP_FIELDS = {"wrong", "name"}
+"""Placeholders a tip (said to the trainee) may use."""
+_ALTERNATIVE_FIELDS = {"quote", "earlier", "said", "topic", "wrong", "name"}
+"""Placeholders a better phrasing (said to the client) may use."""
+_ALWAYS = {"wrong", "name"}
+"""Placeholders that are always filled (``wrong`` only where a summary got something wrong)."""
 
 
 class _Strict(BaseModel):
@@ -50,8 +64,10 @@ class _Strict(BaseModel):
 
 class TurnTip(_Strict):
     tip: str = Field(min_length=3)
-    alternative: str | None = Field(
-        default=None, description="A better phrasing, when a better move was open."
+    alternatives: list[str] = Field(
+        default_factory=list,
+        description="Better phrasings, when a better move was open, best first: the first whose "
+        "placeholders can all be filled is used; the last must need only {wrong} or {name}.",
     )
 
 
@@ -80,13 +96,32 @@ class Targets(_Strict):
         if missing or unknown:
             raise ValueError(f"turn_tips: missing {missing}, unknown {unknown}")
         for key, tip in self.turn_tips.items():
-            for text in (tip.tip, tip.alternative or ""):
-                used = {f for _, f, _, _ in string.Formatter().parse(text) if f is not None}
-                if used - _TIP_FIELDS:
+            used = _fields(tip.tip)
+            if used - _TIP_FIELDS:
+                raise ValueError(f"turn_tips.{key}: unknown placeholder(s) {used - _TIP_FIELDS}")
+            for text in tip.alternatives:
+                used = _fields(text)
+                if used - _ALTERNATIVE_FIELDS:
                     raise ValueError(
-                        f"turn_tips.{key}: unknown placeholder(s) {used - _TIP_FIELDS}"
+                        f"turn_tips.{key}: unknown placeholder(s) {used - _ALTERNATIVE_FIELDS} "
+                        f"in {text!r}"
                     )
+                if re.search(r"\.\.\.|…", text):
+                    raise ValueError(f"turn_tips.{key}: {text!r} has '...' standing in for words")
+            if "wrong" in {f for t in [tip.tip, *tip.alternatives] for f in _fields(t)} and (
+                key != "summary_wrong"
+            ):
+                raise ValueError(f"turn_tips.{key}: only summary_wrong may use {{wrong}}")
+            if tip.alternatives and _fields(tip.alternatives[-1]) - _ALWAYS:
+                raise ValueError(
+                    f"turn_tips.{key}: the last alternative must need no client words or topic "
+                    f"(it is what is left when there are none): {tip.alternatives[-1]!r}"
+                )
         return self
+
+
+def _fields(text: str) -> set[str]:
+    return {f for _, f, _, _ in string.Formatter().parse(text) if f is not None}
 
 
 def default_targets_path() -> Path:
@@ -133,15 +168,94 @@ class TurnFeedback(_Strict):
     alternative: str | None = None
 
 
-def _fill(text: str, topic: str, wrong: str) -> str:
-    return text.format(topic=topic, wrong=wrong)
+MAX_QUOTE_WORDS = 12
+"""The longest piece of the client's words an alternative quotes."""
+
+_LEADING_FILLER = re.compile(
+    r"^(?:(?:and|but|so|well|also|honestly|actually|yeah|yes|oh|erm|um|mm|thing is|"
+    r"if i'?m honest|to be honest|the thing is)[,.!?…]*\s+)+",
+    re.IGNORECASE,
+)
+
+
+def quotable(text: str, terms: Sequence[str] = ()) -> str | None:
+    """A short clause of ``text`` (three to :data:`MAX_QUOTE_WORDS` words) to quote back, the
+    one holding one of ``terms`` first; ``None`` when there is none."""
+    pieces: list[str] = []
+    for sentence in split_sentences(text, lines=False):
+        for part in re.split(r"[,;:]|\s[—–-]\s|…|\.\.\.", sentence):
+            piece = _LEADING_FILLER.sub("", part.strip()).strip(" .!?\"'“”‘’")
+            if 3 <= len(piece.split()) <= MAX_QUOTE_WORDS:
+                pieces.append(piece)
+    if not pieces:
+        return None
+    for piece in pieces:
+        if any(mentions(words(piece), term) for term in terms):
+            return piece
+    return pieces[0]
+
+
+@dataclass(frozen=True)
+class FeedbackContext:
+    """What a tip may draw on beyond the turn: the client's name, the topic in play said to
+    the client, and the client's own words to quote (most relevant first)."""
+
+    name: str | None = None
+    topic: str | None = None
+    quotes: tuple[str, ...] = ()
+
+    @classmethod
+    def from_said(
+        cls,
+        said: Sequence[tuple[str | None, str, Sequence[str]]],
+        *,
+        topic_id: str | None,
+        topic: str | None,
+        name: str | None,
+    ) -> FeedbackContext:
+        """``said``: (topic, text, terms) of what the client said, in order (the engine's
+        :meth:`~guidance_assistant.practice.client.ClientEngine.said_items`). The quotes come
+        from the topic in play first, the latest first, then from the rest."""
+        on_topic = [item for item in reversed(said) if topic_id and item[0] == topic_id]
+        rest = [item for item in reversed(said) if item not in on_topic]
+        quotes: list[str] = []
+        for _, text, terms in [*on_topic, *rest]:
+            piece = quotable(text, terms)
+            if piece and piece not in quotes:
+                quotes.append(piece)
+        return cls(name=name, topic=topic, quotes=tuple(quotes))
+
+
+def _quoted(piece: str) -> str:
+    return f"“{piece}”"
+
+
+def _values(context: FeedbackContext, wrong: str | None) -> dict[str, str]:
+    values: dict[str, str] = {"name": context.name or "the client"}
+    if wrong:
+        values["wrong"] = wrong
+    if context.quotes:
+        values["quote"] = _quoted(context.quotes[0])
+        values["said"] = " and ".join(_quoted(q) for q in context.quotes[:2])
+    if len(context.quotes) > 1:
+        values["earlier"] = _quoted(context.quotes[-1])
+    if context.topic:
+        values["topic"] = context.topic
+    return values
+
+
+def _fill(text: str, values: dict[str, str]) -> str | None:
+    """``text`` with its placeholders filled, or ``None`` when one has no value."""
+    if _fields(text) - set(values):
+        return None
+    return text.format(**values)
 
 
 def turn_feedback(
     skill: Skill,
     targets: Targets,
     *,
-    topic_label: str | None = None,
+    context: FeedbackContext | None = None,
     premature_advice: bool = False,
     unsourced: bool = False,
     wrong_summary: str | None = None,
@@ -158,13 +272,18 @@ def turn_feedback(
     elif skill == "summary" and wrong_summary is not None:
         situation = "summary_wrong"
     tip = targets.turn_tips[situation]
-    topic = topic_label or "that"
-    wrong = wrong_summary or ""
+    values = _values(context or FeedbackContext(), wrong_summary)
+    if situation == "summary_wrong" and "wrong" not in values:
+        values["wrong"] = "something"
+    alternative = next(
+        (filled for text in tip.alternatives if (filled := _fill(text, values)) is not None),
+        None,
+    )
     return TurnFeedback(
         skill=skill,
         situation=situation,
-        tip=_fill(tip.tip, topic, wrong),
-        alternative=_fill(tip.alternative, topic, wrong) if tip.alternative else None,
+        tip=_fill(tip.tip, values) or tip.tip,
+        alternative=alternative,
     )
 
 

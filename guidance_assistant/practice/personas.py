@@ -2,9 +2,15 @@
 
 A persona is one YAML file (validated by :class:`Persona`, ``extra="forbid"`` everywhere):
 
-* ``profile`` — who the client is (id, display name, age, situation, needs);
+* ``profile`` — who the client is (id, display name, pronouns, age, situation, needs);
 * ``topics`` — what the conversation can be about, each with the words a trainee might use
-  for it (``keywords``) and a short, consistent answer to a closed question on it;
+  for it (``keywords``), its name said about the client (``label``, in the client's pronouns)
+  and to the client (``you_label``, for feedback's suggested phrasings), and a short answer to
+  a closed question on it (never a denial of a hidden fact on the topic);
+* ``facts`` — what the client answers when asked straight out: grades, year, who is at home,
+  and yes/no answers on subjects (work experience, a job, university...), each with its
+  polarity, so that a closed question gets the same truthful answer every time and never
+  denies what the client discloses later;
 * ``surface`` — what the client says readily when asked;
 * ``hidden`` — facts the client discloses only when the trainee earns it: each has a topic,
   the words the client says when disclosing it, distinctive ``keywords`` (used to catch a model
@@ -38,6 +44,8 @@ Skill = SkillLabel
 SKILLS: tuple[Skill, ...] = SKILL_LABELS
 
 Resistance = Literal["low", "medium", "high"]
+Pronouns = Literal["she", "he", "they"]
+Polarity = Literal["yes", "no", "unsure"]
 
 PERSONAS_DIR = "personas"
 _ID = r"^[a-z0-9][a-z0-9_-]*$"
@@ -102,9 +110,49 @@ def _non_blank(values: list[str]) -> list[str]:
     return values
 
 
+_PRONOUN_WORDS: dict[str, frozenset[str]] = {
+    "she": frozenset({"she", "her", "hers", "herself", "shes", "shed", "shell"}),
+    "he": frozenset({"he", "him", "his", "himself", "hes", "hed", "hell"}),
+    "they": frozenset({"they", "them", "their", "theirs", "themself", "themselves", "theyre"}),
+}
+"""Third-person words for the client, by the pronouns they use."""
+
+_SECOND_PERSON_BANNED = _PRONOUN_WORDS["she"] | _PRONOUN_WORDS["he"] - {"hell"}
+
+
+def third_person_words(text: str) -> dict[str, set[str]]:
+    """The third-person pronoun words in ``text``, by pronoun set (apostrophes dropped)."""
+    tokens = set(words(text))
+    return {key: set(tokens & found) for key, found in _PRONOUN_WORDS.items() if tokens & found}
+
+
+_YES_START = re.compile(
+    r"^(?:yes|yeah|yep|yup|yea|i have|ive|i do|i am|im|i did|definitely|of course)\b"
+)
+_NO_START = re.compile(r"^(?:no|nope|nah|not|never|i dont|i havent|i didnt|i do not|i have not)\b")
+_UNSURE = re.compile(
+    r"\b(?:not sure|dont know|do not know|dunno|maybe|sort of|kind of|a bit|i suppose|i guess|"
+    r"probably|some of|bits|partly|sometimes|might|depends|havent decided|not decided)\b"
+)
+
+
+def opening_polarity(text: str) -> Polarity | None:
+    """What the first clause of an answer says: yes, no, unsure, or nothing (``None``)."""
+    head = re.split(r"[.!?…,]", text.strip(), maxsplit=1)[0]
+    plain = " ".join(words(head))
+    if _UNSURE.search(plain):
+        return "unsure"
+    if _NO_START.search(plain):
+        return "no"
+    if _YES_START.search(plain):
+        return "yes"
+    return None
+
+
 class Profile(_Strict):
     id: str = Field(pattern=_ID)
     display_name: str = Field(min_length=1)
+    pronouns: Pronouns = Field(description="How feedback speaks of the client: she, he or they.")
     age: int = Field(ge=11, le=80)
     situation: str = Field(min_length=3, description="Year group or life situation.")
     needs: list[str] = Field(default_factory=list, description="e.g. 'EHCP (autism)'.")
@@ -113,16 +161,34 @@ class Profile(_Strict):
 
 class Topic(_Strict):
     id: str = Field(pattern=_ID)
-    label: str = Field(min_length=2, description="Plain words for the topic, e.g. 'home life'.")
+    label: str = Field(
+        min_length=2,
+        description="Plain words for the topic said about the client, e.g. 'what she enjoys'.",
+    )
+    you_label: str = Field(
+        min_length=2,
+        description="The topic said to the client, e.g. 'what you enjoy' (no he, she, his, her).",
+    )
     keywords: list[str] = Field(min_length=1, description="Words a trainee might use for it.")
     closed_answer: str = Field(
-        min_length=1, description="A short answer to a closed question on this topic."
+        min_length=1,
+        description="A short answer to a general closed question on this topic ('Is school OK?').",
     )
 
     @field_validator("keywords")
     @classmethod
     def _keywords(cls, value: list[str]) -> list[str]:
         return _non_blank(value)
+
+    @field_validator("you_label")
+    @classmethod
+    def _second_person(cls, value: str) -> str:
+        wrong = set(words(value)) & _SECOND_PERSON_BANNED
+        if wrong:
+            raise ValueError(
+                f"you_label is said to the client: {sorted(wrong)} do not belong in it"
+            )
+        return value
 
 
 class Statement(_Strict):
@@ -180,7 +246,77 @@ class HiddenFact(Statement):
         return _non_blank(value)
 
 
+class Answer(_Strict):
+    """The client's answer to a yes/no question on one subject, the same every time."""
+
+    id: str = Field(pattern=_ID)
+    about: list[str] = Field(
+        min_length=1, description="Words that show a question is about this subject."
+    )
+    polarity: Polarity = Field(description="What the answer says: yes, no or unsure.")
+    says: str = Field(min_length=2, description="The answer, its first clause saying it.")
+    fact: str | None = Field(
+        default=None,
+        description="The hidden fact or statement this subject touches: the answer may hold "
+        "it back (unsure) but never deny it (no).",
+    )
+
+    @field_validator("about")
+    @classmethod
+    def _about(cls, value: list[str]) -> list[str]:
+        return _non_blank(value)
+
+    @model_validator(mode="after")
+    def _says_its_polarity(self) -> Answer:
+        said = opening_polarity(self.says)
+        if said != self.polarity:
+            raise ValueError(
+                f"answer {self.id}: {self.says!r} opens as {said or 'no answer'}, not "
+                f"{self.polarity} (start with yes, no, or a hedge such as 'not sure', 'sort of')"
+            )
+        return self
+
+
+class Facts(_Strict):
+    """What the client says when asked straight out (closed questions get these, every time)."""
+
+    grades: str | None = Field(default=None, description="Their grades (predicted or got).")
+    year: str | None = Field(default=None, description="Their year group or stage.")
+    age: str | None = Field(default=None, description="Their age (default: 'I'm <age>.').")
+    family: str | None = Field(default=None, description="Who is at home.")
+    answers: list[Answer] = Field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        found = [self.grades, self.year, self.age, self.family, *(a.says for a in self.answers)]
+        return [line for line in found if line]
+
+
 _BANK_PLACEHOLDERS: dict[str, set[str]] = {"summary_wrong": {"wrong"}}
+_BARE_POLAR = re.compile(r"^(?:yes|yeah|yep|yup|no|nope|nah|not really|not much|not yet)$")
+
+
+def _default_agree() -> list[str]:
+    return ["Yeah, like I said.", "Yeah, I said that."]
+
+
+def _default_disagree() -> list[str]:
+    return ["No, like I said.", "No. I said that."]
+
+
+def _default_backchannel() -> list[str]:
+    return ["Mm.", "Right.", "OK.", "Yeah."]
+
+
+def _default_hedge() -> list[str]:
+    return ["Not sure.", "Maybe.", "Dunno."]
+
+
+def _default_accept() -> list[str]:
+    return ["Yeah, OK.", "OK, yeah.", "Yeah, that's fine."]
+
+
+def _default_nothing_else() -> list[str]:
+    return ["No, I think that's it.", "No, that's everything, I think."]
 
 
 class ResponseBank(_Strict):
@@ -191,7 +327,43 @@ class ResponseBank(_Strict):
         min_length=2, description="When an open question finds nothing new to say."
     )
     closed_question: list[str] = Field(
-        min_length=2, description="Short, non-committal answers (never yes or no to a fact)."
+        min_length=2,
+        description="Non-committal answers to a closed question on something the client has "
+        "no answer for (never a bare yes or no: that would commit them to a fact).",
+    )
+    guarded: list[str] = Field(
+        min_length=2,
+        description="Said when asked straight out about something not yet disclosed: holds it "
+        "back without denying it ('Sort of. I'd rather not go into it.').",
+    )
+    agree: list[str] = Field(
+        default_factory=_default_agree,
+        description="Yes to a closed question on something the client has already said.",
+    )
+    disagree: list[str] = Field(
+        default_factory=_default_disagree,
+        description="No to a closed question on something the client has already ruled out.",
+    )
+    backchannel: list[str] = Field(
+        default_factory=_default_backchannel,
+        min_length=2,
+        description="Short replies for when the other lines of a kind have all been said.",
+    )
+    accept: list[str] = Field(
+        default_factory=_default_accept,
+        min_length=2,
+        description="Yes to a proposal or a check ('Shall we start with what you enjoy?').",
+    )
+    nothing_else: list[str] = Field(
+        default_factory=_default_nothing_else,
+        min_length=2,
+        description="No to 'Is there anything else?'.",
+    )
+    hedge: list[str] = Field(
+        default_factory=_default_hedge,
+        min_length=2,
+        description="Short non-committal answers for when the closed_question lines have all "
+        "been said.",
     )
     reflection: list[str] = Field(min_length=2)
     reflection_lead: list[str] = Field(
@@ -226,6 +398,13 @@ class ResponseBank(_Strict):
                     )
                 if allowed and not fields:
                     raise ValueError(f"responses.{name}: {line!r} must use {{wrong}}")
+        for line in [*self.closed_question, *self.guarded]:
+            head = re.split(r"[.!?…,]", line.strip(), maxsplit=1)[0]
+            if _BARE_POLAR.match(" ".join(words(head))):
+                raise ValueError(
+                    f"responses: {line!r} is a bare yes or no; closed_question and guarded "
+                    "lines must not commit the client to a fact"
+                )
         return self
 
     def lines(self, kind: str) -> list[str]:
@@ -249,6 +428,7 @@ class Persona(_Strict):
         default=1, ge=1, description="Criterion statements voiced before advice is welcome."
     )
     opening: str = Field(min_length=3, description="The client's first words, when asked.")
+    facts: Facts = Field(default_factory=Facts)
     responses: ResponseBank
 
     @property
@@ -271,6 +451,10 @@ class Persona(_Strict):
                 return fact
         raise KeyError(fact_id)
 
+    @property
+    def pronouns(self) -> Pronouns:
+        return self.profile.pronouns
+
     @model_validator(mode="after")
     def _consistent(self) -> Persona:
         topic_ids = [t.id for t in self.topics]
@@ -283,10 +467,18 @@ class Persona(_Strict):
         for item in [*self.surface, *self.hidden]:
             if item.topic not in topic_ids:
                 raise ValueError(f"{item.id}: unknown topic {item.topic!r}")
+        for topic in self.topics:
+            others = {k for k in third_person_words(topic.label) if k != self.profile.pronouns}
+            if others:
+                raise ValueError(
+                    f"topic {topic.id}: label {topic.label!r} uses {sorted(others)[0]!r} "
+                    f"pronouns, but the client's are {self.profile.pronouns!r}"
+                )
         readily = [
             self.opening,
             *(s.text for s in self.surface),
             *(t.closed_answer for t in self.topics),
+            *self.facts.lines(),
         ]
         for name in ResponseBank.model_fields:
             readily.extend(self.responses.lines(name))
@@ -305,6 +497,19 @@ class Persona(_Strict):
             for before in fact.unlock.after:
                 if before not in hidden_ids or before == fact.id:
                     raise ValueError(f"{fact.id}: unlock.after names unknown fact {before!r}")
+        item_ids_set = set(item_ids)
+        answer_ids = [a.id for a in self.facts.answers]
+        if len(set(answer_ids)) != len(answer_ids):
+            raise ValueError("facts.answers ids must be unique")
+        for answer in self.facts.answers:
+            if answer.fact is not None and answer.fact not in item_ids_set:
+                raise ValueError(f"facts.answers {answer.id}: unknown fact {answer.fact!r}")
+            if answer.fact in hidden_ids and answer.polarity == "no":
+                raise ValueError(
+                    f"facts.answers {answer.id}: says no about {answer.fact!r}, which the "
+                    "client discloses later (hold it back with 'unsure' instead)"
+                )
+        self._facts_answer_their_kinds()
         criteria = sum(1 for item in [*self.surface, *self.hidden] if item.criterion)
         if criteria < self.criteria_needed:
             raise ValueError(
@@ -312,6 +517,14 @@ class Persona(_Strict):
                 "flagged criterion"
             )
         return self
+
+    def _facts_answer_their_kinds(self) -> None:
+        from guidance_assistant.practice.questions import answers_kind
+
+        for kind in ("grades", "year", "age", "family"):
+            line = getattr(self.facts, kind)
+            if line and not answers_kind(line, kind):
+                raise ValueError(f"facts.{kind}: {line!r} does not give the {kind}")
 
 
 def default_personas_dir() -> Path:

@@ -35,6 +35,7 @@ from guidance_assistant.practice.client import (
     skill_label,
 )
 from guidance_assistant.practice.feedback import (
+    FeedbackContext,
     SessionFeedback,
     Targets,
     TurnFeedback,
@@ -113,6 +114,8 @@ class PracticeSession:
         self.responder = responder
         self.seed = seed
         self._skill_of = skill_of
+        # The flag detector goes with the bundled classifier; a given skill_of keeps the rules.
+        self._detect_flags = skill_of is None
         self.targets = targets if targets is not None else load_targets()
         self.engine = ClientEngine(self.persona, seed=seed)
         self.records: list[TurnRecord] = []
@@ -124,6 +127,15 @@ class PracticeSession:
         if self._skill_of is None:
             self._skill_of = default_skill_of()
         return self._skill_of
+
+    def flags_of(self, text: str, skill: str) -> tuple[str, ...]:
+        """What a trainer would point out in a turn (no source, stereotype, early advice): the
+        bundled flag detector's answer, or none when the session was given its own skill_of."""
+        if not self._detect_flags:
+            return ()
+        from guidance_assistant.practice.skill_flags import detect_flags
+
+        return detect_flags(text, skill)
 
     @property
     def disclosed(self) -> list[str]:
@@ -141,6 +153,7 @@ class PracticeSession:
         else:
             prediction = self.skill_of(text)
         skill = skill_label(prediction)
+        said_before = self.engine.said_items()  # what a better phrasing could have quoted
         reply = self.engine.reply(text, skill, problem)
 
         client_text = reply.text
@@ -160,13 +173,22 @@ class PracticeSession:
             if rejected is not None:
                 logger.info("Model reply not used (%s); using the persona's own words.", rejected)
 
-        unsourced = skill == "information" and not names_a_source(text, self.targets)
+        flags = self.flags_of(text, skill) if problem is None else ()
+        claim = "no_source" in flags if self._detect_flags else skill == "information"
+        unsourced = claim and not names_a_source(text, self.targets)
+        premature = reply.premature_advice or (skill == "advice" and "early_advice" in flags)
         topic = reply.topics[0] if reply.topics else self.engine.current_topic
+        context = FeedbackContext.from_said(
+            said_before,
+            topic_id=topic,
+            topic=self.persona.topic(topic).you_label if topic else None,
+            name=self.persona.display_name,
+        )
         feedback = turn_feedback(
             skill,
             self.targets,
-            topic_label=self.persona.topic(topic).label if topic else None,
-            premature_advice=reply.premature_advice,
+            context=context,
+            premature_advice=premature,
             unsourced=unsourced,
             wrong_summary=reply.wrong_summary,
             problem=problem,
@@ -178,7 +200,7 @@ class PracticeSession:
                 skill=skill,
                 client_text=client_text,
                 disclosed=list(reply.disclosed),
-                premature_advice=reply.premature_advice,
+                premature_advice=premature,
                 unsourced_information=unsourced,
                 wrong_summary=reply.wrong_summary,
                 problem=problem,
