@@ -192,13 +192,36 @@ def export_onnx(name: str, models_dir: Path, *, quantized: bool) -> Path:
         if _read_json(folder / "export.json") != wanted:
             for stale in folder.glob("model*.onnx"):
                 stale.unlink()
-            _export_float(source, folder / "model.onnx")
+            _export_in_child(source, folder / "model.onnx")
             tmp = folder / "export.json.tmp"
             tmp.write_text(json.dumps(wanted), encoding="utf-8")
             os.replace(tmp, folder / "export.json")
         if quantized and not target.is_file():
             _quantize(folder / "model.onnx", target)
     return target
+
+
+def _export_in_child(source: Path, target: Path) -> None:
+    """:func:`_export_float` in a process of its own, so that the process that serves (and
+    exports on its first start) never holds torch and the traced model in its memory."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from pathlib import Path; "
+        "from guidance_assistant.retrieval.embedding import _export_float; "
+        "_export_float(Path(sys.argv[1]), Path(sys.argv[2]))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(source), str(target)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0 or not target.is_file():
+        raise EmbeddingModelError(
+            f"Exporting {source} to ONNX failed: {done.stderr.strip()[-1500:]}"
+        )
 
 
 def _export_float(source: Path, target: Path) -> None:
