@@ -29,19 +29,29 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from guidance_assistant.errors import GuidanceAssistantError
-from guidance_assistant.paths import shared_dir
+from guidance_assistant.paths import bundled_dir, shared_dir
+from guidance_assistant.practice.skill_flags import FLAGGED_SUBFOLDER, FlagDetector, load_flagged
 from guidance_assistant.practice.skills import (
+    SKILL_FLAGS,
     SKILL_LABELS,
     LabelledUtterance,
     SkillClassifier,
     SkillLabel,
+    SkillsDataError,
     default_embedder,
     load_utterances,
+    normalise,
+    read_utterance_file,
     skills_dir,
+    utterance_files,
 )
 from guidance_assistant.retrieval.embedding import Embedder
 
 ESCONV_FILE = "esconv_test_supporter_utterances.csv"
+#: The spoken-style test split inside ``evals/skills`` (measured on, never trained or tuned on).
+TEST_SPLIT_FILE = "test-spoken.yaml"
+#: The spoken-style training bank inside ``knowledge/skills``.
+SPOKEN_SUBFOLDER = FLAGGED_SUBFOLDER
 ESCONV_STRATEGIES: tuple[str, ...] = (
     "Question",
     "Restatement or Paraphrasing",
@@ -274,15 +284,27 @@ def evaluate_skills(
             baseline[index] = majority
             rules[prediction.rule or "none (classifier)"] += 1
     labels = list(SKILL_LABELS)
+    notes: list[str] = []
+    spoken = spoken_texts() if utterances is None else frozenset()
+    if spoken:
+        part = [i for i, u in enumerate(items) if u.text in spoken]
+        spoken_scores = score(
+            "spoken part",
+            [gold[i] for i in part],
+            [predicted[i] for i in part],
+            labels,
+        )
+        notes.append(
+            f"the spoken-style bank's {len(part)} turns alone (knowledge/skills/spoken/): "
+            f"macro-F1 {spoken_scores.macro_f1:.3f}, accuracy {spoken_scores.accuracy:.3f}"
+        )
     return SkillsReport(
         title=f"Skill classifier: {folds}-fold stratified cross-validation (seed {seed})",
         source=str(skills_dir() if utterances is None else "given utterances"),
         total=len(items),
         labels=labels,
         columns=labels,
-        classifier=score(
-            "embeddings + logistic regression + question rules", gold, predicted, labels
-        ),
+        classifier=score(classifier_name(), gold, predicted, labels),
         baseline=score(
             f"majority class of each training fold ({', '.join(sorted(set(baseline_labels)))})",
             gold,
@@ -291,7 +313,176 @@ def evaluate_skills(
         ),
         confusion=_confusion(gold, predicted, labels, labels),
         rules_fired=dict(rules),
+        notes=notes,
         seconds=time.perf_counter() - started,
+    )
+
+
+def classifier_name(classifier: SkillClassifier | None = None) -> str:
+    """How the classifier decides, for the reports."""
+    rules = (classifier or SkillClassifier()).question_rules
+    return "embeddings + cues + function-word n-grams, logistic regression" + (
+        " + question rules" if rules else ""
+    )
+
+
+def spoken_texts() -> frozenset[str]:
+    """The texts of the spoken-style bank (``knowledge/skills/spoken/``)."""
+    folder = skills_dir() / SPOKEN_SUBFOLDER
+    return frozenset(u.text for path in utterance_files(folder) for u in read_utterance_file(path))
+
+
+def spoken_test_split_path() -> Path:
+    """The spoken-style test split, ``evals/skills/test-spoken.yaml``."""
+    return bundled_dir("evals") / "skills" / TEST_SPLIT_FILE
+
+
+def load_test_split(path: Path | None = None) -> list[LabelledUtterance]:
+    """The test split's turns, validated like the training banks (never used for training)."""
+    path = path if path is not None else spoken_test_split_path()
+    try:
+        return read_utterance_file(path)
+    except SkillsDataError as error:
+        raise SkillsEvalError(str(error)) from error
+
+
+def evaluate_test_split(
+    path: Path | None = None,
+    *,
+    classifier: SkillClassifier | None = None,
+    embedder: Embedder | None = None,
+) -> SkillsReport:
+    """Train on the banks only and label the test split (written before any training, by a
+    writer who never saw the classifier; nothing was tuned on it)."""
+    started = time.perf_counter()
+    path = path if path is not None else spoken_test_split_path()
+    items = load_test_split(path)
+    training = load_utterances()
+    if classifier is None:
+        classifier = SkillClassifier(embedder if embedder is not None else default_embedder())
+        classifier.fit(training)
+    known = {normalise(u.text) for u in training}
+    shared = [u.text for u in items if normalise(u.text) in known]
+    predictions = classifier.predict([u.text for u in items])
+    gold = [u.label for u in items]
+    predicted = [p.label for p in predictions]
+    labels = list(SKILL_LABELS)
+    majority = _majority([u.label for u in training], SKILL_LABELS)
+    also_hits = sum(
+        1 for u, p in zip(items, predicted, strict=True) if p != u.label and p in u.also
+    )
+    return SkillsReport(
+        title="Skill classifier on the spoken-style test split (trained on the banks only)",
+        source=str(path),
+        total=len(items),
+        labels=labels,
+        columns=labels,
+        classifier=score(classifier_name(classifier), gold, predicted, labels),
+        baseline=score(
+            f"majority class of the training banks ({majority})",
+            gold,
+            [majority] * len(gold),
+            labels,
+        ),
+        confusion=_confusion(gold, predicted, labels, labels),
+        rules_fired=dict(Counter(p.rule or "none (classifier)" for p in predictions)),
+        notes=[
+            "measured only: no threshold, setting or model was chosen by looking at this file",
+            f"{also_hits} of the misses name a move the turn also makes (its 'also' field)",
+            f"{len(shared)} short turns were written in the training banks too, independently "
+            f"({', '.join(repr(t) for t in shared[:5])}); they are scored like the rest",
+        ],
+        seconds=time.perf_counter() - started,
+    )
+
+
+class FlagScores(BaseModel):
+    """Precision, recall and F1 of each flag (:data:`~.skills.SkillFlag`) on one set."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    title: str
+    total: int
+    per_flag: list[LabelScores]
+    notes: list[str] = Field(default_factory=list)
+
+    def f1(self, flag: str) -> float:
+        return next(s.f1 for s in self.per_flag if s.label == flag)
+
+    def render(self) -> str:
+        lines = [self.title, f"({self.total} turns)", ""]
+        lines.append(f"{'flag':<14}{'support':>8}{'precision':>11}{'recall':>8}{'F1':>7}")
+        for s in self.per_flag:
+            lines.append(
+                f"{s.label:<14}{s.support:>8}{s.precision:>11.3f}{s.recall:>8.3f}{s.f1:>7.3f}"
+            )
+        lines += [f"note: {note}" for note in self.notes]
+        return "\n".join(lines)
+
+
+def _flag_scores(
+    title: str,
+    gold: Sequence[Sequence[str]],
+    predicted: Sequence[Sequence[str]],
+    notes: list[str],
+) -> FlagScores:
+    per_flag: list[LabelScores] = []
+    for flag in SKILL_FLAGS:
+        g = [flag in x for x in gold]
+        p = [flag in x for x in predicted]
+        tp = sum(1 for a, b in zip(g, p, strict=True) if a and b)
+        precision = tp / sum(p) if any(p) else 0.0
+        recall = tp / sum(g) if any(g) else 0.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        per_flag.append(
+            LabelScores(label=flag, support=sum(g), precision=precision, recall=recall, f1=f1)
+        )
+    return FlagScores(title=title, total=len(gold), per_flag=per_flag, notes=notes)
+
+
+def evaluate_flags_cv(
+    folds: int = 5, seed: int = 0, *, embedder: Embedder | None = None
+) -> FlagScores:
+    """Cross-validated flags on the spoken bank (the turns whose flags were annotated); the
+    ``no_source`` rule reads each turn's gold skill here, the classifier's in use."""
+    items = load_flagged()
+    embedder = embedder if embedder is not None else default_embedder()
+    fold_of = stratified_folds([u.label for u in items], folds, seed)
+    predicted: list[tuple[str, ...]] = [() for _ in items]
+    for fold in range(folds):
+        train = [u for u, f in zip(items, fold_of, strict=True) if f != fold]
+        test = [i for i, f in enumerate(fold_of) if f == fold]
+        detector = FlagDetector(embedder).fit(train)
+        found = detector.detect([items[i].text for i in test], [items[i].label for i in test])
+        for index, flags in zip(test, found, strict=True):
+            predicted[index] = flags
+    return _flag_scores(
+        f"Flags: {folds}-fold cross-validation on the spoken bank (seed {seed})",
+        [u.flags for u in items],
+        predicted,
+        ["the no_source rule is given each turn's true skill (in use: the classifier's)"],
+    )
+
+
+def evaluate_flags_test(
+    path: Path | None = None,
+    *,
+    classifier: SkillClassifier | None = None,
+    embedder: Embedder | None = None,
+) -> FlagScores:
+    """Flags on the test split, trained on the spoken bank, with the classifier's skills."""
+    embedder = embedder if embedder is not None else default_embedder()
+    items = load_test_split(path)
+    if classifier is None:
+        classifier = SkillClassifier(embedder).fit(load_utterances())
+    texts = [u.text for u in items]
+    skills = [p.label for p in classifier.predict(texts)]
+    found = FlagDetector(embedder).fit(load_flagged()).detect(texts, skills)
+    return _flag_scores(
+        "Flags on the spoken-style test split (trained on the spoken bank)",
+        [u.flags for u in items],
+        found,
+        ["measured only: nothing was tuned on this file"],
     )
 
 
@@ -447,16 +638,20 @@ def evaluate_esconv(
 
 
 def skills_report_text() -> str:
-    """Both evaluations as printed text: cross-validation, then ESConv whole, development half
-    and held-out half (ESConv is skipped, with a line, when absent)."""
+    """Every evaluation as printed text: cross-validation on the banks, the spoken-style test
+    split, then ESConv whole, development half and held-out half (ESConv is skipped, with a
+    line, when absent), then the flags (cross-validated and on the test split)."""
     embedder = default_embedder()
     parts = [evaluate_skills(embedder=embedder).render()]
+    classifier = SkillClassifier(embedder).fit(load_utterances())
+    parts.append(evaluate_test_split(classifier=classifier).render())
     if esconv_path() is None:
         parts.append("ESConv: skipped, ../shared/eval-data/esconv/ is not beside this checkout.")
     else:
-        classifier = SkillClassifier(embedder).fit(load_utterances())
         for part in get_args(EsconvPart):
             parts.append(evaluate_esconv(classifier=classifier, part=part).render())
+    parts.append(evaluate_flags_cv(embedder=embedder).render())
+    parts.append(evaluate_flags_test(classifier=classifier, embedder=embedder).render())
     return "\n\n".join(parts)
 
 

@@ -37,15 +37,15 @@ from guidance_assistant.practice.skills_eval import (
 )
 
 ESCONV = esconv_path()
-#: Measured: 5-fold CV macro-F1 0.856 (868 utterances) against a majority baseline of 0.023.
-CV_MACRO_F1_FLOOR = 0.78
-#: Measured: every label's CV F1 is at least 0.67 (challenge, the hardest).
-CV_LABEL_F1_FLOOR = 0.55
-#: ESConv utterances scored in the test (stratified sample; the full 2,895 take about a minute).
+#: Measured 2026-12-07 (issue 16): 5-fold CV macro-F1 0.843 over the 2,199 turns of both banks
+#: (0.826 on the spoken bank's 1,331), against a majority baseline of 0.020.
+CV_MACRO_F1_FLOOR = 0.80
+#: Measured: every label's CV F1 is at least 0.755 (challenge, the hardest).
+CV_LABEL_F1_FLOOR = 0.70
+#: ESConv utterances scored in the test (stratified sample; the full 2,895 take minutes).
 ESCONV_SAMPLE = 450
-#: Measured on that sample of the held-out half (seed 0): macro-F1 0.457 against a majority
-#: baseline of 0.071 (0.415-0.457 over sample seeds 0-4; 0.439 on the whole held-out half, where
-#: the classifier before issue 4's ESConv work scored 0.376).
+#: Measured on the whole held-out half: macro-F1 0.429 (issue 16's classifier; 0.439 before it,
+#: with the question rules on and the old bank alone) against a majority baseline of 0.071.
 ESCONV_HELD_OUT_FLOOR = 0.38
 
 
@@ -62,9 +62,9 @@ def cv_report() -> SkillsReport:
 def test_labelled_set_is_large_and_balanced() -> None:
     utterances = load_utterances()
     counts = Counter(u.label for u in utterances)
-    assert len(utterances) >= 800
+    assert len(utterances) >= 2150
     assert set(counts) == set(SKILL_LABELS)
-    assert min(counts.values()) >= 55
+    assert min(counts.values()) >= 180
     assert max(counts.values()) <= 2 * min(counts.values())
     assert len(get_args(SkillLabel)) == 10
 
@@ -138,7 +138,11 @@ def test_question_form_rules(text: str, kind: str | None) -> None:
     assert question_form(text).kind == kind
 
 
-def test_rules_decide_open_and_closed_questions(trained: SkillClassifier) -> None:
+def test_rules_decide_open_and_closed_questions() -> None:
+    # The rules are off by default (the same cues as features measured better); on request
+    # they still decide the question form.
+    assert not SkillClassifier().question_rules
+    trained = SkillClassifier(question_rules=True).fit(load_utterances())
     texts = [
         "How do you feel about the apprenticeship idea?",
         "Is the course in Sheffield?",
@@ -203,6 +207,7 @@ def test_labels_can_be_restricted(trained: SkillClassifier) -> None:
     assert restricted.label != "challenge"
 
 
+@pytest.mark.slow
 def test_cross_validated_macro_f1_beats_the_majority_baseline(cv_report: SkillsReport) -> None:
     assert cv_report.total == len(load_utterances())
     assert cv_report.classifier.macro_f1 >= CV_MACRO_F1_FLOOR
@@ -211,6 +216,7 @@ def test_cross_validated_macro_f1_beats_the_majority_baseline(cv_report: SkillsR
     assert sum(map(sum, cv_report.confusion)) == cv_report.total
 
 
+@pytest.mark.slow
 def test_every_label_is_learnt_in_cross_validation(cv_report: SkillsReport) -> None:
     scores = {s.label: s.f1 for s in cv_report.classifier.per_label}
     assert set(scores) == set(SKILL_LABELS)
@@ -218,6 +224,7 @@ def test_every_label_is_learnt_in_cross_validation(cv_report: SkillsReport) -> N
     assert min(scores.values()) >= CV_LABEL_F1_FLOOR, scores
 
 
+@pytest.mark.slow
 def test_report_renders_a_table(cv_report: SkillsReport) -> None:
     text = cv_report.render()
     assert "macro-F1" in text
@@ -271,6 +278,7 @@ def test_esconv_is_split_once_by_conversation() -> None:
 @pytest.mark.skipif(
     ESCONV is None, reason="../shared/eval-data/esconv/ is not beside this checkout"
 )
+@pytest.mark.slow
 def test_esconv_held_out_macro_f1_beats_its_majority_baseline(trained: SkillClassifier) -> None:
     report = evaluate_esconv(classifier=trained, part="held_out", sample=ESCONV_SAMPLE)
     assert abs(report.total - ESCONV_SAMPLE) <= len(load_mapping().esconv_to_scoring)
