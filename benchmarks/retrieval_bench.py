@@ -143,19 +143,22 @@ def main() -> None:
     parser.add_argument(
         "--data-dir", type=Path, help="reuse this data folder (its index) and skip (a)"
     )
+    parser.add_argument("--parts", default="abcde", help="which parts to run, e.g. 'c'")
+    parser.add_argument(
+        "--torch-threads", type=int, help="PyTorch's threads (default: its own choice)"
+    )
     args = parser.parse_args()
 
     import faiss
     import onnxruntime
     import torch
 
+    if args.torch_threads:
+        torch.set_num_threads(args.torch_threads)
+
     from guidance_assistant.config import get_settings
-    from guidance_assistant.evals.retrieval import load_retrieval_suites
-    from guidance_assistant.interview import open_session
     from guidance_assistant.retrieval import KnowledgeBase
-    from guidance_assistant.retrieval.chunking import chunk_document
     from guidance_assistant.retrieval.embedding import embedder_for, load_embedder
-    from guidance_assistant.retrieval.index import update_index
 
     print(
         f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC; {platform.processor() or platform.machine()}, "
@@ -170,7 +173,7 @@ def main() -> None:
     print(f"encoder backend: {settings.embedding_backend}; data folder {data_dir}", flush=True)
 
     # (a) first start, in a process of its own, from an empty data folder
-    if args.data_dir is None:
+    if args.data_dir is None and "a" in args.parts:
         first = child(FIRST_START, str(time.time()), QUESTION, env=env)
         print(
             f"\n(a) first start to the first answered search: {first['seconds']:.1f} s "
@@ -190,7 +193,24 @@ def main() -> None:
     )
     st = torch_embedder.model  # type: ignore[attr-defined]
 
-    # (b) build throughput on the same chunks: whole documents that are embedded at run time
+    if "b" in args.parts:
+        build_throughput(args, settings, embedder, st)
+    if "c" in args.parts:
+        query_latency(args, settings, kb, embedder, torch_embedder, st)
+    if "d" in args.parts:
+        warm_open_session(args, settings)
+    if "e" in args.parts:
+        serving_memory(settings, env)
+    print(
+        f"\nthis process's peak: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB"
+    )
+    print(f"end: {load()}")
+
+
+def build_throughput(args: Any, settings: Any, embedder: Any, st: Any) -> None:
+    """(b) build throughput on the same chunks: whole documents that are embedded at run time."""
+    from guidance_assistant.retrieval.chunking import chunk_document
+    from guidance_assistant.retrieval.index import update_index
     from guidance_assistant.retrieval.knowledge_base import bundled_documents
 
     documents, _ = bundled_documents(settings)
@@ -242,7 +262,15 @@ def main() -> None:
             f"{raw_cpu / cpu:>12.2f}x"
         )
 
-    # (c) query latency
+
+def query_latency(
+    args: Any, settings: Any, kb: Any, embedder: Any, torch_embedder: Any, st: Any
+) -> None:
+    """(c) query latency against the floor and LangChain."""
+    import faiss
+
+    from guidance_assistant.evals.retrieval import load_retrieval_suites
+
     queries = [q.question for s in load_retrieval_suites() for q in s.questions]
     vectors = np.ascontiguousarray(kb._data.vectors, dtype=np.float32)
     flat = faiss.IndexFlatIP(vectors.shape[1])
@@ -292,7 +320,11 @@ def main() -> None:
         theirs = percentiles(latency[name])
         print(f"hybrid / {name}: p50 {ours[0] / theirs[0]:.2f}x, p95 {ours[1] / theirs[1]:.2f}x")
 
-    # (d) open_session() warm: the knowledge base is open in this process already
+
+def warm_open_session(args: Any, settings: Any) -> None:
+    """(d) open_session() warm: the knowledge base is open in this process already."""
+    from guidance_assistant.interview import open_session
+
     open_session({"year_group": 11}, settings=settings)
     warm = []
     for _ in range(max(30, 10 * args.repeats)):
@@ -302,7 +334,9 @@ def main() -> None:
     p50, p95 = percentiles(warm)
     print(f"\n(d) open_session() warm: p50 {p50:.1f} ms, p95 {p95:.1f} ms (aim < 50 ms)")
 
-    # (e) memory of a serving process, per encoder backend (each in a process of its own)
+
+def serving_memory(settings: Any, env: dict[str, str]) -> None:
+    """(e) memory of a serving process, per encoder backend (each in a process of its own)."""
     print(f"\n(e) serving process (index open, a session with a reply, a brief); {load()}")
     for backend in dict.fromkeys([settings.embedding_backend, "torch"]):
         used = child(SERVING, QUESTION, env={**env, "GA_EMBEDDING_BACKEND": backend})
