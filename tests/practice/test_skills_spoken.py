@@ -226,3 +226,27 @@ def test_nothing_is_downloaded(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr[-2000:]
     assert not (tmp_path / "hf").exists() or not any((tmp_path / "hf").rglob("*.safetensors"))
+
+
+@pytest.mark.slow
+def test_a_practice_session_reports_the_issues_unsourced_claim() -> None:
+    """'Teachers earn about 30 grand' is information without a source whatever its label."""
+    from guidance_assistant.practice import PracticeSession
+
+    session = PracticeSession("year11-undecided", seed=0)
+    session.say("Teachers earn about 30 grand.")
+    assert session.records[-1].unsourced_information
+    assert session.feedback().unsourced_information_turns == [1]
+    assert session.flags_of("Teachers earn about 30 grand.", "closed_question") == ("no_source",)
+
+
+@pytest.mark.slow
+def test_the_setfit_experiment_fine_tunes_offline() -> None:
+    pytest.importorskip("setfit")
+    from guidance_assistant.practice.skills_setfit import BodyEmbedder, finetune_body
+
+    items = load_utterances()[::50]
+    body, seconds = finetune_body([u.text for u in items], [u.label for u in items], steps=2)
+    vectors = BodyEmbedder(body).embed(["So you feel stuck?", ""])
+    assert vectors.shape == (2, 384)
+    assert seconds > 0
