@@ -321,7 +321,8 @@ def eval_redaction(
 @eval_app.command("skills")
 @friendly_errors
 def eval_skills() -> None:
-    """Cross-validated macro-F1 of the skill classifier, and on ESConv, beside baselines."""
+    """The skill classifier three ways (CV on our banks, the spoken test split, ESConv) and its
+    flags, beside baselines."""
     from guidance_assistant.practice.skills_eval import skills_report_text
 
     typer.echo(skills_report_text())
