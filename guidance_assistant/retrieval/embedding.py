@@ -371,7 +371,7 @@ class OnnxEmbedder:
         if progress:
             from tqdm.auto import tqdm
 
-            starts = tqdm(starts, desc="Batches", unit="batch")
+            starts = tqdm(starts, desc="Embedding passages", unit="batch")
         for start in starts:
             rows = order[start : start + self.batch_size]
             vectors[rows] = self._run([texts[i] for i in rows])
