@@ -64,6 +64,7 @@ from guidance_assistant.prepare.notes_cues import (
     _sentences,
 )
 from guidance_assistant.prepare.notes_facts import (
+    _KIN_WORD,
     circumstances,
     client_age,
     client_name,
@@ -267,8 +268,11 @@ def _injection(norm: str, signals: SignalsFile) -> bool:
     return False
 
 
-def read_notes(notes: str, *, signals: SignalsFile | None = None) -> ClientNotes:
-    """Read an adviser's free-text ``notes`` on a client (see the module docstring)."""
+def read_notes(
+    notes: str, *, signals: SignalsFile | None = None, learned: bool = True
+) -> ClientNotes:
+    """Read an adviser's free-text ``notes`` on a client (see the module docstring);
+    ``learned=False`` reads with the cue rules alone (no clause classifier)."""
     signals = signals or load_signals()
     cleaned = clean_input(notes or "")
     original_length = len(cleaned)
@@ -302,6 +306,9 @@ def read_notes(notes: str, *, signals: SignalsFile | None = None) -> ClientNotes
     reading = _Reading()
     for sentence in sentences:
         reading.read(sentence)
+    found_people = people(view)
+    if learned:
+        reading.add_learned(view, [p.job or p.who for p in found_people])
     needs = _needs(sentences, signals)
     if age is not None and age >= 25:  # NEET is a measure of 16-24 year olds
         needs = [m for m in needs if m.need != "neet_risk"]
@@ -333,7 +340,7 @@ def read_notes(notes: str, *, signals: SignalsFile | None = None) -> ClientNotes
         experience=_unique(reading.experience),
         subject_grades=subject_grades(sentences, life_stage=life_stage),
         offers=offers(view),
-        people=people(view),
+        people=found_people,
         circumstances=circumstances(sentences),
     )
 
@@ -422,6 +429,41 @@ class _Reading:
                 )
             ):
                 self.grades.append(_quote(clause))
+
+    def add_learned(self, text: str, theirs: Sequence[str] = ()) -> None:
+        """What the clause classifier (:mod:`.clauses`) finds that the cue rules did not;
+        never an item about a person in the client's life or one of ``theirs`` (their jobs)."""
+        from guidance_assistant.prepare.clauses import shared_clause_reader
+        from guidance_assistant.prepare.facts import phrase_matches
+
+        reader = shared_clause_reader()
+        if reader is None:
+            return
+        known = [
+            *(item for i in self.interests for item in (i.items or [i.text])),
+            *(m.text for m in (*self.strengths, *self.rejected, *self.dislikes)),
+        ]
+        for found in reader.read(text):
+            items = [
+                item
+                for item in found.items
+                if not any(phrase_matches(item, k) for k in known)
+                and not _KIN_WORD.search(item)
+                and not any(phrase_matches(item, job) for job in theirs)
+            ]
+            if not items:
+                continue
+            known += items
+            quote = _quote(found.clause)
+            if found.label in ("interest", "idea"):
+                kind: InterestKind = "idea" if found.label == "idea" else "interest"
+                self.interests.append(
+                    Interest(text=" and ".join(items), quote=quote, kind=kind, items=items)
+                )
+            elif found.label == "strength":
+                self.strengths.extend(Mention(text=item, quote=quote) for item in items)
+            elif found.label == "rejected":
+                self.rejected.extend(Mention(text=item, quote=quote) for item in items)
 
     def _interest(self, phrase: str, quote: str, kind: InterestKind) -> None:
         items: list[str] = []

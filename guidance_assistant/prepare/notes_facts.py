@@ -713,6 +713,7 @@ _ROLES = re.compile(
 
 def _trim_job(raw: str) -> str | None:
     job = re.sub(r"\s+", " ", raw).strip(" -/&")
+    job = re.sub(r"^(?:retired|former|ex-?)\s+(?=\w)", "", job, flags=_I)
     if not job or _NOT_JOBS.search(job):
         return None
     job = re.sub(r"^(?:a|an|the)\s+", "", job, flags=_I)
