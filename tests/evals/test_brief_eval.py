@@ -94,7 +94,7 @@ def test_the_report_prints_every_field_and_the_mistakes() -> None:
 
 def test_a_bad_file_is_a_clear_error(tmp_path: Path) -> None:
     (tmp_path / "notes-dev.yaml").write_text("split: test\nnotes: []\n", encoding="utf-8")
-    with pytest.raises(BriefEvalError, match="notes-dev.yaml"):
+    with pytest.raises(BriefEvalError, match=r"notes-dev\.yaml"):
         load_notes_set("dev", tmp_path)
 
 
