@@ -1,4 +1,4 @@
-"""Measure the skill classifier: cross-validated on our labelled set, and on ESConv.
+"""Measure the skill classifier three ways: cross-validated on our banks, on a test split, on ESConv.
 
 :func:`evaluate_skills` runs stratified k-fold cross-validation of the whole pipeline (rules and
 classifier, fitted on the training folds only) over ``knowledge/skills/utterances*.yaml`` and scores
@@ -11,7 +11,13 @@ split once, by conversation (seed :data:`ESCONV_SPLIT_SEED`), into a development
 be read for error analysis, and a held-out half, which is only scored; the report gives the whole
 set and both halves, and says which was read.
 
-Run ``python -m guidance_assistant.practice.skills_eval`` to print the tables.
+:func:`evaluate_test_split` trains on the banks and scores the spoken-style test split
+(``evals/skills/test-spoken.yaml``, written apart, before any training, and never tuned on).
+:func:`evaluate_flags_cv` and :func:`evaluate_flags_test` score the flags (no source, stereotype,
+early advice) cross-validated on the spoken bank and on the test split.
+
+Run ``guidance-assistant eval skills`` (or ``python -m guidance_assistant.practice.skills_eval``)
+to print every table.
 """
 
 from __future__ import annotations

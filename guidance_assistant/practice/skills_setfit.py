@@ -101,7 +101,10 @@ class BodyEmbedder:
     def __init__(self, body: Any, name: str = "setfit-finetuned") -> None:
         self.body = body
         self.name = name
-        self.dimension = int(body.get_sentence_embedding_dimension())
+        dimension = getattr(body, "get_embedding_dimension", None) or (
+            body.get_sentence_embedding_dimension
+        )
+        self.dimension = int(dimension())
         self._cache: dict[str, np.ndarray[Any, Any]] = {}
 
     def embed(self, texts: list[str], *, progress: bool = False) -> Vectors:
