@@ -450,10 +450,7 @@ class ClientEngine:
                 result.kind = "fact_answer"
                 result.text = self._pick("agree" if yes else "disagree", fallback=None)
                 return True
-        content = [w for w in question.content if not self._topic_word(w)]
-        plain = " ".join(tokens)
-        general = _HOW_IS_IT.search(plain) is not None and _WISH.search(plain) is None
-        if not content and general and self.topics_in(tokens):
+        if self._general(question):
             return False  # "Is school going OK?": the topic's closed answer
         key = "unknown:" + " ".join(sorted(set(question.content)))
         result.kind = "unsure"
@@ -464,6 +461,19 @@ class ClientEngine:
             self.answered[key] = line
             result.text = line
         return True
+
+    def _general(self, question: Question) -> bool:
+        """Whether ``question`` asks how a topic is going in general ("Is school OK?", "Do you
+        like your course?"): only topic words beside its frame, and no wish or plan in it."""
+        tokens = words(question.text)
+        plain = " ".join(tokens)
+        content = [w for w in question.content if not self._topic_word(w)]
+        return (
+            not content
+            and bool(self.topics_in(tokens))
+            and _HOW_IS_IT.search(plain) is not None
+            and _WISH.search(plain) is None
+        )
 
     def _topic_word(self, word: str) -> bool:
         return any(
@@ -563,7 +573,16 @@ class ClientEngine:
                 result.text = f"{lead} {spoken}".strip()
                 return self._finish(result)
 
-        if skill == "open_question":
+        answer_as = skill
+        if (
+            skill in ("contracting", "other")
+            and question is not None
+            and question.wide
+            and self.content_said
+        ):
+            answer_as = "open_question"  # a what/how question taken for something else
+
+        if answer_as == "open_question":
             invited = question is not None and question.invitation
             if not self.opened and (invited or (not matched and not self.content_said)):
                 self.opened = True
@@ -571,8 +590,15 @@ class ClientEngine:
                 result.text = self.persona.opening
                 return self._finish(result)
             item = self._next_statement(topics) if topics else None
-            if item is None and matched and not self._said_on(matched[0]):
-                self._closed_answer(matched[0], result)  # little to say on it, but something
+            if (
+                item is None
+                and matched
+                and not self._said_on(matched[0])
+                and question is not None
+                and not [w for w in question.content if not self._topic_word(w)]
+            ):
+                # "How are things at home?" with nothing said on it: little, but something
+                self._closed_answer(matched[0], result)
                 return self._finish(result)
             if item is None and not matched:
                 item = self._next_statement(None)
@@ -582,7 +608,7 @@ class ClientEngine:
                 result.kind = "statement"
                 result.text = self._voice(item, result)
             else:
-                result.text = self._pick("open_question")
+                result.text = self._pick("open_question", fallback="hedge")
             return self._finish(result)
 
         if skill == "reflection":
@@ -606,9 +632,10 @@ class ClientEngine:
             if question is not None and question.polar:
                 answered = self._answer_polar(question, result)
             if not answered:
-                if matched:
+                general = question is None or question.polar or self._general(question)
+                if matched and general:
                     self._closed_answer(matched[0], result)
-                else:
+                else:  # "Which would you like to take forward?": no fact to give
                     result.kind = "unsure"
                     result.text = self._pick("closed_question", fallback="hedge")
             return self._finish(result)
@@ -632,7 +659,9 @@ class ClientEngine:
 
         if skill == "contracting":
             timed = _DURATION.search(text.lower()) is not None
-            if self.contracted:
+            if self.contracted or self.content_said:
+                # contracting comes first; later, a turn taken for it (often a reflection the
+                # classifier misread) gets a neutral reply, not "I've brought my statement"
                 result.text = self._pick("other")
             else:
                 result.text = self._pick(
@@ -660,13 +689,14 @@ class ClientEngine:
 
 
 _ANSWERS_PROPOSALS = frozenset(
-    {"contracting", "other", "closed_question", "information", "affirmation"}
+    {"contracting", "other", "closed_question", "information", "affirmation", "challenge"}
 )
 _PROPOSAL = re.compile(
     r"^(?:(?:so|ok|okay|right|and|then|well) )*(?:"
-    r"(?:shall|should|can|could) we\b|would (?:it|that) help\b|"
+    r"(?:shall|should|can|could) we\b|would (?:it|that) help\b|(?:can|could|may) i ask\b|"
+    r"(?:have|did) i (?:got|get|understood) (?:that|it|this|you)\b|am i right\b|"
     r"(?:is|does|would|will) (?:that|this|it) (?:be )?(?:ok|okay|alright|all right|sound|work|"
-    r"suit|fine|help)\b|how does that sound\b|would you like (?:to|me|us)\b|"
+    r"suit|fine|help|right|correct|fair)\b|how does that sound\b|would you like (?:to|me|us)\b|"
     r"do you want (?:me|us) to\b|are you (?:ok|okay|happy|alright|all right) (?:with|to|if)\b|"
     r"(?:is|are) you (?:ok|okay|happy|alright|all right) (?:with|to) (?:that|this)\b)"
 )

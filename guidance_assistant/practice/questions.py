@@ -50,6 +50,9 @@ FRAME_WORDS = _word_set(
 """Words that frame a question rather than name what it is about."""
 
 
+_WIDE = _word_set("what whats how hows why where wheres")
+
+
 def practice_dir() -> Path:
     return bundled_dir("knowledge") / "practice"
 
@@ -128,6 +131,16 @@ class Question:
     @property
     def invitation(self) -> bool:
         return "invitation" in self.kinds
+
+    @property
+    def wide(self) -> bool:
+        """An open wh-question ("What would you like to do next?", "How's that going?")."""
+        tokens = _without_leads(_tokens(self.text))
+        return (
+            not self.polar
+            and bool(tokens)
+            and (tokens[0] in _WIDE or tokens[:2] in (["tell", "me"], ["talk", "me"]))
+        )
 
 
 def read_question(text: str) -> Question | None:
