@@ -76,8 +76,10 @@ How an utterance is labelled (:class:`SkillClassifier`):
 
 from __future__ import annotations
 
+import hashlib
 import importlib
 import itertools
+import os
 import re
 import threading
 from collections import Counter
@@ -96,7 +98,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from guidance_assistant.config import BUNDLED_EMBEDDING_MODEL
 from guidance_assistant.errors import GuidanceAssistantError
 from guidance_assistant.paths import bundled_dir
-from guidance_assistant.retrieval.embedding import Embedder, Vectors, load_embedder
+from guidance_assistant.retrieval.embedding import Embedder, Vectors, backend_of, load_embedder
 from guidance_assistant.text.sentences import split_sentences
 
 SkillLabel = Literal[
@@ -131,6 +133,9 @@ REGULARISATION_C = 10.0
 #: 2,199 turns: macro-F1 0.843 without the override, 0.839 with it; open vs closed right for
 #: 395 of 405 questions against 393 of 410).
 QUESTION_RULES = False
+#: The file in the models folder that keeps the bundled banks' vectors between runs (embedding
+#: the 2,199 turns takes tens of seconds on a busy CPU; reading them back, milliseconds).
+BANK_VECTORS_FILE = "skills-bank-vectors.npz"
 #: Glob for the labelled files inside ``knowledge/skills``.
 UTTERANCE_GLOB = "utterances*.yaml"
 
@@ -586,6 +591,49 @@ class CachingEmbedder:
                 return np.zeros((0, self.dimension), dtype=np.float32)
             return np.stack([self._vectors[t] for t in texts]).astype(np.float32, copy=False)
 
+    def _key(self, texts: Sequence[str]) -> str:
+        digest = hashlib.sha256(f"{self.name}\n{backend_of(self.inner)}".encode())
+        for text in texts:
+            digest.update(b"\0" + text.encode("utf-8"))
+        return digest.hexdigest()
+
+    def restore(self, path: Path, texts: Sequence[str]) -> bool:
+        """Take the vectors of ``texts`` from ``path`` when it was written for exactly these
+        texts by this model (see :meth:`persist`); whether it was."""
+        try:
+            with np.load(path, allow_pickle=False) as saved:
+                if str(saved["key"]) != self._key(texts):
+                    return False
+                vectors = np.asarray(saved["vectors"], dtype=np.float32)
+        except (OSError, KeyError, ValueError):
+            return False
+        if vectors.shape != (len(texts), self.dimension):
+            return False
+        with self._lock:
+            self._vectors.update(zip(texts, vectors, strict=True))
+        return True
+
+    def persist(self, path: Path, texts: Sequence[str]) -> None:
+        """Write the vectors of ``texts`` to ``path`` (quietly skipped when it cannot be)."""
+        try:
+            vectors = self.embed(list(texts))
+            path.parent.mkdir(parents=True, exist_ok=True)
+            partial = path.with_name(f"{path.stem}.{os.getpid()}.partial.npz")
+            np.savez(partial, key=np.array(self._key(texts)), vectors=vectors)
+            partial.replace(path)
+        except OSError:
+            return
+
+
+def bank_vectors_path() -> Path | None:
+    """Where the bundled banks' vectors are kept between runs (the models folder), if known."""
+    try:
+        from guidance_assistant.config import get_settings
+
+        return get_settings().resolved_models_dir / BANK_VECTORS_FILE
+    except Exception:  # settings that cannot be read: simply no cache
+        return None
+
 
 _DEFAULT_EMBEDDER: CachingEmbedder | None = None
 _EMBEDDER_LOCK = threading.Lock()
@@ -676,7 +724,13 @@ class SkillClassifier:
     def _ensure_fitted(self) -> None:
         with self._lock:
             if self._model is None:
-                self.fit(load_utterances())
+                utterances = load_utterances()
+                embedder, path = self.embedder, bank_vectors_path()
+                if isinstance(embedder, CachingEmbedder) and path is not None:
+                    texts = [u.text for u in utterances]
+                    if not embedder.restore(path, texts):
+                        embedder.persist(path, texts)
+                self.fit(utterances)
 
     def probabilities(self, texts: Sequence[str]) -> npt.NDArray[np.float64]:
         """One row per text, one column per label of :data:`SKILL_LABELS` (zeros if unseen)."""

@@ -11,7 +11,9 @@ import sys
 import textwrap
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
+import numpy as np
 import pytest
 
 from guidance_assistant.practice.skill_flags import (
@@ -24,6 +26,7 @@ from guidance_assistant.practice.skill_flags import (
 from guidance_assistant.practice.skills import (
     SKILL_FLAGS,
     SKILL_LABELS,
+    CachingEmbedder,
     LabelledUtterance,
     SkillsDataError,
     load_utterances,
@@ -250,3 +253,32 @@ def test_the_setfit_experiment_fine_tunes_offline() -> None:
     vectors = BodyEmbedder(body).embed(["So you feel stuck?", ""])
     assert vectors.shape == (2, 384)
     assert seconds > 0
+
+
+class _CountingEmbedder:
+    name = "fake"
+    dimension = 3
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def embed(self, texts: list[str], *, progress: bool = False) -> Any:
+        self.calls += len(texts)
+        return np.array([[len(t), 1.0, 0.0] for t in texts], dtype=np.float32)
+
+
+def test_bank_vectors_are_kept_between_runs(tmp_path: Path) -> None:
+    path = tmp_path / "models" / "skills-bank-vectors.npz"
+    texts = ["So you feel stuck?", "Yeah."]
+    first = CachingEmbedder(_CountingEmbedder())
+    assert not first.restore(path, texts)
+    first.persist(path, texts)
+    assert path.is_file()
+    inner = _CountingEmbedder()
+    again = CachingEmbedder(inner)
+    assert again.restore(path, texts)
+    assert again.embed(texts).shape == (2, 3)
+    assert inner.calls == 0  # read back, not embedded
+    assert not CachingEmbedder(_CountingEmbedder()).restore(path, [*texts, "Right."])
+    path.write_bytes(b"not a file of vectors")
+    assert not CachingEmbedder(_CountingEmbedder()).restore(path, texts)
