@@ -35,7 +35,8 @@ How an utterance is labelled (:class:`SkillClassifier`):
    where the embedding says what it is about, and so carry over to conversations on other
    topics; and a logistic regression (balanced class weights) is fitted on them the first time a
    prediction is asked for (seconds; on one BLAS thread, which is far faster than many on a few
-   shared cores).
+   shared cores). The banks' vectors are kept in the models folder (:data:`BANK_VECTORS_FILE`)
+   so that only the first run embeds them.
 2. Rules (``empty`` always; the others are off by default, :data:`QUESTION_RULES`:
    ``SkillClassifier(question_rules=True)`` turns them on; the question form they read is always among the classifier's cues, and
    cross-validated on the banks the classifier alone tells open from closed better), applied in
