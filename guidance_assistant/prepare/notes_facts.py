@@ -484,6 +484,10 @@ def subject_grades(sentences: Sequence[str], *, life_stage: str | None) -> list[
     found: list[SubjectGrade] = []
     seen: set[str] = set()
     for sentence in sentences:
+        for subject, grade, status in _grade_runs(sentence, life_stage):
+            if subject not in seen:
+                seen.add(subject)
+                found.append(SubjectGrade(subject=subject, grade=grade, status=status))
         for at, piece in _pieces(sentence):
             for subject, grade in _pairs(piece, sentence):
                 if subject in seen:
@@ -501,6 +505,25 @@ def subject_grades(sentences: Sequence[str], *, life_stage: str | None) -> list[
                     status = _status(sentence[: at + len(piece)], default)
                 seen.add(subject)
                 found.append(SubjectGrade(subject=subject, grade=grade, status=status))
+    return found
+
+
+#: A run of grades before a list of as many subjects ("A*AA in chemistry, biology and maths").
+_GRADE_RUN = re.compile(r"(?<![\w*])((?:A\*|[A-E]){2,4})\s+(?:in|for)\s+([^.;\n]{3,120})")
+
+
+def _grade_runs(sentence: str, life_stage: str | None) -> list[tuple[str, str, GradeStatus]]:
+    """Subjects given their grades in order from a run ("A*AA in chemistry, biology and
+    maths"), only when the run and the list are the same length."""
+    found: list[tuple[str, str, GradeStatus]] = []
+    for match in _GRADE_RUN.finditer(sentence):
+        grades = re.findall(r"A\*|[A-E]", match.group(1))
+        subjects = [name for _, _, name in subject_spans(match.group(2))]
+        if len(subjects) != len(grades):
+            continue
+        default: GradeStatus = "achieved" if life_stage == "adult" else "predicted"
+        status = _status(sentence[: match.start()] + match.group(0), default)
+        found += [(subject, grade, status) for subject, grade in zip(subjects, grades, strict=True)]
     return found
 
 

@@ -494,4 +494,8 @@ def test_few_title_links_are_topped_up_from_job_profiles_that_name_the_interest(
     # "medicine" the degree, not "medicines" the product, nor a doctor's receptionist
     assert not {"receptionist", "medical-sales-representative", "pharmacy-assistant"} & set(ids)
     assert all("'wants to do medicine'" in o.why for o in brief.occupations)
-    assert brief.grades == ["Predicted A*AA in chemistry, biology and maths"]
+    assert brief.grades == [
+        "chemistry A*, predicted",
+        "biology A, predicted",
+        "maths A, predicted",
+    ]
