@@ -243,18 +243,6 @@ def test_a_practice_session_reports_the_issues_unsourced_claim() -> None:
     assert session.flags_of("Teachers earn about 30 grand.", "closed_question") == ("no_source",)
 
 
-@pytest.mark.slow
-def test_the_setfit_experiment_fine_tunes_offline() -> None:
-    pytest.importorskip("setfit")
-    from guidance_assistant.practice.skills_setfit import BodyEmbedder, finetune_body
-
-    items = load_utterances()[::50]
-    body, seconds = finetune_body([u.text for u in items], [u.label for u in items], steps=2)
-    vectors = BodyEmbedder(body).embed(["So you feel stuck?", ""])
-    assert vectors.shape == (2, 384)
-    assert seconds > 0
-
-
 class _CountingEmbedder:
     name = "fake"
     dimension = 3

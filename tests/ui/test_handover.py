@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from guidance_assistant.interview.model import NEEDS
 from tests.ui.conftest import AppServer
 from tests.ui.test_browser import WAIT, _field, _shot, _sign_in, browser  # noqa: F401
 
@@ -70,7 +71,7 @@ def test_a_prepared_brief_is_waiting_in_session_without_a_reload(
     expect(_need(page, "Young carer")).to_be_checked()
     expect(_need(page, "Education, health and care plan (EHCP)")).not_to_be_checked()
     labels = page.locator("#session-needs label").all_inner_texts()
-    assert len(labels) == 12 and not [label for label in labels if "_" in label], labels
+    assert len(labels) == len(NEEDS) and not [label for label in labels if "_" in label], labels
     _shot(page, "handover-session")
     page.locator("#session-start").click()
     expect(page.locator("#session-status")).to_contain_text("started")

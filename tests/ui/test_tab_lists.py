@@ -112,7 +112,7 @@ def test_a_brief_without_a_school_year_leaves_it_empty_in_session(page: Page) ->
     assert handed["year_group"] is None
     _, year, needs = page.handler("take_over")(handed, _as("alice"))
     assert dict(page.component("session-year").choices)["not known"] == year
-    assert sorted(needs) == ["eal", "ehcp"]
+    assert sorted(needs) == ["eal", "ehcp", "send"]  # an EHC plan is a special educational need
 
 
 def test_a_failed_save_hands_nothing_over(page: Page) -> None:
