@@ -19,7 +19,12 @@ from guidance_assistant.interview import (
 from guidance_assistant.lmi.render import money
 from guidance_assistant.prepare import prepare_brief
 from guidance_assistant.text.clean import EmptyMessageError, mean_sentence_length, words
-from tests.interview.helpers import RecordingResponder, RephrasingResponder, StubKnowledge
+from tests.interview.helpers import (
+    TO_PLANNING,
+    RecordingResponder,
+    RephrasingResponder,
+    StubKnowledge,
+)
 
 TODAY = date(2026, 3, 10)
 DISCLOSURE = "My stepdad hits me when he's drunk and I'm scared to go home"
@@ -292,17 +297,7 @@ def test_action_plan_markdown_and_pdf(
     talk(
         session,
         [
-            *OPENING,
-            "I'm good at art",
-            "Money matters to me, I want a job that pays well",
-            "I live with my mum",
-            "My mum thinks I should do A levels",
-            "nothing really",
-            "yes, I was thinking about being a graphic designer",
-            "sounds good",
-            "ok",
-            "I want to go for graphic designer",
-            "yes",
+            *TO_PLANNING,
             "I'll look at college open evenings by Friday",
             "no that's it",
             "yes",
