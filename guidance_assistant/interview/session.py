@@ -136,6 +136,11 @@ class Turn(BaseModel):
     fallback: str | None = Field(
         default=None, description="Why the engine's draft was shown instead of the backend's words."
     )
+    rejected: list[str] = Field(
+        default_factory=list,
+        description="Why the engine refused each of the backend's replies this turn, in order "
+        "(a refused first reply may be followed by an accepted second one).",
+    )
 
 
 def _resolve_responder(backend: str | Responder, settings: Settings | None) -> Responder:
@@ -377,7 +382,7 @@ class GuidanceSession:
             if checked_in:
                 flags.append("check_in")
         draft = self._writer(work, analysis).write(move)
-        words, backend, fallback = self._word(work, move, analysis, draft)
+        words, backend, fallback, rejected = self._word(work, move, analysis, draft)
         if analysis.truncated:
             note = self.phrases.render(
                 "contracting.long_message",
@@ -390,7 +395,7 @@ class GuidanceSession:
             flags.append("backend_fallback")
         turn = self._finish(work, move, analysis, draft, words, backend, fallback, flags)
         self.state = work
-        return turn
+        return turn.model_copy(update={"rejected": rejected}) if rejected else turn
 
     def clear_flag(self, note: str | None = None) -> None:
         """An adviser's action: the safeguarding concern has been handled; guidance may resume."""
@@ -582,28 +587,31 @@ class GuidanceSession:
 
     def _word(
         self, state: SessionState, move: Move, analysis: MessageAnalysis, draft: Draft
-    ) -> tuple[str, str, str | None]:
-        """The backend's wording of the draft, checked; the draft itself when that fails."""
+    ) -> tuple[str, str, str | None, list[str]]:
+        """The backend's wording of the draft, checked; the draft itself when that fails. Also
+        why each refused reply was refused."""
         responder = self.responder
         name = getattr(responder, "name", type(responder).__name__)
         if isinstance(responder, OfflineResponder) or move.kind == "safeguarding_response":
-            return draft.text, "offline", None
+            return draft.text, "offline", None, []
         request = self._request(state, move, analysis, draft)
         problem: str | None = None
+        rejected: list[str] = []
         for attempt in range(2):
             try:
                 reply = responder.respond(request).strip()
             except BackendError as error:
                 log.warning("backend %s failed: %s", name, error)
-                return draft.text, name, f"backend error: {error}"
+                return draft.text, name, f"backend error: {error}", rejected
             except Exception as error:  # a backend bug must never lose the turn
                 log.exception("backend %s raised", name)
-                return draft.text, name, f"backend error: {type(error).__name__}"
+                return draft.text, name, f"backend error: {type(error).__name__}", rejected
             last_error = getattr(responder, "last_error", None)
             ok, problem = self._acceptable(reply, draft, state)
             if ok:
                 fallback = f"backend error: {last_error}" if last_error is not None else None
-                return self._with_sources(reply, move, draft), name, fallback
+                return self._with_sources(reply, move, draft), name, fallback, rejected
+            rejected.append(problem or "refused")
             if attempt == 0:
                 numbers = problem.split(": ", 1)[1] if problem and ": " in problem else "none"
                 request = request.model_copy(
@@ -614,7 +622,7 @@ class GuidanceSession:
                         ]
                     }
                 )
-        return draft.text, name, problem
+        return draft.text, name, problem, rejected
 
     def _with_sources(self, reply: str, move: Move, draft: Draft) -> str:
         """A backend's information reply names its sources; add them when it dropped them."""
