@@ -8,8 +8,14 @@ clause of what they said on the topic in play), ``{earlier}`` an earlier thing t
 enjoy"), ``{wrong}`` what a summary got wrong; the last phrasing of each needs none of them, so
 a placeholder is never left empty and no "..." stands in for words. The session review compares the skill mix with the targets
 (open:closed questions, reflections per question, summaries), measures the client's share of the
-words, lists advice given before the client's criteria were known and information given without
-a source, and sets what the persona disclosed against what there was to find.
+words, lists advice given before the client's criteria were known, information given without
+a source and assumptions from a group (stereotyping), and sets what the persona disclosed
+against what there was to find.
+
+A turn whose words assume something about the client from a group they belong to (the flag
+detector's ``stereotype``) gets the ``stereotype`` tip before its skill's own: ``{assumed}``
+quotes the trainee's sentence back to them, and the better phrasing asks the client instead of
+assuming. The review's line on it is data too (``review.stereotyping`` in the targets file).
 """
 
 from __future__ import annotations
@@ -18,7 +24,7 @@ import functools
 import re
 import string
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -47,11 +53,17 @@ SITUATIONS: tuple[str, ...] = (
     "challenge",
     "other",
     "unclear",
+    "stereotype",
 )
-"""Keys of ``turn_tips``: a skill, or a skill with what went wrong."""
+"""Keys of ``turn_tips``: a skill, or a skill with what went wrong (``stereotype``: any skill
+whose words assume something about the client from a group they belong to)."""
 
-_TIP_FIELDS = {"wrong", "name"}
-"""Placeholders a tip (said to the trainee) may use."""
+REVIEW_LINES: tuple[str, ...] = ("stereotyping",)
+"""Keys of ``review``: the findings whose wording is in the targets file."""
+
+_TIP_FIELDS = {"wrong", "name", "assumed"}
+"""Placeholders a tip (said to the trainee) may use (``assumed`` only the stereotype tip: the
+trainee's own words that assumed)."""
 _ALTERNATIVE_FIELDS = {"quote", "earlier", "said", "topic", "wrong", "name"}
 """Placeholders a better phrasing (said to the client) may use."""
 _ALWAYS = {"wrong", "name"}
@@ -71,6 +83,30 @@ class TurnTip(_Strict):
     )
 
 
+_REVIEW_FIELDS = {"name", "turns", "assumed"}
+"""Placeholders a review line may use: the client's name, the turns ("turns 2, 5") and the
+trainee's words on those turns, each in quotation marks (only when something was found)."""
+
+
+class ReviewLine(_Strict):
+    """A finding of the session review, said to the trainee: when nothing was found, and when
+    something was (on the turns named)."""
+
+    clear: str = Field(min_length=3)
+    found: str = Field(min_length=3)
+
+    @model_validator(mode="after")
+    def _placeholders(self) -> ReviewLine:
+        for which, text in (("clear", self.clear), ("found", self.found)):
+            used = _fields(text)
+            unknown = used - _REVIEW_FIELDS
+            if which == "clear":
+                unknown |= used & {"turns", "assumed"}
+            if unknown:
+                raise ValueError(f"{which}: placeholder(s) {sorted(unknown)} cannot be filled")
+        return self
+
+
 class Targets(_Strict):
     """What a good practice session looks like (``knowledge/practice/targets.yaml``)."""
 
@@ -81,6 +117,9 @@ class Targets(_Strict):
     client_talk_share_min: float = Field(ge=0, le=1, description="Client's share of words.")
     premature_advice_max: int = Field(ge=0)
     unsourced_information_max: int = Field(ge=0)
+    stereotyping_max: int = Field(
+        ge=0, description="Turns that assume something about the client from a group."
+    )
     min_questions_for_ratios: int = Field(
         ge=0, description="Below this many questions the ratios are reported, not judged."
     )
@@ -88,6 +127,9 @@ class Targets(_Strict):
         min_length=1, description="Words or phrases that show information names its source."
     )
     turn_tips: dict[str, TurnTip]
+    review: dict[str, ReviewLine] = Field(
+        description="The review's lines for the targets whose text is data (stereotyping)."
+    )
 
     @model_validator(mode="after")
     def _tips(self) -> Targets:
@@ -95,6 +137,10 @@ class Targets(_Strict):
         unknown = [s for s in self.turn_tips if s not in SITUATIONS]
         if missing or unknown:
             raise ValueError(f"turn_tips: missing {missing}, unknown {unknown}")
+        if set(self.review) != set(REVIEW_LINES):
+            raise ValueError(
+                f"review: expected the lines {sorted(REVIEW_LINES)}, got {sorted(self.review)}"
+            )
         for key, tip in self.turn_tips.items():
             used = _fields(tip.tip)
             if used - _TIP_FIELDS:
@@ -108,10 +154,11 @@ class Targets(_Strict):
                     )
                 if re.search(r"\.\.\.|…", text):
                     raise ValueError(f"turn_tips.{key}: {text!r} has '...' standing in for words")
-            if "wrong" in {f for t in [tip.tip, *tip.alternatives] for f in _fields(t)} and (
-                key != "summary_wrong"
-            ):
+            used_anywhere = {f for t in [tip.tip, *tip.alternatives] for f in _fields(t)}
+            if "wrong" in used_anywhere and key != "summary_wrong":
                 raise ValueError(f"turn_tips.{key}: only summary_wrong may use {{wrong}}")
+            if "assumed" in used_anywhere and key != "stereotype":
+                raise ValueError(f"turn_tips.{key}: only stereotype may use {{assumed}}")
             if tip.alternatives and _fields(tip.alternatives[-1]) - _ALWAYS:
                 raise ValueError(
                     f"turn_tips.{key}: the last alternative must need no client words or topic "
@@ -195,6 +242,36 @@ def quotable(text: str, terms: Sequence[str] = ()) -> str | None:
     return pieces[0]
 
 
+MAX_TRAINEE_QUOTE_WORDS = 25
+"""Above this many words, a quote of the trainee's sentence narrows to its clause."""
+
+_QUOTE_MARKS = re.compile(r"[“”\"]")
+
+
+def _trim(piece: str) -> str:
+    piece = _QUOTE_MARKS.sub("'", piece)
+    piece = re.sub(r"(?:\.\.\.|…)+", " ", piece)
+    return " ".join(piece.split()).strip(" ,;:.!?-–—'‘’")
+
+
+def trainee_quote(text: str, prefer: Callable[[str], bool] | None = None) -> str | None:
+    """The trainee's own words to quote back to them: the first sentence of three words or more
+    that ``prefer`` picks (else the first such sentence), narrowed to the picked clause when the sentence is longer than
+    :data:`MAX_TRAINEE_QUOTE_WORDS` words; ``None`` when ``text`` has no words. Never shortened
+    with "...": a quote is whole words the trainee said."""
+    sentences = [t for s in split_sentences(text, lines=False) if (t := _trim(s))]
+    if not sentences:
+        return None
+    wordy = [s for s in sentences if len(s.split()) >= 3] or sentences
+    chosen = next((s for s in wordy if prefer and prefer(s)), wordy[0])
+    if len(chosen.split()) <= MAX_TRAINEE_QUOTE_WORDS:
+        return chosen
+    clauses = [
+        t for part in re.split(r"[,;:]|\s[—–-]\s", chosen) if len((t := _trim(part)).split()) >= 3
+    ]
+    return next((c for c in clauses if prefer and prefer(c)), clauses[0] if clauses else chosen)
+
+
 @dataclass(frozen=True)
 class FeedbackContext:
     """What a tip may draw on beyond the turn: the client's name, the topic in play said to
@@ -260,11 +337,17 @@ def turn_feedback(
     unsourced: bool = False,
     wrong_summary: str | None = None,
     problem: str | None = None,
+    stereotype: str | None = None,
 ) -> TurnFeedback:
-    """The tip (and a better phrasing where one was open) for one trainee turn."""
+    """The tip (and a better phrasing where one was open) for one trainee turn.
+
+    ``stereotype``: the trainee's words that assumed something about the client from a group
+    (:func:`trainee_quote`); the stereotype tip then comes before the skill's own."""
     situation: str = skill
     if problem is not None:
         situation = "unclear"
+    elif stereotype:
+        situation = "stereotype"
     elif skill == "advice" and premature_advice:
         situation = "advice_premature"
     elif skill == "information" and unsourced:
@@ -273,6 +356,8 @@ def turn_feedback(
         situation = "summary_wrong"
     tip = targets.turn_tips[situation]
     values = _values(context or FeedbackContext(), wrong_summary)
+    if situation == "stereotype" and stereotype:
+        values["assumed"] = stereotype
     if situation == "summary_wrong" and "wrong" not in values:
         values["wrong"] = "something"
     alternative = next(
@@ -299,6 +384,10 @@ class TurnRecord(_Strict):
     unsourced_information: bool = False
     wrong_summary: str | None = None
     problem: str | None = None
+    stereotype: str | None = Field(
+        default=None,
+        description="The trainee's words that assumed something about the client from a group.",
+    )
 
 
 class Finding(_Strict):
@@ -335,6 +424,7 @@ class SessionFeedback(_Strict):
     client_talk_share: float | None
     premature_advice_turns: list[int]
     unsourced_information_turns: list[int]
+    stereotype_turns: list[int] = Field(default_factory=list)
     facts: list[FactStatus]
     findings: list[Finding]
 
@@ -396,9 +486,14 @@ def _turn_list(numbers: list[int]) -> str:
 
 
 def session_feedback(
-    persona: Persona, records: list[TurnRecord], targets: Targets
+    persona: Persona,
+    records: list[TurnRecord],
+    targets: Targets,
+    *,
+    stereotypes_checked: bool = True,
 ) -> SessionFeedback:
-    """The review of a session from its turn records."""
+    """The review of a session from its turn records (``stereotypes_checked``: whether the
+    turns were read for stereotyping; when not, the review says nothing about it)."""
     counts: Counter[str] = Counter(r.skill for r in records if r.problem is None)
     open_q, closed_q = counts["open_question"], counts["closed_question"]
     questions = open_q + closed_q
@@ -516,6 +611,9 @@ def session_feedback(
             ),
         )
     )
+    stereotyped = [r for r in records if r.stereotype]
+    if stereotypes_checked:
+        findings.append(_stereotyping(persona, stereotyped, targets))
     found = sum(1 for f in facts if f.disclosed)
     missed = [f.topic for f in facts if not f.disclosed]
     findings.append(
@@ -551,6 +649,19 @@ def session_feedback(
         client_talk_share=share,
         premature_advice_turns=premature,
         unsourced_information_turns=unsourced,
+        stereotype_turns=[r.number for r in stereotyped],
         facts=facts,
         findings=findings,
     )
+
+
+def _stereotyping(persona: Persona, stereotyped: list[TurnRecord], targets: Targets) -> Finding:
+    """The review's line on assumptions from a group (its wording from the targets file)."""
+    line = targets.review["stereotyping"]
+    values = {"name": persona.display_name}
+    met = len(stereotyped) <= targets.stereotyping_max
+    if not stereotyped:
+        return Finding(target="stereotyping", met=met, message=line.clear.format(**values))
+    values["turns"] = _turn_list([r.number for r in stereotyped])
+    values["assumed"] = " and ".join(_quoted(r.stereotype or "") for r in stereotyped)
+    return Finding(target="stereotyping", met=met, message=line.found.format(**values))

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import importlib
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
@@ -43,6 +43,7 @@ from guidance_assistant.practice.feedback import (
     load_targets,
     names_a_source,
     session_feedback,
+    trainee_quote,
     turn_feedback,
 )
 from guidance_assistant.practice.personas import Persona, PracticeError, Skill, get_persona
@@ -58,6 +59,9 @@ from guidance_assistant.text.clean import require_message
 logger = logging.getLogger(__name__)
 
 SkillOf = Callable[[str], SkillPredictionLike]
+FlagsOf = Callable[[str, str], Sequence[str]]
+"""What a trainer would point out in a turn, given its text and skill (``no_source``,
+``stereotype``, ``early_advice``: :func:`~guidance_assistant.practice.skill_flags.detect_flags`)."""
 
 
 def default_skill_of() -> SkillOf:
@@ -98,6 +102,13 @@ class ClientTurn:
     model_rejected: str | None = field(default=None, compare=False)
 
 
+def _assumed_words(text: str) -> str | None:
+    """The sentence of a stereotyping turn to quote back: the one that names a group."""
+    from guidance_assistant.practice.skill_flags import names_a_group
+
+    return trainee_quote(text, prefer=names_a_group)
+
+
 class PracticeSession:
     """One practice conversation with a persona (an object or its id)."""
 
@@ -108,14 +119,17 @@ class PracticeSession:
         *,
         seed: int = 0,
         skill_of: SkillOf | None = None,
+        flags_of: FlagsOf | None = None,
         targets: Targets | None = None,
     ) -> None:
         self.persona = get_persona(persona) if isinstance(persona, str) else persona
         self.responder = responder
         self.seed = seed
         self._skill_of = skill_of
-        # The flag detector goes with the bundled classifier; a given skill_of keeps the rules.
-        self._detect_flags = skill_of is None
+        # The flag detector goes with the bundled classifier; a given skill_of keeps the rules
+        # unless flags_of is given too.
+        self._flags_of = flags_of
+        self._detect_flags = skill_of is None or flags_of is not None
         self.targets = targets if targets is not None else load_targets()
         self.engine = ClientEngine(self.persona, seed=seed)
         self.records: list[TurnRecord] = []
@@ -130,9 +144,12 @@ class PracticeSession:
 
     def flags_of(self, text: str, skill: str) -> tuple[str, ...]:
         """What a trainer would point out in a turn (no source, stereotype, early advice): the
-        bundled flag detector's answer, or none when the session was given its own skill_of."""
+        given ``flags_of``'s answer, else the bundled flag detector's, or none when the session
+        was given its own skill_of and no flags_of."""
         if not self._detect_flags:
             return ()
+        if self._flags_of is not None:
+            return tuple(self._flags_of(text, skill))
         from guidance_assistant.practice.skill_flags import detect_flags
 
         return detect_flags(text, skill)
@@ -177,6 +194,7 @@ class PracticeSession:
         claim = "no_source" in flags if self._detect_flags else skill == "information"
         unsourced = claim and not names_a_source(text, self.targets)
         premature = reply.premature_advice or (skill == "advice" and "early_advice" in flags)
+        stereotype = _assumed_words(text) if "stereotype" in flags else None
         topic = reply.topics[0] if reply.topics else self.engine.current_topic
         context = FeedbackContext.from_said(
             said_before,
@@ -192,6 +210,7 @@ class PracticeSession:
             unsourced=unsourced,
             wrong_summary=reply.wrong_summary,
             problem=problem,
+            stereotype=stereotype,
         )
         self.records.append(
             TurnRecord(
@@ -204,6 +223,7 @@ class PracticeSession:
                 unsourced_information=unsourced,
                 wrong_summary=reply.wrong_summary,
                 problem=problem,
+                stereotype=stereotype,
             )
         )
         turn = ClientTurn(
@@ -220,7 +240,9 @@ class PracticeSession:
 
     def feedback(self) -> SessionFeedback:
         """The review of the session so far."""
-        return session_feedback(self.persona, self.records, self.targets)
+        return session_feedback(
+            self.persona, self.records, self.targets, stereotypes_checked=self._detect_flags
+        )
 
     # -- the supervisor's view ------------------------------------------------------------
 

@@ -105,6 +105,12 @@ def names_source(text: str) -> bool:
     return bool(SOURCE.search(normalise(text).replace("’", "'")))
 
 
+def names_a_group(text: str) -> bool:
+    """Whether ``text`` names a group a client may belong to (gender, ethnicity, age,
+    disability, background): where a stereotype is to be found in a turn."""
+    return bool(_GROUP.search(normalise(text).replace("’", "'")))
+
+
 def flag_cues(text: str) -> list[float]:
     """The cues of :data:`FLAG_CUES` for one text (each 0 or 1)."""
     lowered = normalise(text).replace("’", "'")

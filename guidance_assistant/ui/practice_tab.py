@@ -45,6 +45,7 @@ def _practice_view_markdown(ctx: AppContext, user: User, practice_id: int) -> tu
             unsourced=record.unsourced_information,
             wrong_summary=record.wrong_summary,
             problem=record.problem,
+            stereotype=record.stereotype,
         )
         for record in view.records
     ]

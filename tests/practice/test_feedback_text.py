@@ -3,15 +3,16 @@ and every situation, has its placeholders filled, its pronouns right, the client
 its quotes, and no doubled words, empty quotes or "..." standing in for words.
 
 ``hypothesis`` is not a dependency of this project, so the property is checked exhaustively:
-every persona x every situation (each skill, and each skill with what went wrong) x every state
-of what the client has said (nothing yet, one thing, everything, on each topic), and then every
-turn and the review of every scripted practice session in ``evals/practice/``.
+every persona x every situation (each skill, and each skill with what went wrong, stereotyping
+included: every stereotyping turn of the spoken bank under every skill) x every state of what
+the client has said (nothing yet, one thing, everything, on each topic), and then every turn and
+the review of every scripted practice session in ``evals/practice/``.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 
@@ -23,12 +24,16 @@ from guidance_assistant.practice.feedback import (
     TurnFeedback,
     load_targets,
     quotable,
+    trainee_quote,
     turn_feedback,
 )
 from guidance_assistant.practice.personas import SKILLS, Persona, load_personas
 from guidance_assistant.practice.session import PracticeSession
+from guidance_assistant.practice.skill_flags import load_flagged, names_a_group
 
 PERSONAS = load_personas()
+STEREOTYPING = [u.text for u in load_flagged() if "stereotype" in u.flags]
+"""The spoken bank's turns flagged as stereotyping (trainees' words, some with pronouns)."""
 _PRONOUNS = {
     "she": {"she", "her", "hers", "herself"},
     "he": {"he", "him", "his", "himself"},
@@ -100,6 +105,11 @@ def _situations() -> Iterator[dict[str, object]]:
     yield {"skill": "information", "unsourced": True}
     yield {"skill": "summary", "wrong_summary": "the army"}
     yield {"skill": "other", "problem": "too_long"}
+    quotes = [trainee_quote(text, prefer=names_a_group) for text in STEREOTYPING]
+    for index, skill in enumerate(SKILLS):  # every skill, with the quotes in turn
+        yield {"skill": skill, "stereotype": quotes[index % len(quotes)]}
+    for quote in quotes:  # every quote
+        yield {"skill": "information", "stereotype": quote}
 
 
 def _check(feedback: TurnFeedback, persona: Persona, where: str) -> None:
@@ -118,6 +128,9 @@ def test_every_tip_for_every_persona_skill_and_state_is_without_slips(persona: P
             feedback = turn_feedback(targets=targets, context=context, **situation)  # type: ignore[arg-type]
             seen_situations.add(feedback.situation)
             _check(feedback, persona, f"{persona.id} · {state} · {situation}")
+            if situation.get("stereotype"):
+                assert feedback.situation == "stereotype"
+                assert f"“{situation['stereotype']}”" in feedback.tip
             if feedback.alternative and "“" in feedback.alternative and context.quotes:
                 for quote in re.findall(r"“([^”]*)”", feedback.alternative):
                     assert quote in context.quotes, (quote, context.quotes)
@@ -151,6 +164,27 @@ def test_alternatives_quote_the_clients_words_when_there_are_some() -> None:
     assert "she" not in (bare.alternative or "").split()
 
 
+def test_the_trainees_words_are_quoted_whole_from_the_sentence_that_names_a_group() -> None:
+    assert len(STEREOTYPING) >= 40
+    for text in STEREOTYPING:
+        quote = trainee_quote(text, prefer=names_a_group)
+        assert quote is not None and len(quote.split()) >= 3, text
+        plain = " ".join(text.replace("“", "'").replace("”", "'").replace('"', "'").split())
+        assert quote in plain, (quote, text)
+        assert "..." not in quote and "…" not in quote
+        if names_a_group(text):
+            assert names_a_group(quote), (quote, text)
+    assert (
+        trainee_quote(
+            "Mm, right. Girls who like talking to people are often good at that, you know. "
+            "So what do you think?",
+            prefer=names_a_group,
+        )
+        == "Girls who like talking to people are often good at that, you know"
+    )
+    assert trainee_quote("  ?! ") is None
+
+
 def test_a_quote_is_a_short_clause_of_the_clients_words() -> None:
     assert (
         quotable(
@@ -164,6 +198,18 @@ def test_a_quote_is_a_short_clause_of_the_clients_words() -> None:
     assert piece is not None and "…" not in piece
 
 
+def _marked(text: str, skill: str) -> tuple[str, ...]:
+    """Flags for the scripted turns, so that the stereotype texts are checked in every session:
+    a turn that names a group is taken as stereotyping, information as a claim (its source is
+    then looked for, as the session does)."""
+    flags = ("stereotype",) if names_a_group(text) else ()
+    return (*flags, "no_source") if skill == "information" else flags
+
+
+def _given(labels: dict[str, str]) -> Callable[[str], Prediction]:
+    return lambda text: Prediction(labels[text])
+
+
 def _script_sessions() -> Iterator[tuple[Persona, PracticeSession]]:
     truths = load_truths()
     scripts = load_scripts()
@@ -171,7 +217,9 @@ def _script_sessions() -> Iterator[tuple[Persona, PracticeSession]]:
         for script in scripts_for(persona, scripts, truths):
             labels = {turn.say: str(turn.skill) for turn in script.turns}
             session = PracticeSession(
-                persona, skill_of=lambda t, given=labels: Prediction(given[t])
+                persona,
+                skill_of=_given(labels),
+                flags_of=_marked,
             )
             for turn in script.turns:
                 session.say(turn.say)
@@ -179,9 +227,10 @@ def _script_sessions() -> Iterator[tuple[Persona, PracticeSession]]:
 
 
 def test_every_turn_and_review_of_the_scripted_sessions_is_without_slips() -> None:
-    sessions = 0
+    sessions = stereotyped = 0
     for persona, session in _script_sessions():
         sessions += 1
+        stereotyped += any(t.feedback.situation == "stereotype" for t in session.turns)
         for number, turn in enumerate(session.turns, start=1):
             _check(turn.feedback, persona, f"{persona.id} turn {number}")
         review = session.feedback().to_markdown()
@@ -190,4 +239,6 @@ def test_every_turn_and_review_of_the_scripted_sessions_is_without_slips() -> No
         assert not problems, (persona.id, problems)
         transcript = session.transcript_markdown()
         assert not re.search(r"\{[^}]*\}", transcript)
+        assert any(f.target == "stereotyping" for f in session.feedback().findings)
     assert sessions >= 150
+    assert stereotyped >= 12  # the information-dump script, with every persona

@@ -340,3 +340,64 @@ def test_with_the_real_classifier() -> None:
     closed = session.say("Do you like school?")
     assert closed.skill == "closed_question"
     assert len(closed.text.split()) <= 10
+
+
+# --- stereotyping fed back (issue 16, point 1) ------------------------------------------------
+
+GIRLS = "Girls who like talking to people are often good at that."
+REFLECTION = "It sounds like talking to the regulars at the bakery is the bit you enjoy most."
+
+
+def _group_flags(text: str, skill: str) -> tuple[str, ...]:
+    """Stand-in flags for the plumbing tests: a turn that names girls is stereotyping."""
+    return ("stereotype",) if "girls" in text.lower() else ()
+
+
+def test_a_stereotyping_turn_is_quoted_back_with_an_alternative_and_in_the_review() -> None:
+    script: Script = [
+        ("open_question", "What's brought you along today?"),
+        ("information", f"Mm, right. {GIRLS} So have a think."),
+        ("reflection", REFLECTION),
+    ]
+    session = PracticeSession("year11-undecided", skill_of=Scripted(script), flags_of=_group_flags)
+    turns = [session.say(text) for _, text in script]
+    feedback = turns[1].feedback
+    assert feedback.situation == "stereotype" and feedback.skill == "information"
+    assert f"“{GIRLS.rstrip('.')}”" in feedback.tip and "Maisie" in feedback.tip
+    assert feedback.alternative is not None
+    assert "girls" not in feedback.alternative.lower()
+    assert feedback.alternative.startswith("You said “")  # the client's words, not a group
+    assert [t.feedback.situation for t in (turns[0], turns[2])] == ["open_question", "reflection"]
+    assert session.records[1].stereotype == GIRLS.rstrip(".")
+    review = session.feedback()
+    assert review.stereotype_turns == [2]
+    finding = next(f for f in review.findings if f.target == "stereotyping")
+    assert not finding.met and "turn 2" in finding.message and "“Girls who" in finding.message
+    assert "Assumptions from a group" in review.to_markdown()
+    assert "> Tip: “Girls who" in session.transcript_markdown()
+
+
+def test_a_session_without_stereotyping_says_so_and_one_not_read_for_it_says_nothing() -> None:
+    script: Script = [
+        ("open_question", "What's brought you along today?"),
+        ("reflection", REFLECTION),
+    ]
+    read = PracticeSession("year11-undecided", skill_of=Scripted(script), flags_of=_group_flags)
+    for _, text in script:
+        read.say(text)
+    finding = next(f for f in read.feedback().findings if f.target == "stereotyping")
+    assert finding.met and finding.message.startswith("No assumptions about Maisie")
+    unread, _ = run("year11-undecided", [*script, ("information", GIRLS)])
+    assert unread.turns[-1].feedback.situation == "information_unsourced"
+    assert all(f.target != "stereotyping" for f in unread.feedback().findings)
+
+
+def test_with_the_real_classifier_a_stereotype_draws_a_comment_and_a_reflection_does_not() -> None:
+    session = PracticeSession("year11-undecided", seed=0)
+    session.say("What's brought you along today?")
+    stereotype = session.say(GIRLS)
+    reflection = session.say(REFLECTION)
+    assert stereotype.feedback.situation == "stereotype"
+    assert "“Girls who like talking to people are often good at that”" in stereotype.feedback.tip
+    assert reflection.skill == "reflection" and reflection.feedback.situation == "reflection"
+    assert session.feedback().stereotype_turns == [2]
