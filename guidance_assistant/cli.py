@@ -318,6 +318,40 @@ def eval_redaction(
     typer.echo(cli_redaction(split, misses=misses))
 
 
+@eval_app.command("practice")
+@friendly_errors
+def eval_practice(
+    persona: Annotated[
+        list[str] | None, typer.Option("--persona", help="Only this persona (repeatable).")
+    ] = None,
+    seeds: Annotated[
+        list[int] | None, typer.Option("--seed", help="A seed for the scripts (repeatable).")
+    ] = None,
+    engine: Annotated[
+        bool,
+        typer.Option("--engine/--no-engine", help="Also play each persona against the engine."),
+    ] = True,
+    out: Annotated[Path | None, typer.Option(help="Also write the report (Markdown).")] = None,
+    out_json: Annotated[
+        Path | None, typer.Option("--out-json", help="Every conversation and count (JSON).")
+    ] = None,
+) -> None:
+    """The simulated client's coherence: every persona against scripted trainees of good and
+    poor practice (seeds 0, 1, 2) and the interview engine; prints contradictions, repeated
+    lines, the opening repeated, non-answers and unearned disclosures, per persona."""
+    from guidance_assistant.evals.commands import cli_practice
+
+    text, code = cli_practice(
+        seeds=seeds or [0, 1, 2],
+        engine=engine,
+        personas=persona,
+        out_text=out,
+        out_json=out_json,
+    )
+    typer.echo(text)
+    raise typer.Exit(code)
+
+
 @eval_app.command("skills")
 @friendly_errors
 def eval_skills() -> None:

@@ -161,3 +161,45 @@ def cli_redaction(split: str = "dev", *, folder: Path | None = None, misses: int
     from guidance_assistant.evals.redaction import run_redaction_eval
 
     return run_redaction_eval(split, folder=folder, misses=misses)
+
+
+def cli_practice(
+    *,
+    seeds: list[int],
+    engine: bool = True,
+    personas: list[str] | None = None,
+    out_text: Path | None = None,
+    out_json: Path | None = None,
+    knowledge: Any | None = None,
+    progress: bool = True,
+) -> tuple[str, int]:
+    """``eval practice``: play every practice persona (or those named) against the scripted
+    trainees of good and poor practice in ``evals/practice`` (once per seed) and, with
+    ``engine``, against the interview engine; the report (contradictions, repeated lines, the
+    opening repeated, non-answers, unearned disclosures, per persona, with examples) and its
+    totals, and exit code 1 when a conversation crashed."""
+    import json
+    import sys
+
+    from guidance_assistant.evals.practice_client import render, run, to_json, totals
+    from guidance_assistant.practice.personas import get_persona, load_personas
+
+    cast = [get_persona(p) for p in dict.fromkeys(personas)] if personas else load_personas()
+    result = run(
+        seeds=seeds,
+        engine=engine,
+        personas=cast,
+        knowledge=knowledge,
+        progress=(lambda pid: print(f"played {pid}", file=sys.stderr)) if progress else None,
+    )
+    text = render(result)
+    lines = [text, "## Totals", "", totals(result)]
+    if out_text is not None:
+        out_text.parent.mkdir(parents=True, exist_ok=True)
+        out_text.write_text(text + "\n", encoding="utf-8")
+        lines.append(f"Report: {out_text}")
+    if out_json is not None:
+        out_json.parent.mkdir(parents=True, exist_ok=True)
+        out_json.write_text(json.dumps(to_json(result), indent=1, default=str), encoding="utf-8")
+        lines.append(f"Conversations and counts: {out_json}")
+    return "\n".join(lines), 1 if result.errors else 0

@@ -690,15 +690,18 @@ def run(
     engine_seeds: Iterable[int] = (0,),
     personas: Sequence[Persona] | None = None,
     progress: Callable[[str], None] | None = None,
+    knowledge: Any = None,
 ) -> Result:
+    """Play ``personas`` (default: all) against every script that fits them, once per seed,
+    and, with ``engine``, against the interview engine (searching ``knowledge``, default the
+    bundled index), and measure every conversation."""
     started = time.perf_counter()
     truths = load_truths()
     scripts = load_scripts()
     cast = list(personas) if personas is not None else load_personas()
     conversations: list[Conversation] = []
     seeds = list(seeds)
-    knowledge: Any = None
-    if engine:
+    if engine and knowledge is None:
         from guidance_assistant.evals.interview.played import _bundled_knowledge
 
         knowledge = _bundled_knowledge()
@@ -755,6 +758,40 @@ def _table(result: Result, practice: str) -> list[str]:
         f"{asked['yes_no']} yes/no questions, {asked['reflection']} reflections."
     )
     return lines
+
+
+_NON_ANSWERS = (
+    "non_answer_grades",
+    "non_answer_year",
+    "non_answer_yes_no",
+    "non_answer_reflection",
+)
+
+
+def totals(result: Result) -> str:
+    """One line per kind of practice: the counts the issue asks for, summed over personas."""
+    lines = []
+    names = {"good": "good practice", "poor": "poor practice", "engine": "the engine as adviser"}
+    for practice, name in names.items():
+        if not any(practice in by for by in result.rows.values()):
+            continue
+        total = result.total(practice)
+        problems = total.problems
+        lines.append(
+            f"{name}: {total.conversations} conversations, {total.turns} turns; "
+            f"contradictions {problems['contradiction']}, "
+            f"repeated lines {problems['repeated_line']}, "
+            f"opening repeated {problems['opening_repeated']}, "
+            f"non-answers {sum(problems[k] for k in _NON_ANSWERS)} "
+            f"(grades {problems['non_answer_grades']}, year {problems['non_answer_year']}, "
+            f"yes/no {problems['non_answer_yes_no']}, "
+            f"reflections {problems['non_answer_reflection']}), "
+            f"unearned disclosures {problems['unearned_disclosure']}; "
+            f"hidden facts disclosed {total.disclosed} of {total.hidden_available}"
+        )
+    if result.errors:
+        lines.append(f"crashed conversations: {len(result.errors)}")
+    return "\n".join(lines)
 
 
 def _distinct(problems: Iterable[Problem]) -> list[Problem]:

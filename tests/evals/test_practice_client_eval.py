@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
-import pytest
+import json
+import re
+from pathlib import Path
 
+import pytest
+from typer.testing import CliRunner
+
+from guidance_assistant.cli import app
 from guidance_assistant.evals.practice_client import (
     Conversation,
     Turn,
@@ -17,6 +23,7 @@ from guidance_assistant.evals.practice_client import (
     scripts_for,
 )
 from guidance_assistant.practice.personas import get_persona, load_personas
+from tests.interview.helpers import StubKnowledge
 
 
 @pytest.mark.parametrize(
@@ -121,3 +128,38 @@ def test_every_persona_has_truths_and_scripts_of_both_kinds() -> None:
         fitting = scripts_for(persona, scripts, truths)
         assert {s.practice for s in fitting} == {"good", "poor"}
         assert len(fitting) >= 10
+
+
+def test_eval_practice_plays_one_persona_and_prints_the_counts(
+    tmp_path: Path, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from guidance_assistant.evals.interview import played
+
+    monkeypatch.setattr(played, "_bundled_knowledge", StubKnowledge)
+    out_json = tmp_path / "practice.json"
+    options = ["--out-json", str(out_json), "--out", str(tmp_path / "practice.md")]
+    result = CliRunner().invoke(
+        app, ["eval", "practice", "--persona", "year11-undecided", "--seed", "0", *options]
+    )
+    assert result.exit_code == 0, result.output
+    output = result.output
+    assert "| year11-undecided |" in output and "| year9-options |" not in output
+    for practice in ("good practice", "poor practice"):
+        line = next(x for x in output.splitlines() if x.startswith(f"{practice}: "))
+        assert "contradictions 0, repeated lines 0, opening repeated 0, non-answers 0" in line
+        assert "unearned disclosures 0" in line
+    engine = next(x for x in output.splitlines() if x.startswith("the engine as adviser: "))
+    assert re.match(r"the engine as adviser: 1 conversations, \d+ turns; contradictions \d", engine)
+    data = json.loads(out_json.read_text(encoding="utf-8"))
+    assert {c["persona"] for c in data["conversations"]} == {"year11-undecided"}
+    assert {c["seed"] for c in data["conversations"]} == {0}
+    scripts = scripts_for(get_persona("year11-undecided"), load_scripts(), load_truths())
+    assert len(data["conversations"]) == len(scripts) + 1
+    assert (tmp_path / "practice.md").read_text(encoding="utf-8").startswith("# Practice client")
+
+
+def test_eval_practice_with_an_unknown_persona_is_a_plain_error(data_dir: Path) -> None:
+    result = CliRunner().invoke(app, ["eval", "practice", "--persona", "nobody", "--no-engine"])
+    assert result.exit_code == 1
+    assert "No persona 'nobody'" in result.output
+    assert "Traceback" not in result.output
