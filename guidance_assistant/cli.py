@@ -122,12 +122,26 @@ def eval_retrieval(
         Path | None, typer.Option(help="Folder of retrieval suites (default: evals/retrieval).")
     ] = None,
     index_dir: IndexDirOption = None,
+    users: Annotated[
+        str | None,
+        typer.Option(
+            help="The users' queries instead: dev, test (evals/retrieval/users) or a YAML path."
+        ),
+    ] = None,
+    misses: Annotated[
+        int, typer.Option(help="With --users, also list this many of the hybrid's misses.")
+    ] = 0,
 ) -> None:
-    """Recall@1, recall@5 and MRR for BM25, dense and hybrid search, in one run."""
+    """Recall@1, recall@5 and MRR for BM25, dense and hybrid search, in one run; with --users,
+    recall@5, MRR@5 and nDCG@10 on the users' queries, with date, commit and machine."""
+    from guidance_assistant.evals.commands import cli_retrieval_users
     from guidance_assistant.evals.retrieval import evaluate_retrieval, load_retrieval_suites
     from guidance_assistant.retrieval import KnowledgeBase
 
     kb = KnowledgeBase.bundled(settings=get_settings(), index_dir=index_dir)
+    if users is not None:
+        typer.echo(cli_retrieval_users(kb, users, misses=misses))
+        return
     report = evaluate_retrieval(kb, load_retrieval_suites(suites))
     typer.echo(report.render())
 

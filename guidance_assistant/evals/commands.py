@@ -203,3 +203,12 @@ def cli_practice(
         out_json.write_text(json.dumps(to_json(result), indent=1, default=str), encoding="utf-8")
         lines.append(f"Conversations and counts: {out_json}")
     return "\n".join(lines), 1 if result.errors else 0
+
+
+def cli_retrieval_users(knowledge: Any, split: str, *, misses: int = 0) -> str:
+    """``eval retrieval --users``: recall@5, MRR@5 and nDCG@10 of BM25 alone, dense alone and
+    the hybrid on the users' queries (``dev``, ``test`` or a YAML path), with breakdowns by
+    kind of question and by who asked; with ``misses``, the hybrid's first misses."""
+    from guidance_assistant.evals.retrieval_users import evaluate_users, load_user_split
+
+    return evaluate_users(knowledge, load_user_split(split)).render(misses=misses)

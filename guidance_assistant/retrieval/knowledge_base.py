@@ -379,6 +379,12 @@ class KnowledgeBase:
     def sources(self) -> set[str]:
         return {entry.source for entry in self._data.manifest.documents.values()}
 
+    def passage_texts(self, sources: Iterable[str]) -> list[tuple[str, str]]:
+        """``(source, text)`` of every passage of ``sources`` in the index, in index order
+        (what an eval needs to count the passages that answer a question)."""
+        wanted = set(sources)
+        return [(row.source, row.chunk.text) for row in self._data.rows if row.source in wanted]
+
     # -- search -------------------------------------------------------------------------
 
     def _allowed(self, filters: Mapping[str, FilterValue] | None) -> npt.NDArray[np.bool_] | None:
