@@ -15,8 +15,9 @@ persona's own statements and response bank. It is deterministic given a seed. Th
 
 A model backend may put the engine's reply into other words (:func:`build_client_request`), but
 the engine decides what may be disclosed: the model sees only the facts already unlocked, and
-:func:`check_model_reply` rejects a reply that leaks a locked fact, sounds like the adviser or
-breaks character, in which case the bank reply is used.
+:func:`check_model_reply` rejects a reply that leaks a locked fact, sounds like the adviser,
+breaks character or changes the answer to a yes/no question (a yes must stay a yes, a no a no,
+a "not sure" must not become either), in which case the bank reply is used.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from guidance_assistant.practice.personas import (
     SKILLS,
     HiddenFact,
     Persona,
+    Polarity,
     Skill,
     Statement,
     mentions,
@@ -215,6 +217,9 @@ class ClientReply:
     premature_advice: bool = False
     wrong_summary: str | None = None
     problem: str | None = None
+    polarity: Polarity | None = None
+    """When the trainee asked a yes/no question: what the reply's first clause says (yes, no,
+    unsure; ``None`` when it says none of them), which a model's wording must keep."""
 
 
 class ClientEngine:
@@ -228,6 +233,7 @@ class ClientEngine:
 
     def __init__(self, persona: Persona, *, seed: int = 0) -> None:
         self.persona = persona
+        self._polar_question = False
         self.rng = random.Random(seed)
         self.guard = _INITIAL_GUARD[persona.resistance]
         self.said: list[str] = []  # statement and fact ids, in the order voiced
@@ -515,6 +521,7 @@ class ClientEngine:
             topics = [self.current_topic] if self.current_topic else []
         result = ClientReply("", skill, skill, topics=topics)
         question = read_question(text) if skill != "summary" else None
+        self._polar_question = question is not None and question.polar
 
         if matched and skill in _TOPIC_SETTING:
             self.current_topic = matched[0]  # the trainee has turned the talk to it
@@ -682,6 +689,9 @@ class ClientEngine:
             self.counts[topic][skill] += 1
 
     def _finish(self, result: ClientReply) -> ClientReply:
+        if self._polar_question:
+            result.polarity = answer_polarity(result.text)
+        self._polar_question = False
         self.spoken.append(result.text)
         if result.kind in ("opening", "fact_answer", "closed_answer") or result.voiced:
             self.said_tokens = words(" ".join(self.said_texts()))
@@ -750,6 +760,19 @@ _DURATION = re.compile(
     r"\bhalf an hour\b|\ban hour\b|\buntil\b|\btill\b|\bquarter (?:past|to)\b|\bhow long\b"
 )
 _ASKS_TIME = re.compile(r"\bhow long\b")
+
+
+_FILLER_START = re.compile(
+    r"^(?:(?:erm+|um+|uh+|er+|hmm+|mm+|well|oh|so|honestly|i mean|like|to be honest|ah+)"
+    r"(?:[,.!…]+\s*|\s+))+",
+    re.IGNORECASE,
+)
+
+
+def answer_polarity(text: str) -> Polarity | None:
+    """What an answer's first clause says, after any filler ("Erm, sort of." is unsure): yes,
+    no, unsure, or nothing (``None``)."""
+    return opening_polarity(_FILLER_START.sub("", text.strip()))
 
 
 def _normal(text: str) -> str:
@@ -822,6 +845,12 @@ def build_client_request(
     ]
     if reply.skill == "closed_question":
         constraints.append("A closed question was asked: answer in a few words.")
+    if reply.polarity is not None:
+        answer = {"yes": "a yes", "no": "a no", "unsure": "not sure"}[reply.polarity]
+        constraints.append(
+            f"A yes/no question was asked and the draft's answer is {answer}: start with the "
+            "same answer, in your own words."
+        )
     return ResponseRequest(
         move=f"client reply ({reply.kind.replace('_', ' ')})",
         stage="practice",
@@ -852,4 +881,20 @@ def check_model_reply(text: str, engine: ClientEngine, reply: ClientReply) -> st
                 return f"reveals the locked fact {fact.id!r}"
     if reply.skill == "closed_question" and len(tokens) > max(25, 3 * len(words(reply.text))):
         return "too long for a closed question"
+    return _changes_the_answer(body, reply)
+
+
+def _changes_the_answer(text: str, reply: ClientReply) -> str | None:
+    """Why a model's wording changes the draft's answer to a yes/no question, or ``None``: a yes
+    or a no must stay the same and come first; a "not sure" must not become a yes or a no."""
+    if reply.polarity is None:
+        return None
+    said = answer_polarity(text)
+    if reply.polarity in ("yes", "no"):
+        if said is None:
+            return f"drops the answer to a yes/no question (the draft says {reply.polarity})"
+        if said != reply.polarity:
+            return f"changes the answer to a yes/no question from {reply.polarity} to {said}"
+    elif said in ("yes", "no"):
+        return f"changes the answer to a yes/no question from not sure to {said}"
     return None

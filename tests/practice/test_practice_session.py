@@ -401,3 +401,68 @@ def test_with_the_real_classifier_a_stereotype_draws_a_comment_and_a_reflection_
     assert "“Girls who like talking to people are often good at that”" in stereotype.feedback.tip
     assert reflection.skill == "reflection" and reflection.feedback.situation == "reflection"
     assert session.feedback().stereotype_turns == [2]
+
+
+# --- a model's wording keeps the answer to a yes/no question (issue 16, point 2) ---------------
+
+FLIP = {"yes": "No, not really, no.", "no": "Yeah, definitely, yeah.", "unsure": "Yes, I have."}
+
+
+def _closed(session: PracticeSession, text: str) -> ClientTurn:
+    scripted = session.skill_of
+    assert isinstance(scripted, Scripted)
+    scripted.labels[text] = "closed_question"
+    return session.say(text)
+
+
+@pytest.mark.parametrize(
+    ("model_says", "used", "why"),
+    [
+        ("No, I don't work anywhere.", False, "from yes to no"),
+        ("Saturdays mostly, at the bakery.", False, "drops the answer"),
+        ("Erm, yeah. Saturdays at the bakery.", True, None),
+        ("I do, yeah, on a Saturday.", True, None),
+    ],
+)
+def test_a_model_reply_keeps_the_yes_of_a_yes_no_answer(
+    model_says: str, used: bool, why: str | None
+) -> None:
+    model = FakeModel(model_says)
+    session = PracticeSession("year11-undecided", model, skill_of=Scripted([]))
+    turn = _closed(session, "Have you got a job at the moment?")
+    assert "a yes" in " ".join(model.requests[0].constraints)
+    assert turn.used_model is used
+    if used:
+        assert turn.text == model_says
+    else:
+        assert turn.text == "Yeah, on Saturdays."  # the persona's own answer, from its card
+        assert why is not None and turn.model_rejected is not None
+        assert why in turn.model_rejected
+
+
+def test_a_not_sure_may_not_become_a_yes_and_other_turns_are_not_held_to_a_polarity() -> None:
+    model = FakeModel("Yes, definitely uni.")
+    session = PracticeSession("year11-undecided", model, skill_of=Scripted([]))
+    turn = _closed(session, "Are you thinking about university?")
+    assert turn.text == "Dunno. Maybe one day. It feels miles off."
+    assert turn.model_rejected == "changes the answer to a yes/no question from not sure to yes"
+    model.reply = "No idea really, I just come in and do it."
+    scripted = session.skill_of
+    assert isinstance(scripted, Scripted)
+    scripted.labels["Tell me about a normal week."] = "open_question"
+    assert session.say("Tell me about a normal week.").used_model  # not a yes/no question
+
+
+@pytest.mark.parametrize("persona_id", ALL_PERSONAS)
+def test_for_every_persona_a_flipped_yes_or_no_gives_way_to_the_cards_answer(
+    persona_id: str,
+) -> None:
+    persona = get_persona(persona_id)
+    assert persona.facts.answers
+    for answer in persona.facts.answers:
+        model = FakeModel(FLIP[answer.polarity])
+        session = PracticeSession(persona, model, skill_of=Scripted([]))
+        turn = _closed(session, f"Do you think {answer.about[0]} is part of it?")
+        assert turn.text == answer.says, (persona_id, answer.id, turn.text)
+        assert not turn.used_model
+        assert turn.model_rejected is not None and "yes/no" in turn.model_rejected
