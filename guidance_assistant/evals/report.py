@@ -24,6 +24,7 @@ import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 from pydantic import BaseModel, ConfigDict
 
+from guidance_assistant.evals.backend_stats import BackendStats, run_backend_stats
 from guidance_assistant.evals.records import CaseResult, EvalRun
 
 Verdict = Literal["better", "worse", "same", "new", "gone"]
@@ -256,6 +257,8 @@ class Comparison(BaseModel):
     threshold: float
     cases: list[CaseDelta]
     scorers: list[ScorerDelta]
+    turns_a: BackendStats | None = None
+    turns_b: BackendStats | None = None
 
     @property
     def regressed(self) -> bool:
@@ -285,6 +288,9 @@ class Comparison(BaseModel):
                     f"{c.before if c.before is None else round(c.before, 3)} → "
                     f"{c.after if c.after is None else round(c.after, 3)}"
                 )
+        for label, stats in (("A", self.turns_a), ("B", self.turns_b)):
+            if stats is not None:
+                lines.append(f"turns of {label}: " + stats.render().replace("\n", "\n  "))
         lines.append("REGRESSION" if self.regressed else "no regression")
         return "\n".join(lines)
 
@@ -334,5 +340,11 @@ def compare_runs(run_a: EvalRun, run_b: EvalRun, threshold: float = 0.05) -> Com
             )
         )
     return Comparison(
-        run_a=run_a.run_id, run_b=run_b.run_id, threshold=threshold, cases=cases, scorers=scorers
+        run_a=run_a.run_id,
+        run_b=run_b.run_id,
+        threshold=threshold,
+        cases=cases,
+        scorers=scorers,
+        turns_a=run_backend_stats(run_a),
+        turns_b=run_backend_stats(run_b),
     )

@@ -257,6 +257,9 @@ def run_case(
                         for c in turn.citations
                     ],
                     seconds=seconds,
+                    backend=turn.backend,
+                    fallback=turn.fallback,
+                    rejected=list(turn.rejected),
                 )
             )
         state = session.state
