@@ -304,3 +304,77 @@ def evaluate_users(
         search(split.queries[0].query, DEPTH)
     modes = [evaluate_search(s, name, split.queries, ideals) for name, s in searches]
     return UsersReport(split=split, modes=modes, passages=len(kb), note=run_note())
+
+
+# -- choosing the fusion on the dev split -------------------------------------------------------
+
+#: The grid searched: (fusion, dense weight, BM25 weight, job weight, RRF constant).
+FusionPoint = tuple[str, float, float, float, int]
+
+
+def fusion_grid_points() -> list[FusionPoint]:
+    points: list[FusionPoint] = []
+    for dense, sparse in ((1.0, 1.0), (1.0, 0.5), (1.0, 0.75), (1.0, 0.3), (0.75, 1.0)):
+        for job in (0.0, 0.25, 0.5, 0.75, 1.0, 1.5):
+            points.append(("convex", dense, sparse, job, 0))
+            for rrf_k in (10, 30, 60):
+                points.append(("rrf", dense, sparse, job, rrf_k))
+    return points
+
+
+def fusion_grid(kb: KnowledgeBase, split: UserSplit, *, top: int = 15) -> str:
+    """recall@5, MRR@5 and nDCG@10 of the hybrid at each point of :func:`fusion_grid_points`
+    on ``split`` (the rankings are computed once per query, then fused at every point), best
+    first by recall@5 then MRR@5; refuses the test split, which is for measuring only."""
+    from guidance_assistant.retrieval.fusion import convex_fusion, reciprocal_rank_fusion
+    from guidance_assistant.retrieval.query import clean_query
+    from guidance_assistant.retrieval.understanding import understand
+
+    if split.split != "dev":
+        raise SuiteError("The fusion is chosen on the dev split only; the test split measures.")
+    depth = max(DEPTH, kb.settings.candidates)
+    cached = {
+        q.id: kb.rankings(
+            understand(clean_query(q.query, kb.settings.max_query_chars)), "hybrid", None, depth
+        )
+        for q in split.queries
+    }
+    ideals = {q.id: answer_count(kb, q) for q in split.queries}
+    rows: list[tuple[float, float, float, FusionPoint, dict[str, float]]] = []
+    for point in fusion_grid_points():
+        fusion, dense, sparse, job, rrf_k = point
+        weights = {"dense": dense, "bm25": sparse, "job": job}
+        result = ModeResult("grid")
+        for q in split.queries:
+            rankings = cached[q.id]
+            names = [n for n in ("dense", "bm25", "job") if n in rankings and weights[n] > 0]
+            lists = [rankings[n] for n in names]
+            w = [weights[n] for n in names]
+            scored = (
+                convex_fusion(lists, weights=w)
+                if fusion == "convex"
+                else reciprocal_rank_fusion(lists, k=rrf_k, weights=w)
+            )
+            gains = [
+                answers(kb.passage_source(r), kb.passage_text(r), q) for r, _ in scored[:DEPTH]
+            ]
+            rank = next((i for i, g in enumerate(gains, start=1) if g), None)
+            result.outcomes[q.id] = QueryOutcome(rank, gains, ideals[q.id], 0.0, [])
+        r5, mrr, ndcg = result.scores()
+        kinds: dict[str, float] = {}
+        for kind in ("job", "route", "concept", "leadership", "practice"):
+            ids = [q.id for q in split.queries if q.kind == kind]
+            kinds[kind] = result.scores(ids)[0]
+        rows.append((r5, mrr, ndcg, point, kinds))
+    rows.sort(key=lambda r: (-r[0], -r[1]))
+    lines = [
+        f"Fusion grid on split {split.split} ({len(rows)} points; {run_note()})",
+        f"{'fusion':<8}{'dense':>6}{'bm25':>6}{'job':>6}{'rrf_k':>6}{'R@5':>7}{'MRR@5':>7}"
+        f"{'nDCG':>7}  R@5 by kind (job route concept leadership practice)",
+    ]
+    for r5, mrr, ndcg, (fusion, dense, sparse, job, rrf_k), kinds in rows[:top]:
+        lines.append(
+            f"{fusion:<8}{dense:>6.2f}{sparse:>6.2f}{job:>6.2f}{rrf_k or '-':>6}{r5:>7.3f}"
+            f"{mrr:>7.3f}{ndcg:>7.3f}  " + " ".join(f"{v:.2f}" for v in kinds.values())
+        )
+    return "\n".join(lines)

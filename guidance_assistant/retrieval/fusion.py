@@ -41,3 +41,13 @@ def convex_fusion(
             scaled = (score - low) / span if span > 0 else 1.0
             fused[row] = fused.get(row, 0.0) + weight * scaled
     return sorted(fused.items(), key=lambda item: (-item[1], item[0]))
+
+
+def scaled(scores: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
+    """``scores`` min-max scaled to [0, 1] (all 1 when they are equal)."""
+    if scores.size == 0:
+        return scores
+    low, high = float(scores.min()), float(scores.max())
+    if high <= low:
+        return np.ones_like(scores)
+    return ((scores - low) / (high - low)).astype(np.float32)

@@ -19,7 +19,12 @@ from guidance_assistant.errors import DocumentError, IndexMissingError
 from guidance_assistant.paths import file_stamp
 from guidance_assistant.retrieval.dense import choose_kind
 from guidance_assistant.retrieval.embedding import Embedder, embedder_for
-from guidance_assistant.retrieval.fusion import convex_fusion, reciprocal_rank_fusion
+from guidance_assistant.retrieval.fusion import (
+    Ranking,
+    convex_fusion,
+    reciprocal_rank_fusion,
+    scaled,
+)
 from guidance_assistant.retrieval.index import (
     IndexData,
     ProgressCallback,
@@ -36,11 +41,17 @@ from guidance_assistant.retrieval.loaders import (
 from guidance_assistant.retrieval.query import clean_query
 from guidance_assistant.retrieval.shipped import load_shipped_vectors
 from guidance_assistant.retrieval.sparse import SparseIndex
+from guidance_assistant.retrieval.understanding import UnderstoodQuery, understand
 from guidance_assistant.sources import Citation, Document
 
 log = logging.getLogger(__name__)
 
 SearchMode = Literal["hybrid", "dense", "bm25"]
+
+#: Weight of the third ranking of a job question (the passages of the occupations it names,
+#: ranked among themselves) beside the dense and BM25 rankings; chosen on the dev split of
+#: ``evals/retrieval/users`` (see evals/README.md, issue 19).
+JOB_WEIGHT = 0.25
 FilterValue = str | Sequence[str]
 BUNDLED_ORIGIN = "bundled"
 USER_ORIGIN = "user"
@@ -168,6 +179,9 @@ class KnowledgeBase:
         self._sparse = SparseIndex([row.chunk.index_text() for row in data.rows])
         self._doc_types = np.array([row.doc_type for row in data.rows], dtype=object)
         self._sources = np.array([row.source for row in data.rows], dtype=object)
+        self._rows_of: dict[str, list[int]] = {}
+        for number, row in enumerate(data.rows):
+            self._rows_of.setdefault(row.source, []).append(number)
 
     # -- construction -------------------------------------------------------------------
 
@@ -379,6 +393,12 @@ class KnowledgeBase:
     def sources(self) -> set[str]:
         return {entry.source for entry in self._data.manifest.documents.values()}
 
+    def passage_source(self, row_number: int) -> str:
+        return self._data.rows[row_number].source
+
+    def passage_text(self, row_number: int) -> str:
+        return self._data.rows[row_number].chunk.text
+
     def passage_texts(self, sources: Iterable[str]) -> list[tuple[str, str]]:
         """``(source, text)`` of every passage of ``sources`` in the index, in index order
         (what an eval needs to count the passages that answer a question)."""
@@ -422,30 +442,71 @@ class KnowledgeBase:
         mask = self._allowed(filters)
         if mask is not None and not mask.any():
             return []
-        allowed_ids = None if mask is None else np.flatnonzero(mask).astype(np.int64)
-        depth = max(k, self.settings.candidates)
-
-        rankings = []
-        if mode in ("hybrid", "dense"):
-            vector = self.embedder.embed([text])[0]
-            rankings.append(self._data.dense.search(vector, depth, allowed_ids))
-        if mode in ("hybrid", "bm25"):
-            rankings.append(self._sparse.search(text, depth, mask))
-
-        if mode != "hybrid":
-            ids, scores = rankings[0]
+        rankings = self.rankings(understand(text), mode, mask, max(k, self.settings.candidates))
+        if mode == "dense":
+            ids, scores = rankings["dense"]
             scored = list(zip(ids.tolist(), scores.tolist(), strict=True))
-        elif (fusion or self.settings.fusion) == "convex":
-            scored = convex_fusion(
-                rankings, weights=[self.settings.dense_weight, self.settings.sparse_weight]
-            )
+        elif mode == "bm25":
+            ids, scores = rankings["bm25"]
+            scored = list(zip(ids.tolist(), scores.tolist(), strict=True))
         else:
-            scored = reciprocal_rank_fusion(
-                rankings,
-                k=self.settings.rrf_k,
-                weights=[self.settings.dense_weight, self.settings.sparse_weight],
-            )
+            scored = self.fuse(rankings, fusion or self.settings.fusion)
         return [self._passage(row, score) for row, score in scored[:k]]
+
+    def rankings(
+        self,
+        understood: UnderstoodQuery,
+        mode: SearchMode,
+        mask: npt.NDArray[np.bool_] | None,
+        depth: int,
+    ) -> dict[str, Ranking]:
+        """The rankings a search fuses: ``dense`` (the question respelled, its abbreviations
+        written out), ``bm25`` (the same without chat words) and, for a hybrid search of a
+        question that names occupations, ``job``: the passages of their records
+        (``lmi/<id>``, ``ncs/<id>``) ranked among themselves by both scores."""
+        result: dict[str, Ranking] = {}
+        vector = None
+        if mode in ("hybrid", "dense"):
+            vector = self.embedder.embed([understood.expanded])[0]
+            allowed_ids = None if mask is None else np.flatnonzero(mask).astype(np.int64)
+            result["dense"] = self._data.dense.search(vector, depth, allowed_ids)
+        sparse_scores = None
+        if mode in ("hybrid", "bm25"):
+            sparse_scores = self._sparse.scores(understood.sparse)
+            result["bm25"] = self._sparse.top(sparse_scores, depth, mask)
+        if mode == "hybrid" and understood.occupations and vector is not None:
+            rows = [
+                row
+                for occupation in understood.occupations
+                for prefix in ("lmi/", "ncs/")
+                for row in self._rows_of.get(prefix + occupation, [])
+                if mask is None or mask[row]
+            ]
+            if rows:
+                ids = np.array(sorted(set(rows)), dtype=np.int64)
+                score = self.settings.dense_weight * scaled(self._data.vectors[ids] @ vector)
+                if sparse_scores is not None:
+                    score = score + self.settings.sparse_weight * scaled(sparse_scores[ids])
+                order = np.lexsort((ids, -score))
+                result["job"] = (ids[order], score[order].astype(np.float32))
+        return result
+
+    def fuse(self, rankings: Mapping[str, Ranking], fusion: str) -> list[tuple[int, float]]:
+        """One ranking from the dense, BM25 and (when there is one) job rankings, by
+        ``fusion`` (``convex``: weighted sum of min-max scaled scores; ``rrf``: weighted
+        reciprocal ranks), best first."""
+        weights = {
+            "dense": self.settings.dense_weight,
+            "bm25": self.settings.sparse_weight,
+            "job": JOB_WEIGHT,
+        }
+        names = [name for name in ("dense", "bm25", "job") if name in rankings]
+        lists = [rankings[name] for name in names]
+        if fusion == "convex":
+            return convex_fusion(lists, weights=[weights[name] for name in names])
+        return reciprocal_rank_fusion(
+            lists, k=self.settings.rrf_k, weights=[weights[name] for name in names]
+        )
 
     def _passage(self, row_number: int, score: float) -> Passage:
         row = self._data.rows[row_number]

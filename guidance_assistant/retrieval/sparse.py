@@ -45,13 +45,28 @@ class SparseIndex:
         self, query: str, k: int, allowed_mask: npt.NDArray[np.bool_] | None = None
     ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float32]]:
         """Top ``k`` rows (ids, BM25 scores > 0), restricted to ``allowed_mask`` if given."""
+        scores = self.scores(query)
+        return self.top(scores, k, allowed_mask)
+
+    def scores(self, query: str) -> npt.NDArray[np.float32] | None:
+        """The BM25 score of every row for ``query`` (``None`` when no query word is indexed)."""
         tokens = [t for t in tokenize(query) if t in self._vocab]
-        k = min(k, self.size)
-        if not tokens or k <= 0:
-            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+        if not tokens or self.size == 0:
+            return None
         # One query: score every row straight from the index (bm25s' batch ``retrieve`` costs
-        # ten times more for a single question), then keep the top k.
-        scores = np.asarray(self.retriever.get_scores(tokens), dtype=np.float32)
+        # ten times more for a single question).
+        return np.asarray(self.retriever.get_scores(tokens), dtype=np.float32)
+
+    def top(
+        self,
+        scores: npt.NDArray[np.float32] | None,
+        k: int,
+        allowed_mask: npt.NDArray[np.bool_] | None = None,
+    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float32]]:
+        """The top ``k`` rows of ``scores`` (ids, scores > 0), within ``allowed_mask``."""
+        k = min(k, self.size)
+        if scores is None or k <= 0:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
         if allowed_mask is not None:
             scores = np.where(allowed_mask, scores, np.float32(0.0))
         top = np.argpartition(-scores, k - 1)[:k] if k < scores.size else np.arange(scores.size)
