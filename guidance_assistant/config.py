@@ -91,7 +91,11 @@ class Settings(BaseSettings):
     )
     rrf_k: int = Field(default=60, ge=1)
     dense_weight: float = Field(default=1.0, ge=0.0)
-    sparse_weight: float = Field(default=1.0, ge=0.0)
+    sparse_weight: float = Field(
+        default=0.75,
+        ge=0.0,
+        description="Weight of BM25 beside dense (dense_weight); chosen on users' queries.",
+    )
     candidates: int = Field(
         default=50, ge=1, le=1000, description="Candidates taken from each index before fusion."
     )
