@@ -460,14 +460,16 @@ class KnowledgeBase:
         mask: npt.NDArray[np.bool_] | None,
         depth: int,
     ) -> dict[str, Ranking]:
-        """The rankings a search fuses: ``dense`` (the question respelled, its abbreviations
-        written out), ``bm25`` (the same without chat words) and, for a hybrid search of a
+        """The rankings a search fuses: ``dense`` (the question respelled: its text-speak and
+        misspellings written out; on the dev split, adding the abbreviations' meanings cost
+        embedding time and recall), ``bm25`` (respelled, abbreviations written out, no chat
+        words) and, for a hybrid search of a
         question that names occupations, ``job``: the passages of their records
         (``lmi/<id>``, ``ncs/<id>``) ranked among themselves by both scores."""
         result: dict[str, Ranking] = {}
         vector = None
         if mode in ("hybrid", "dense"):
-            vector = self.embedder.embed([understood.expanded])[0]
+            vector = self.embedder.embed([understood.respelled])[0]
             allowed_ids = None if mask is None else np.flatnonzero(mask).astype(np.int64)
             result["dense"] = self._data.dense.search(vector, depth, allowed_ids)
         sparse_scores = None
