@@ -320,6 +320,14 @@ class ClientEngine:
         last_said = {_normal(line): index for index, line in enumerate(self.spoken)}
         return min(shorts, key=lambda line: last_said.get(_normal(line), -1))
 
+    def _short_if_said(self, line: str) -> str:
+        """``line``, or when it was said before (every line of its kind used), its first clause
+        ("Yeah, that's fine." -> "Yeah."): the same yes, without saying the line again."""
+        if _normal(line) not in {_normal(said) for said in self.spoken}:
+            return line
+        head = re.split(r"[.,!?…]", line.strip(), maxsplit=1)[0].strip()
+        return f"{head}." if head else line
+
     def topics_in(self, tokens: list[str]) -> list[str]:
         """Topics the trainee's words point at (topic keywords, or a fact's own words)."""
         found: list[str] = []
@@ -542,7 +550,7 @@ class ClientEngine:
                 return self._finish(result)
             if _PROPOSAL.search(plain) and (skill != "contracting" or self.contracted):
                 result.kind = "accept"
-                result.text = self._pick("accept", fallback=None)
+                result.text = self._short_if_said(self._pick("accept", fallback=None))
                 return self._finish(result)
 
         if skill == "summary":
@@ -711,7 +719,10 @@ _PROPOSAL = re.compile(
     r"(?:is|are) you (?:ok|okay|happy|alright|all right) (?:with|to) (?:that|this)\b)"
 )
 """A proposal or a check the client can agree to ("Shall we start there?")."""
-_WRAP_UP = re.compile(r"\banything else\b|\bis that everything\b|\bwrap (?:it )?up\b")
+_WRAP_UP = re.compile(
+    r"\banything else\b|\bis that everything\b|\bwrap (?:it )?up\b|\bis that enough\b|"
+    r"\b(?:another|other|more|any) (?:step|steps|thing|things)\b.*\badd\b"
+)
 """A check that the client has said all they want to."""
 
 _HOW_IS_IT = re.compile(

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 import yaml
 
-from guidance_assistant.practice.client import ClientEngine, Prediction
+from guidance_assistant.practice.client import ClientEngine, Prediction, answer_polarity
 from guidance_assistant.practice.personas import (
     Persona,
     get_persona,
@@ -294,3 +294,18 @@ def test_labels_use_the_clients_pronouns_and_you_labels_none() -> None:
     data = _persona_data()
     data["topics"][0]["you_label"] = "what she enjoys"
     _invalid(data, "you_label")
+
+
+def test_more_proposals_than_accept_lines_get_a_short_yes_not_a_repeated_line() -> None:
+    persona = get_persona("apprentice-switch")
+    engine = ClientEngine(persona, seed=0)
+    engine.reply("We've got about half an hour. Is that OK?", "contracting")
+    replies = [
+        engine.reply(f"Shall we look at step {n} next?", "contracting").text for n in range(6)
+    ]
+    lines = persona.responses.lines("accept")
+    heads = {line.split(",")[0].split(".")[0] + "." for line in lines}
+    assert all(r in lines or r in heads for r in replies), replies
+    assert answer_polarity(replies[-1]) == "yes"
+    long = [r for r in replies if len(r.split()) >= 3]
+    assert len(long) == len(set(long)), replies
