@@ -136,6 +136,8 @@ def plain_prompt(messages: list[Message]) -> str:
 _SCAFFOLD = re.compile(
     r"[<‹]\s*/?\s*(?:draft|state_summary|client_message|passage)\b"
     r"|engine'?s draft|reference wording|rules for this turn|passages you may draw on"
+    r"|rewritten version|rewrite of (?:the|this) message|here'?s (?:a|the|my) rewrite"
+    r"|the answer to this question is"
     r"|^\s*(?:move|stage)\s*:",
     re.IGNORECASE | re.MULTILINE,
 )
@@ -146,8 +148,9 @@ _LETTERS = re.compile(r"[a-z0-9£%]+")
 def unusable_reply(text: str) -> str | None:
     """Why a model's reply cannot be shown whatever the figures in it, or ``None``.
 
-    Small models often copy the prompt's tags and headings, or say one sentence again and again
-    until they run out of tokens; neither is an adviser's turn. A sentence of four words or more
+    Small models often copy the prompt's tags and headings, talk about the rewriting ("Here's a
+    rewritten version of the message"), or say one sentence again and again until they run out
+    of tokens; none of these is an adviser's turn. A sentence of four words or more
     said twice counts as repeating.
     """
     if _SCAFFOLD.search(text):

@@ -296,13 +296,29 @@ class Comparison(BaseModel):
 
 
 def compare_runs(run_a: EvalRun, run_b: EvalRun, threshold: float = 0.05) -> Comparison:
-    """Compare ``run_b`` (new) with ``run_a`` (baseline), matching cases by id and config.
+    """Compare ``run_b`` (new) with ``run_a`` (baseline), matching cases by id and config (by
+    id alone when each run has one configuration and they differ, e.g. offline and a model).
 
     A case's scorer is better/worse when its value moved by more than 1e-9; a scorer has
     regressed when its mean over the cases both runs share dropped by more than ``threshold``.
     """
-    a_values = {(r.case_id, r.config, s.name): s.value for r in run_a.results for s in r.scores}
-    b_values = {(r.case_id, r.config, s.name): s.value for r in run_b.results for s in r.scores}
+    configs_a = {r.config for r in run_a.results}
+    configs_b = {r.config for r in run_b.results}
+    label: dict[str, str] = {}
+    if len(configs_a) == 1 and len(configs_b) == 1 and configs_a != configs_b:
+        # One configuration against another (offline against a model): match cases by id.
+        (one,), (other,) = configs_a, configs_b
+        label = {one: f"{one} → {other}", other: f"{one} → {other}"}
+    a_values = {
+        (r.case_id, label.get(r.config, r.config), s.name): s.value
+        for r in run_a.results
+        for s in r.scores
+    }
+    b_values = {
+        (r.case_id, label.get(r.config, r.config), s.name): s.value
+        for r in run_b.results
+        for s in r.scores
+    }
     cases: list[CaseDelta] = []
     for key in sorted(set(a_values) | set(b_values)):
         before, after = a_values.get(key), b_values.get(key)
