@@ -24,6 +24,7 @@ from guidance_assistant.interview.state import (
 from guidance_assistant.interview.updates import article, suggested_date
 from guidance_assistant.text.clean import join_words, sentences
 from guidance_assistant.text.dates import format_date
+from guidance_assistant.text.strengths import strength_phrases
 
 __all__ = ["Draft", "DraftWriter", "display_who", "tidy"]
 
@@ -228,7 +229,11 @@ class DraftWriter(FactDrafts):
             also = self._also_said(gist)
             if gist and also:
                 gist = f"{gist}, {also}"
-            text = self.say(f"reflection.{move.topic}", gist=gist) if gist else ""
+            if move.topic == "strengths" and gist and not strength_phrases(self.analysis.text):
+                # "That's a real strength" only for a strength the client named as one.
+                text = self.say("reflection.content", gist=gist)
+            else:
+                text = self.say(f"reflection.{move.topic}", gist=gist) if gist else ""
         elif variant == "feeling" and move.feeling is not None:
             text = self.say(f"reflection.feeling.{move.feeling}")
         elif variant == "ideas" and move.occupation_ids:
@@ -288,12 +293,16 @@ class DraftWriter(FactDrafts):
 
     def _affirmation(self, move: Move) -> Draft:
         if move.variant == "strengths":
-            gist = self.fact_gist("strengths")
-            text = (
-                self.say("affirmation.strengths", gist=gist)
-                if gist
-                else self.say("affirmation.effort")
-            )
+            # Praise only what the client named as a strength, in their words; anything else
+            # they said about it ("I missed a lot of school") is reflected as content.
+            named = strength_phrases(self.analysis.text)
+            gist = join_words(named) if named else ""
+            if gist:
+                text = self.say("affirmation.strengths", gist=gist)
+            elif content := self.fact_gist("strengths"):
+                text = self.say("reflection.content", gist=content)
+            else:
+                text = self.say("affirmation.effort")
             enjoys = [f.gist for f in self.state.facts.get("interests", []) if f.turn == self.turn]
             if enjoys and gist:
                 text = f"{self.say('reflection.interests', gist=join_words(enjoys[:2]))} {text}"

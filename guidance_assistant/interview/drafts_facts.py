@@ -4,6 +4,7 @@ outlook, skills and description from the occupation record, and framework passag
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from guidance_assistant.interview import grounding
@@ -78,6 +79,14 @@ class FactDrafts(WideningDrafts):
         job = article(record.title)
         kinds: list[str] = list(dict.fromkeys(move.info_kinds)) or ["overview"]
         parts: list[str] = []
+        # A question the record's fields do not answer as asked ("do you have to be good at
+        # maths to be a marine biologist?", "is it unpaid at first?"): the sentence of the job's
+        # own passages closest in meaning to it, first, when one is close enough.
+        specific = self._specific(record, job, draft)
+        if specific is not None:
+            parts.append(specific)
+            if kinds == ["overview"]:
+                return specific
         if "overview" in kinds:
             # The headline only: the ways in side by side and the typical pay. The detail
             # (entry requirements, national pay figures, hours) is there when the client asks.
@@ -289,6 +298,34 @@ class FactDrafts(WideningDrafts):
         skills = join_words([skill.lower() for skill in record.skills[:5]])
         return self.say("information.skills", occupation=job, skills=skills, source=NCS_CITE)
 
+    def _specific(self, record: OccupationRecord, job: str, draft: Draft) -> str | None:
+        asked = grounding.question_part(self.analysis.text)
+        if not asked.strip() or len(asked.split()) < _SPECIFIC_WORDS:
+            return None
+        sources = [f"lmi/{record.id}", f"ncs/{record.id}"]
+        passages = grounding.safe_search(self.knowledge, asked, 6, {"source": sources})
+        candidates = [
+            (passage, sentence)
+            for passage in passages
+            for sentence in grounding.passage_sentences(
+                passage.text, mid_document=_mid_document(passage)
+            )
+            if len(sentence.split()) >= _SHORTEST_ANSWER
+        ]
+        sims = grounding.sentence_similarity(self.knowledge, asked, [c[1] for c in candidates])
+        if not sims:
+            return None
+        best = max(range(len(candidates)), key=lambda i: sims[i])
+        if sims[best] < SPECIFIC_SURE:
+            return None
+        passage, sentence = candidates[best]
+        draft.citations.append(TurnCitation(text=passage.text, citation=passage.citation))
+        draft.grounding.append(passage.text)
+        year = passage.citation.year
+        publisher = passage.citation.publisher or "National Careers Service"
+        source = f"{publisher}{f', {year}' if year else ''}"
+        return self.say("information.description", occupation=job, text=sentence, source=source)
+
     def _description(self, record: OccupationRecord, job: str, draft: Draft) -> str:
         query = f"{record.title} day-to-day tasks what the job involves description"
         for passage in grounding.safe_search(
@@ -324,6 +361,10 @@ class FactDrafts(WideningDrafts):
             if answer is not None:
                 return answer
 
+        semantic = self._semantic_answer(passages, query, needed)
+        if semantic is not None:
+            return semantic
+
         def score(passage: grounding.PassageLike) -> int:
             heading = f"{passage.citation.section or ''} {passage.citation.title}"
             return grounding.relevance(passage.text, query) + 2 * grounding.relevance(
@@ -353,6 +394,57 @@ class FactDrafts(WideningDrafts):
             )
         return Draft(text=self.say("information.not_found"))
 
+    def _semantic_answer(
+        self, passages: Sequence[grounding.PassageLike], query: str, needed: int
+    ) -> Draft | None:
+        """The sentence of ``passages`` closest in meaning to what the client asked (sentence
+        embeddings, with shared words and the passage's rank as tie-breaks), with the sentence
+        after it when that continues it. ``None`` when the knowledge source has no embedder or
+        no sentence is close enough and on the topic: the word-matching answer (or an honest
+        decline) follows."""
+        asked = grounding.question_part(self.analysis.text or query)
+        candidates: list[tuple[int, grounding.PassageLike, int, list[str]]] = []
+        for rank, passage in enumerate(passages):
+            sentences = grounding.passage_sentences(
+                passage.text, mid_document=_mid_document(passage)
+            )
+            candidates += [
+                (rank, passage, index, sentences)
+                for index, sentence in enumerate(sentences)
+                if len(sentence.split()) >= _SHORTEST_ANSWER
+            ]
+        sims = grounding.sentence_similarity(
+            self.knowledge, asked, [c[3][c[2]] for c in candidates]
+        )
+        if sims is None or not candidates:
+            return None
+        similarity = {(id(c[1]), c[2]): sim for c, sim in zip(candidates, sims, strict=True)}
+
+        def score(i: int) -> float:
+            rank, _, index, sentences = candidates[i]
+            return 10 * sims[i] + grounding.relevance(sentences[index], query) - 0.3 * rank
+
+        best = max(range(len(candidates)), key=score)
+        _, passage, index, sentences = candidates[best]
+        sentence = sentences[index]
+        on_topic = grounding.relevance(sentence, query) >= needed
+        if sims[best] < SEMANTIC_SURE and not (sims[best] >= SEMANTIC_FLOOR and on_topic):
+            return None
+        chosen = [sentence]
+        if index + 1 < len(sentences):
+            following = sentences[index + 1]
+            close = similarity.get((id(passage), index + 1), -1.0) >= sims[best] - 0.12
+            if len(f"{sentence} {following}".split()) <= 70 and (
+                close or grounding.relevance(following, query) >= max(needed, 2)
+            ):
+                chosen.append(following)
+        body = self._framework_sentence(passage, " ".join(chosen))
+        return Draft(
+            text=f"{body} {self.say('information.check')}",
+            citations=[TurnCitation(text=passage.text, citation=passage.citation)],
+            grounding=[passage.text],
+        )
+
     def _kind_answer(
         self,
         passages: list[grounding.PassageLike],
@@ -376,8 +468,18 @@ class FactDrafts(WideningDrafts):
         parts: list[str] = []
         used: list[grounding.PassageLike] = []
         missing: list[str] = []
+        asked = grounding.question_part(self.analysis.text or query)
+        every = [
+            (id(p), index, sentence)
+            for _, p in on_topic
+            for index, sentence in enumerate(
+                grounding.passage_sentences(p.text, mid_document=_mid_document(p))
+            )
+        ]
+        sims = grounding.sentence_similarity(self.knowledge, asked, [e[2] for e in every])
+        meaning = {(e[0], e[1]): sim for e, sim in zip(every, sims, strict=True)} if sims else {}
         for kind in kinds[:2]:
-            best: tuple[int, int, int, list[str], grounding.PassageLike] | None = None
+            best: tuple[float, int, int, list[str], grounding.PassageLike] | None = None
             for rank, passage in on_topic:
                 sentences = grounding.passage_sentences(
                     passage.text, mid_document=_mid_document(passage)
@@ -395,7 +497,10 @@ class FactDrafts(WideningDrafts):
                     if about + grounding.relevance(heading, query) == 0:
                         continue  # a pay sentence about something else answers nothing
                     score = (
-                        3 * about
+                        # closeness in meaning, except for "what is X?", where the sentence
+                        # that opens with X says what it is better than any close one
+                        (0 if kind == "definition" else 8) * meaning.get((id(passage), index), 0)
+                        + 3 * about
                         + (2 if opens_on_topic else 0)
                         + grounding.relevance(heading, query)
                         + (3 if kind in _FIGURES and _FIGURES[kind].search(sentence) else 0)
@@ -459,6 +564,19 @@ class FactDrafts(WideningDrafts):
             source=_framework_source(passage),
         )
 
+
+#: A sentence this close in meaning to the question answers it; one at least at the floor
+#: answers it when it also shares the question's words. Set on the first-contact rounds 1-3
+#: (development), never on a round measured after.
+SEMANTIC_SURE = 0.55
+SEMANTIC_FLOOR = 0.35
+#: A sentence of a job's own passages this close in meaning to a question about the job answers
+#: it before the record's fields do; questions shorter than _SPECIFIC_WORDS words ("pay?") are
+#: left to the fields. Set on rounds 1-3 (development).
+SPECIFIC_SURE = 0.6
+_SPECIFIC_WORDS = 5
+#: Fewer words than this is a heading or a fragment, not an answer.
+_SHORTEST_ANSWER = 5
 
 #: The figure the best answer of a kind holds: an amount, a length of time, an age.
 _FIGURES = {

@@ -13,6 +13,7 @@ reply shows must be found in them or in the client's own words.
 from __future__ import annotations
 
 import functools
+import logging
 import re
 from collections.abc import Mapping, Sequence
 from statistics import quantiles
@@ -31,6 +32,8 @@ from guidance_assistant.lmi.render import (
 from guidance_assistant.sources import Citation
 from guidance_assistant.text.numbers import NUMBER_WORDS, word_number
 from guidance_assistant.text.sentences import split_sentences
+
+logger = logging.getLogger(__name__)
 
 # ---------------------------------------------------------------------------- the knowledge seam
 
@@ -59,6 +62,55 @@ class KnowledgeSource(Protocol):
     ) -> Sequence[PassageLike]:
         """The ``k`` best passages for ``query``, best first, each with its citation."""
         ...
+
+
+class _Embeds(Protocol):
+    def embed(self, texts: list[str], *, progress: bool = False) -> Any: ...
+
+
+def sentence_similarity(
+    knowledge: KnowledgeSource | None, query: str, sentences: Sequence[str]
+) -> list[float] | None:
+    """How close in meaning each of ``sentences`` is to ``query`` (cosine of the knowledge
+    base's own sentence embeddings, -1 to 1), or ``None`` when the knowledge source has no
+    embedder (a test's word-matching stub): the caller then ranks by shared words alone."""
+    embedder: _Embeds | None = getattr(knowledge, "embedder", None)
+    if embedder is None or not sentences or not query.strip():
+        return None
+    import numpy as np
+
+    # The knowledge's sentences come back turn after turn (the same framework notes and job
+    # profiles): each is embedded once per process and encoder.
+    cache = _SENTENCE_VECTORS.setdefault(id(embedder), {})
+    if len(cache) > _SENTENCE_CACHE_LIMIT:
+        cache.clear()
+    unseen = list(dict.fromkeys(s for s in sentences if s not in cache))
+    try:
+        vectors = np.asarray(embedder.embed([query, *unseen]), dtype=np.float64)
+    except Exception:
+        logger.warning(
+            "sentence embeddings failed; ranking answer sentences by words", exc_info=True
+        )
+        return None
+    norms = np.linalg.norm(vectors, axis=1)
+    norms[norms == 0] = 1.0
+    vectors = vectors / norms[:, None]
+    for sentence, vector in zip(unseen, vectors[1:], strict=True):
+        cache[sentence] = vector
+    question = vectors[0]
+    return [float(cache[s] @ question) for s in sentences]
+
+
+#: Sentence vectors kept per encoder (a few MB at most).
+_SENTENCE_VECTORS: dict[int, dict[str, Any]] = {}
+_SENTENCE_CACHE_LIMIT = 20_000
+
+
+def question_part(text: str) -> str:
+    """The sentences of a message that ask (those ending in "?"), else the whole message: what
+    an answer should be close to ("my mum can't afford it. do u get paid when training?")."""
+    asked = [s for s in split_sentences(text) if s.rstrip().endswith("?")]
+    return " ".join(asked) if asked else text
 
 
 def safe_search(

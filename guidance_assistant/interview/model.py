@@ -219,6 +219,7 @@ class PracticeSettings(_Strict):
     challenge_after_client_turns: int = Field(default=4, ge=0, le=50)
     widening_count: int = Field(default=3, ge=1, le=8)
     check_in_gap: int = Field(default=3, ge=1, le=50)
+    decision_from_turn: int = Field(default=8, ge=1, le=50)
 
 
 class InterviewModel(_Strict):

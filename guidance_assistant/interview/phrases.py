@@ -199,6 +199,7 @@ PHRASE_SLOTS: dict[str, frozenset[str]] = {
     "agenda.situation": _NONE,
     "decision.option": _slots("option"),
     "decision.option_route": _slots("option", "route"),
+    "decision.own_words": _slots("words"),
     "decision.keep_open": _slots("options"),
     "decision.keep_open_general": _NONE,
     "view.positive": _NONE,

@@ -199,6 +199,9 @@ _ASKS: tuple[Act, ...] = ("ask_job", "ask_route", "ask_concept", "ask_process")
 #: The learned reader's score at which a message with no question the rules can see is still
 #: taken as one.
 SURE_ASK = 0.85
+#: A question (by its mark or its first words) with at least this many content words is a
+#: question to answer even when neither the cues nor the learned reader say what it asks.
+_UNEXPLAINED_QUESTION_WORDS = 3
 #: ...and at which a correction or a rejected option is taken from the reader alone.
 SURE_CHANGE = 0.85
 _ASKED: tuple[Intent, ...] = ("ask_information", "ask_framework", "ask_opinion")
@@ -422,6 +425,15 @@ def analyse_message(
             short=short,
             marked="?" in view,
         )
+    if (
+        is_question
+        and len(content) >= _UNEXPLAINED_QUESTION_WORDS
+        and not any(i in intents for i in (*_ASKED, "about_adviser", "off_topic", "injection"))
+    ):
+        # A question with content that no cue explains ("how long does a plumbin apprentership
+        # take", "so can u do nursing with a btec or not"): still a question, answered from the
+        # knowledge (or honestly declined), never taken as a statement by a stage rule.
+        add("ask_information" if occupations or ambiguous else "ask_framework")
 
     return MessageAnalysis(
         text=view,

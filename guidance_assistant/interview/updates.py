@@ -42,6 +42,8 @@ from guidance_assistant.text.clean import (
     second_person,
 )
 from guidance_assistant.text.dates import format_date
+from guidance_assistant.text.negation import clause_before, negated_before
+from guidance_assistant.text.sentences import split_sentences
 
 _AGENDA_CUE = re.compile(
     r"\b(?P<verb>talk about|talk through|help with|help me with|think about|know about|look at|"
@@ -420,16 +422,82 @@ def refresh_discrepancies(state: SessionState, signals: SignalsFile) -> None:
                 existing.add(key)
 
 
+_WAY_START = re.compile(r"^(?:ok(?:ay)?|right|alright|yeah|yes|ye|so|then)\b")
+_THEN_END = re.compile(r"\bthen\W*$")
+_TENTATIVE = re.compile(
+    r"\b(?:thinking (?:about|of)|thought about|wondering|maybe|might|not sure|dunno|"
+    r"don'?t know|or something|could be)\b"
+)
+_WAY_LEAD = re.compile(
+    r"^(?:(?:ok(?:ay)?|right|alright|yeah|yes|ye|so|well|then|nah|no)\b[\s,.:;!-]*)+"
+    r"(?:i\s+think\b[\s:,]*)?",
+    re.IGNORECASE,
+)
+
+
+def states_way_forward(analysis: MessageAnalysis) -> bool:
+    """Whether the message says which way the client will go: a decision read as such, or a
+    route, course, subject or job said as a conclusion ("ok so the T Level at college",
+    "art a level then", "right, sixth form college then")."""
+    if analysis.has("decide"):
+        return True
+    if analysis.is_question or analysis.has("disagree", "dont_know"):
+        return False
+    norm = normalise_for_matching(analysis.text)
+    if _TENTATIVE.search(" ".join(norm.split()[:8])):
+        return False  # "yes, I was thinking about being a game designer": an idea, not a choice
+    if _THEN_END.search(norm) is not None:
+        return bool(analysis.routes or analysis.own_occupations or analysis.subject_words)
+    # "ok so adult nursing at uni": a route or a course said as a conclusion (a job alone after
+    # "yes" is an answer to the adviser's question, not a decision).
+    return bool(analysis.routes or analysis.subject_words) and (
+        analysis.has("agree") or _WAY_START.match(norm) is not None
+    )
+
+
+def _own_words_decision(analysis: MessageAnalysis) -> str:
+    """The decision in the client's words, said back to them ("the T Level at Northgate")."""
+    for sentence in split_sentences(analysis.text):
+        if sentence.rstrip().endswith("?"):
+            continue
+        words = _WAY_LEAD.sub("", sentence.strip()).strip(" ,.;:!-")
+        if len(words.split()) >= 2:  # not a bare "Ok." before the decision itself
+            return second_person(clip_words(words, 24))
+    return second_person(clip_words(analysis.text.strip(), 24))
+
+
+def _denied(analysis: MessageAnalysis, option: OptionConsidered) -> bool:
+    """Whether the message names ``option`` only to deny it ("I don't want to be a PE
+    teacher", "not dentist")."""
+    lowered = analysis.text.lower()
+    phrases = [
+        m.phrase.lower() for m in analysis.occupations if m.occupation_id == option.occupation_id
+    ]
+    phrases.append(option.title.lower())
+    for phrase in phrases:
+        start = lowered.find(phrase)
+        if start >= 0:
+            before = clause_before(lowered, start)
+            return negated_before(before, words=6, between="none")
+    return False
+
+
 def _absorb_decision(
     state: SessionState,
     analysis: MessageAnalysis,
     phrases: Phrasebook,
     interview: InterviewModel,
 ) -> None:
-    if state.stage not in ("decision_and_action_planning", "options_and_challenge"):
+    if state.stage not in ("exploration", "decision_and_action_planning", "options_and_challenge"):
         return
     in_decision = state.stage == "decision_and_action_planning"
-    if analysis.action is not None and (analysis.action.anaphoric or not analysis.has("decide")):
+    late = state.client_turns >= interview.practice.decision_from_turn
+    way_forward = states_way_forward(analysis) and (late or in_decision)
+    if state.stage == "exploration" and not way_forward:
+        return  # earlier, "I want to be a vet" is an idea to explore, not a decision
+    if analysis.action is not None and (
+        analysis.action.anaphoric or not way_forward or (state.decisions and analysis.dates)
+    ):
         return  # a step (or a date for steps already said), not a decision
     turn = state.client_turns
     route = analysis.routes[0] if analysis.routes else None
@@ -438,6 +506,14 @@ def _absorb_decision(
     mentioned = [m.occupation_id for m in analysis.own_occupations if state.option(m.occupation_id)]
     if not mentioned:
         mentioned = options_named(state, analysis.text)
+    # Never an option the client turned down, here ("Not dentist, sorry mum") or before.
+    mentioned = [
+        occupation_id
+        for occupation_id in mentioned
+        if (option := state.option(occupation_id)) is not None
+        and option.client_view != "negative"
+        and not _denied(analysis, option)
+    ]
     limit = interview.stage("decision_and_action_planning").max_client_turns
     undecided = (
         in_decision
@@ -464,7 +540,7 @@ def _absorb_decision(
             )
         state.decisions.append(Decision(text=text, turn=turn))
         return
-    if mentioned and (in_decision or analysis.has("decide")):
+    if mentioned and (in_decision or analysis.has("decide") or way_forward):
         chosen = mentioned[0]
     elif analysis.has("decide") and state.focus_option:
         chosen = state.focus_option
@@ -474,11 +550,26 @@ def _absorb_decision(
             chosen = positive[0].occupation_id
         elif route and state.focus_option:
             chosen = state.focus_option
-    if chosen is None:
+    picked = state.option(chosen) if chosen is not None else None
+    if picked is not None and (
+        picked.client_view == "negative" or _denied(analysis, picked) or picked.origin == "others"
+    ):
+        chosen = None  # never a job the client turned down, nor someone else's
+    if chosen is None or state.option(chosen) is None:
+        if way_forward and not (state.decisions and state.decisions[-1].turn == turn):
+            # A way forward that is not one of the jobs looked at (a course, a route, a
+            # subject): recorded in the client's own words.
+            text = phrases.render(
+                "decision.own_words",
+                seed=state.seed,
+                turn=turn,
+                plain=False,
+                words=_own_words_decision(analysis),
+            )
+            state.decisions.append(Decision(text=text, route=route, turn=turn))
         return
     option = state.option(chosen)
-    if option is None:
-        return
+    assert option is not None
     if route is not None and route in option.route_types:
         text = phrases.render(
             "decision.option_route",
@@ -550,8 +641,10 @@ def _absorb_early_steps(state: SessionState, analysis: MessageAnalysis, limit: i
     ):
         _date_undated(state, when, state.client_turns)
         return
-    if not state.options or not analysis.actions or analysis.has("decide"):
+    if not analysis.actions or (analysis.has("decide") and not state.decisions):
         return  # "I want to go for graphic designer" is a decision for the next stage
+    if not (state.options or state.decisions or when is not None):
+        return  # steps need something to act on: an option, a decision or a date
     if not all(m.concrete and not m.anaphoric for m in analysis.actions):
         return
     _add_steps(state, analysis, when, limit)

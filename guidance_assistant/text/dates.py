@@ -4,7 +4,12 @@ Pure: every function takes the session's ``today``. Patterns find where a date i
 calendar arithmetic of written dates and counted spans ("12/03", "3rd of March 2027", "in three
 weeks") is ``dateparser``'s, with day before month and the future preferred. The conventions
 ``dateparser`` does not know stay here: "this weekend" is the coming Saturday, "end of the week"
-is Friday, "next Friday" is the Friday of next week, "end of the month" its last day.
+and "this week" are Friday, "next Friday" is the Friday of next week, "end of the month" its
+last day, "a fortnight" fourteen days. A month on its own is its next occurrence ("in March":
+the 15th; "by March": the 1st; "end of March", "early March"...), and the school year's
+holidays are dated by :data:`SCHOOL_HOLIDAYS` (an approximation of the English school calendar:
+"before Christmas" is the last week of the autumn term, "after half term" the Monday after the
+next half term). Text-speak for the common ones ("tomoz", "this wkend") is read too.
 """
 
 from __future__ import annotations
@@ -57,11 +62,28 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             rf"\b(?P<month>{_MONTH_ALT})\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<y>20\d\d))?"
         ),
     ),
+    (
+        "month",
+        re.compile(
+            r"\b(?P<lead>in|by|before|until|till|during|from|over|for|"
+            r"(?:at\s+)?(?:the\s+)?(?:end|start|beginning|middle)\s+of|early|mid|late)"
+            rf"\s+(?P<month>{_MONTH_ALT})\b"
+        ),
+    ),
+    (
+        "holiday",
+        re.compile(
+            r"\b(?P<lead>before|by|after|over|at|during|in|for|until|till|after the|before the)"
+            r"\s+(?:the\s+)?(?P<holiday>christmas|xmas|new year|half[ -]?term|easter|summer)"
+            r"(?:\s+(?:holidays?|hols|break))?\b"
+        ),
+    ),
     ("today", re.compile(r"\b(?:today|tonight|this evening|after school today)\b")),
-    ("tomorrow", re.compile(r"\btomorrow\b")),
-    ("weekend", re.compile(r"\b(?:this|the|at the|over the)\s+weekend\b")),
-    ("next_weekend", re.compile(r"\bnext\s+weekend\b")),
-    ("end_of_week", re.compile(r"\b(?:end of (?:the|this) week)\b")),
+    ("tomorrow", re.compile(r"\b(?:tomorrow|tomorow|tomoz|tmrw|tmr|2moro|2morrow)\b")),
+    ("weekend", re.compile(r"\b(?:this|the|at the|over the)\s+(?:weekend|wkend|wknd)\b")),
+    ("next_weekend", re.compile(r"\b(?:next|nxt)\s+(?:weekend|wkend|wknd)\b")),
+    ("end_of_week", re.compile(r"\b(?:end of (?:the|this) week|this week)\b")),
+    ("fortnight", re.compile(r"\b(?:(?:in\s+)?a\s+fortnight|fortnight'?s time|next fortnight)\b")),
     ("end_of_month", re.compile(r"\b(?:end of (?:the|this) month)\b")),
     ("end_of_next_month", re.compile(r"\bend of next month\b")),
     ("next_week", re.compile(r"\bnext week\b")),
@@ -85,6 +107,36 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         ),
     ),
 ]
+
+
+#: Where the English school year's holidays fall, as (month, day) anchors: each phrase's date
+#: is the next anchor on or after the session date, moved by the words before it
+#: (:data:`_HOLIDAY_LEAD`). An approximation (term dates differ between areas and years); an
+#: adviser reads the date back to the client, who can correct it.
+SCHOOL_HOLIDAYS: dict[str, tuple[tuple[int, int], ...]] = {
+    "christmas": ((12, 22),),
+    "new year": ((1, 2),),
+    "half term": ((10, 26), (2, 15), (5, 25)),
+    "easter": ((3, 29),),
+    "summer": ((7, 22),),
+}
+#: Days added to a holiday's anchor for the words before it: "before Christmas" is the Friday
+#: before the break, "over Christmas" its end, "after Christmas" the first week back.
+_HOLIDAY_LEAD = {
+    "before": -3,
+    "before the": -3,
+    "by": -3,
+    "until": -3,
+    "till": -3,
+    "at": 5,
+    "over": 9,
+    "during": 9,
+    "in": 9,
+    "for": 5,
+    "after": 14,
+    "after the": 14,
+}
+_HOLIDAY_LENGTH = {"summer": 40, "christmas": 14, "easter": 14, "half term": 7, "new year": 7}
 
 
 class DateMention(BaseModel):
@@ -152,8 +204,58 @@ def _month_number(name: str) -> int:
     return next(index for index, month in enumerate(MONTHS, start=1) if month.startswith(name))
 
 
+def _next_on_or_after(today: date, month: int, day: int) -> date:
+    this_year = date(today.year, month, min(day, _last_day(today.year, month)))
+    if this_year >= today:
+        return this_year
+    return date(today.year + 1, month, min(day, _last_day(today.year + 1, month)))
+
+
+def _month_date(lead: str, month: int, today: date) -> date:
+    """ "in March" (the 15th), "by March" (the 1st), "end of March" (its last day)... of the
+    month's next occurrence; the month we are in counts when the day is still ahead."""
+    lead = " ".join(lead.split())
+    if lead.endswith("end of") or lead == "late":
+        day = 31
+    elif lead.endswith(("start of", "beginning of")) or lead == "early":
+        day = 7
+    elif lead in ("by", "before", "until", "till"):
+        day = 1
+    else:
+        day = 15
+    if month == today.month and date(today.year, month, min(day, 28)) <= today:
+        return date(today.year, month, _last_day(today.year, month))  # "by December" in December
+    found = _next_on_or_after(today, month, day)
+    if day == 1 and found - today < timedelta(days=3):
+        # "by December" said on 30 November means the end of December, not tomorrow
+        return date(found.year, found.month, _last_day(found.year, found.month))
+    return found
+
+
+def _holiday_date(lead: str, holiday: str, today: date) -> date:
+    name = "christmas" if holiday == "xmas" else re.sub(r"[ -]+", " ", holiday)
+    if name == "halfterm":
+        name = "half term"
+    length = _HOLIDAY_LENGTH[name]
+    shift = _HOLIDAY_LEAD.get(" ".join(lead.split()), 0)
+    # The holiday we are in (or just before) still counts for "over" and "after" it.
+    earliest = today - timedelta(days=length if shift > 0 else 0)
+    anchor = min(_next_on_or_after(earliest, m, d) for m, d in SCHOOL_HOLIDAYS[name])
+    if shift > 0 and anchor < today:
+        shift = max(shift, (today - anchor).days + 1)
+    if name == "summer" and shift > 0:
+        shift = shift + 30 if lead.startswith("after") else shift
+    return max(anchor + timedelta(days=shift), today + timedelta(days=1))
+
+
 def _resolve(kind: str, match: re.Match[str], today: date) -> date | None:
     groups = match.groupdict()
+    if kind == "month":
+        return _month_date(groups["lead"], _month_number(groups["month"]), today)
+    if kind == "holiday":
+        return _holiday_date(groups["lead"], groups["holiday"], today)
+    if kind == "fortnight":
+        return today + timedelta(days=14)
     if kind in ("iso", "numeric"):
         return _year_for(int(groups["d"]), int(groups["m"]), groups.get("y"), today)
     if kind in ("day_month", "month_day"):

@@ -270,6 +270,7 @@ def test_a_pay_question_naming_no_job_uses_the_clients_earlier_idea() -> None:
             is_question=True,
             intents=["ask_information"],
             info_kinds=["pay"],
+            content_words=2,  # as the reader counts them: "much", "earn"
         ),
     )
     assert move.kind == "information" and move.occupation_ids == ["computer-games-developer"]
@@ -316,3 +317,19 @@ def test_a_route_with_exams_is_a_discrepancy_for_a_client_who_hates_exams() -> N
     assert [(d.kind, d.occupation_id) for d in s.discrepancies] == [
         ("study_route", "computer-games-developer")
     ]
+
+
+def test_a_longer_question_naming_no_job_is_not_read_as_about_the_job_in_focus() -> None:
+    """"Is there money to help with travel?" is about support, not the job in focus's pay."""
+    s = state(options=[GAMES], focus_option=None)
+    move = choose_move(
+        s,
+        said(
+            "Is there money to help with travel? My mum can't drive me",
+            is_question=True,
+            intents=["ask_information"],
+            info_kinds=["pay"],
+            content_words=5,
+        ),
+    )
+    assert move.kind == "information" and move.variant == "framework", move

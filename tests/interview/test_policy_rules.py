@@ -178,7 +178,12 @@ CASES: dict[str, Case] = {
     ),
     "ask.which_job": (
         state(),
-        said("how much does it pay?", intents=["ask_information"], info_kinds=["pay"]),
+        said(
+            "how much does it pay?",
+            intents=["ask_information"],
+            info_kinds=["pay"],
+            content_words=2,
+        ),
         None,
     ),
     "ask.education": (
@@ -257,6 +262,12 @@ CASES: dict[str, Case] = {
         None,
     ),
     "exploration.exit": (state(facts=ALL_FACTS, criteria=CRITERIA), said("yeah"), None),
+    # Late in the interview the client says which way they will go: follow them into planning.
+    "exploration.client_way_forward": (
+        state(client_turns=9, decisions=[Decision(text="the catering course at college", turn=9)]),
+        said("ok so the catering course at college then", intents=["decide"]),
+        None,
+    ),
     "exploration.own_idea": (
         state(options=[NURSE.model_copy(update={"presented": False, "turn": TURN})]),
         said("maybe nursing", occupations=[job()]),
@@ -318,6 +329,15 @@ CASES: dict[str, Case] = {
             ],
         ),
         said("ok"),
+        None,
+    ),
+    "options.client_way_forward": (
+        options(
+            options=[NURSE.model_copy(update={"presented": True})],
+            client_turns=10,
+            actions=[ActionItem(what="go to the open evening", when=TODAY, turn=10)],
+        ),
+        said("I'll go to the open evening in January"),
         None,
     ),
     "options.feeling": (options(options=[NURSE]), said("I'm worried", feelings=["worried"]), None),

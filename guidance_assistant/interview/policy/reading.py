@@ -87,7 +87,9 @@ def next_topic(
 
 def resolve_stage(state: SessionState, analysis: MessageAnalysis) -> tuple[StageId, str | None]:
     """The stage this message belongs to: a proposed transition happens unless the client
-    disagrees (or the message is about something else entirely)."""
+    disagrees (or the message is about something else entirely). A question does not hold it
+    back: it is answered by the rules for any stage in the stage the client moves into, so a
+    question after a summary costs the interview no turn."""
     pending = state.pending_transition
     implicit = False
     if (
@@ -109,8 +111,6 @@ def resolve_stage(state: SessionState, analysis: MessageAnalysis) -> tuple[Stage
     if analysis.has("off_topic", "injection", "about_adviser"):
         return state.stage, None
     if analysis.has("disagree") and not analysis.has("finished"):
-        return state.stage, None
-    if analysis.has("ask_information", "ask_framework") and not analysis.has("agree"):
         return state.stage, None
     if state.stage == "contracting" and not analysis.has("agree"):
         if analysis.agenda_change:
@@ -172,8 +172,8 @@ def negative_feeling(analysis: MessageAnalysis) -> FeelingKind | None:
 
 def ideas_in_focus(state: SessionState) -> list[str]:
     """The job being talked about: the focus option, else the client's own ideas (latest
-    first), else anyone's."""
+    first), else the adviser's suggestions (never a job of someone in the client's life)."""
     if state.focus_option is not None:
         return [state.focus_option]
     own = [o.occupation_id for o in reversed(state.options) if o.origin == "client"]
-    return own or [o.occupation_id for o in reversed(state.options)]
+    return own or [o.occupation_id for o in reversed(state.options) if o.origin != "others"]

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from guidance_assistant.interview.message import MessageAnalysis
-from guidance_assistant.interview.model import MoveKind
+from guidance_assistant.interview.model import MoveKind, StageId
 from guidance_assistant.interview.policy.move import Move
 from guidance_assistant.interview.policy.situation import Situation
 
@@ -54,6 +54,18 @@ def summary_or_advance(s: Situation, reason: str) -> Move:
     moved = s.state.model_copy(update={"stage": following.id, "stage_client_turns": 0})
     inner = stage_move(moved, MessageAnalysis(text=""), s.interview, entered=True)
     return inner.model_copy(update={"enter_stage": following.id, "transition_reason": reason})
+
+
+def advance_to(s: Situation, stage: StageId, reason: str) -> Move:
+    """Go straight into ``stage`` this turn (no summary first), its own rules wording the move
+    with this message in view."""
+    from guidance_assistant.interview.policy.choose import stage_move
+
+    moved = s.state.model_copy(
+        update={"stage": stage, "stage_client_turns": 0, "pending_transition": None}
+    )
+    inner = stage_move(moved, s.analysis, s.interview, entered=True)
+    return inner.model_copy(update={"enter_stage": stage, "transition_reason": reason})
 
 
 def make_move(s: Situation, kind: MoveKind, variant: str, reason: str, **extra: Any) -> Move:

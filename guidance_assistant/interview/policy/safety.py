@@ -189,7 +189,10 @@ ASK: tuple[Rule, ...] = (
     Rule(
         "ask.which_job",
         lambda s: (
-            s.has("ask_information") and bool(s.analysis.info_kinds) and not s.has("ask_framework")
+            s.has("ask_information")
+            and bool(s.analysis.info_kinds)
+            and not s.has("ask_framework")
+            and s.implies_job
         ),
         lambda s: make_move(
             s,

@@ -29,6 +29,9 @@ from guidance_assistant.interview.state import (
     SessionState,
 )
 
+#: A question naming no job, at most this many content words long, is about the job in focus.
+IMPLIED_JOB_WORDS = 4
+
 
 @dataclass
 class Situation:
@@ -96,9 +99,25 @@ class Situation:
         """The jobs a question is about: those named, else (when it asks about a job's pay,
         routes...) the job in focus."""
         ids = [m.occupation_id for m in self.analysis.occupations]
-        if not ids and self.analysis.info_kinds:
+        if not ids and self.analysis.info_kinds and self.implies_job:
             ids = self.in_focus
         return ids
+
+    @cached_property
+    def way_forward(self) -> bool:
+        """The client has said which way they will go, or named dated steps of their own, late
+        enough in the interview (``practice.decision_from_turn``) for it to be their decision."""
+        if self.state.client_turns < self.practice.decision_from_turn:
+            return False
+        return bool(self.state.decisions) or any(a.when is not None for a in self.state.actions)
+
+    @cached_property
+    def implies_job(self) -> bool:
+        """A question that names no job means the one being talked about only when it is short
+        ("pay?", "need a degree?") or points back to it ("how long does it take"); a longer one
+        ("is there money to help with travel?") is about education or support, not a job's
+        record."""
+        return self.analysis.content_words <= IMPLIED_JOB_WORDS or self.analysis.refers_back
 
     # -- exploration --------------------------------------------------------------------
 

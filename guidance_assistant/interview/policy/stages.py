@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 from guidance_assistant.interview.policy.move import Move
-from guidance_assistant.interview.policy.rule import Rule, always, make_move, summary_or_advance
+from guidance_assistant.interview.policy.rule import (
+    Rule,
+    advance_to,
+    always,
+    make_move,
+    summary_or_advance,
+)
 from guidance_assistant.interview.policy.situation import Situation
 
 # ------------------------------------------------------------------------------- contracting
@@ -100,6 +106,19 @@ EXPLORATION: tuple[Rule, ...] = (
             "topic",
             f"start exploring: {s.upcoming or s.stage.topics[0].id}",
             topic=s.upcoming or s.stage.topics[0].id,
+        ),
+    ),
+    Rule(
+        "exploration.client_way_forward",
+        lambda s: s.way_forward and bool(s.state.decisions),
+        # The client has said which way they will go (or set dated steps): follow them into
+        # planning now, rather than asking for more views or ideas.
+        lambda s: advance_to(
+            s,
+            "decision_and_action_planning",
+            "the client said which way they will go"
+            + (" and set dated steps" if s.dated else "")
+            + ": on to decision and action planning",
         ),
     ),
     Rule(
@@ -361,6 +380,19 @@ OPTIONS: tuple[Rule, ...] = (
             and s.discrepancy_to_name is not None
         ),
         _challenge,
+    ),
+    Rule(
+        "options.client_way_forward",
+        lambda s: s.way_forward,
+        # The client has said which way they will go (or set dated steps): follow them into
+        # planning now, rather than asking for more views or ideas.
+        lambda s: advance_to(
+            s,
+            "decision_and_action_planning",
+            "the client said which way they will go"
+            + (" and set dated steps" if s.dated else "")
+            + ": on to decision and action planning",
+        ),
     ),
     Rule(
         "options.feeling",
