@@ -384,6 +384,11 @@ class FactDrafts(WideningDrafts):
             )
             if not text:
                 continue
+            sims = grounding.sentence_similarity(
+                self.knowledge, grounding.question_part(self.analysis.text or query), [text]
+            )
+            if sims is not None and sims[0] < ANSWER_FLOOR:
+                continue  # shares words with the question but is about something else
             citation = passage.citation
             source = _framework_source(passage)
             body = self.say("information.framework", title=citation.title, text=text, source=source)
@@ -570,6 +575,10 @@ class FactDrafts(WideningDrafts):
 #: (development), never on a round measured after.
 SEMANTIC_SURE = 0.55
 SEMANTIC_FLOOR = 0.35
+#: Below this closeness in meaning, sentences found by shared words alone are not an answer:
+#: the client is told honestly that the sources do not say (rounds 1-3: wrong answers sat at
+#: 0.27-0.33).
+ANSWER_FLOOR = 0.33
 #: A sentence of a job's own passages this close in meaning to a question about the job answers
 #: it before the record's fields do; questions shorter than _SPECIFIC_WORDS words ("pay?") are
 #: left to the fields. Set on rounds 1-3 (development).
