@@ -250,16 +250,32 @@ class TransformersResponder:
 
         return StopWhenUnusable()
 
+    def _stopped(self, new_tokens: Any) -> bool:
+        """Whether the model ended its reply itself (its last token is a stop token)."""
+        stops = self._loaded.model.generation_config.eos_token_id
+        stop_ids = set(stops if isinstance(stops, list) else [stops]) - {None}
+        stop_ids.add(self._loaded.tokenizer.eos_token_id)
+        return bool(int(new_tokens.shape[-1])) and int(new_tokens[-1]) in stop_ids
+
     def _out_of_time(self, new_tokens: Any, seconds: float) -> bool:
         """Whether generation was cut by the time limit (not by a stop token or the length)."""
         if self.time_limit is None or seconds < self.time_limit:
             return False
         if int(new_tokens.shape[-1]) >= self.max_new_tokens:
             return False
-        stops = self._loaded.model.generation_config.eos_token_id
-        stop_ids = set(stops if isinstance(stops, list) else [stops]) - {None}
-        stop_ids.add(self._loaded.tokenizer.eos_token_id)
-        return not (int(new_tokens.shape[-1]) and int(new_tokens[-1]) in stop_ids)
+        return not self._stopped(new_tokens)
+
+    def _cut_off(self, new_tokens: Any) -> bool:
+        """Whether the reply ran into ``max_new_tokens`` mid-way (a model that has a stop
+        token never said it). A model that cannot stop (no stop token, or its stop token
+        suppressed, as in the tiny test models) is exempt."""
+        eos = self._loaded.tokenizer.eos_token_id
+        suppressed = self._loaded.model.generation_config.suppress_tokens or []
+        if eos is None or eos in suppressed:
+            return False
+        if int(new_tokens.shape[-1]) < self.max_new_tokens:
+            return False
+        return not self._stopped(new_tokens)
 
     # -- Responder ------------------------------------------------------------------------
 
@@ -288,6 +304,11 @@ class TransformersResponder:
             raise BackendError(
                 f"time limit: the model in {self.model_path} had not finished its reply after "
                 f"{seconds:.1f} s (limit {self.time_limit:g} s)."
+            )
+        if self._cut_off(new_tokens):
+            raise BackendError(
+                f"unusable reply: cut off at {self.max_new_tokens} tokens before it ended "
+                "(GA_TRANSFORMERS_MAX_NEW_TOKENS)"
             )
         text = str(self._loaded.tokenizer.decode(new_tokens, skip_special_tokens=True)).strip()
         if not text:

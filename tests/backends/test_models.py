@@ -128,3 +128,16 @@ def test_the_short_prompt_gives_the_draft_alone(make_request: Any) -> None:
     assert user[1].endswith("What do you enjoy?")
     assert "SECRET" not in user[1] and "£18,000" not in user[1]
     assert load_system_prompt("short") != load_system_prompt("full")
+
+
+def test_a_reply_cut_off_at_the_token_limit_is_a_backend_error(
+    tiny_models: dict[str, Path], sample_request: ResponseRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A model that could have stopped but ran into max_new_tokens: its reply ends mid-way."""
+    responder = TransformersResponder(tiny_models["plain"], max_new_tokens=4)
+    assert responder.respond(sample_request)  # this tiny model cannot stop: exempt
+    config = responder._loaded.model.generation_config
+    monkeypatch.setattr(config, "suppress_tokens", [])
+    monkeypatch.setattr(config, "bad_words_ids", [[responder._loaded.tokenizer.eos_token_id]])
+    with pytest.raises(BackendError, match="cut off at 4 tokens"):
+        responder.respond(sample_request)
