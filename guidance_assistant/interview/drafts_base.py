@@ -55,6 +55,10 @@ def display_who(who: str) -> str:
     return WHO_LABELS.get(who, who)
 
 
+#: Phrasings shorter than this may be said again ("OK.", "Thanks.").
+_REPEAT_WORDS = 8
+
+
 @dataclass
 class Draft:
     """A move in words, with the passages it cites and what the turn changes."""
@@ -121,9 +125,21 @@ class WriterBase:
     # -- wording helpers ------------------------------------------------------------------
 
     def say(self, key: str, **slots: str) -> str:
-        return self.phrases.render(
-            key, seed=self.state.seed, turn=self.turn, plain=self.plain, **slots
-        )
+        """``key``'s phrasing for this turn, or another of its phrasings when that one was
+        already said word for word in this session (a decline or a holding reply asked for
+        twice is not repeated while the phrasebook has another way to say it)."""
+        options = self.phrases.phrases.get(key)
+        tries = len(options.standard) if options is not None else 1
+        first = ""
+        for offset in range(max(tries, 1)):
+            text = self.phrases.render(
+                key, seed=self.state.seed, turn=self.turn + offset, plain=self.plain, **slots
+            )
+            if offset == 0:
+                first = text
+            if len(text.split()) < _REPEAT_WORDS or not self._said_before(text):
+                return text
+        return first
 
     def _pick(self, phrase_set: PhraseSet) -> str:
         pool = phrase_set.plain if self.plain and phrase_set.plain else phrase_set.standard

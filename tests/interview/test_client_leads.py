@@ -102,3 +102,14 @@ def test_a_job_turned_down_is_never_the_decision() -> None:
 def test_dates_people_say(words: str, expected: date) -> None:
     found = find_dates(words, TODAY)
     assert found and found[0].when == expected, found
+
+
+def test_a_decline_asked_for_twice_is_not_said_word_for_word_again() -> None:
+    from guidance_assistant.evals.interview.matching import says_no_information
+
+    session = _session()
+    _play(session, OPENING[:6])
+    first = session.reply("what's a zorbular quantification voucher?")
+    second = session.reply("and who hands out zorbular quantification vouchers?")
+    assert says_no_information(first.text) and says_no_information(second.text)
+    assert first.text != second.text
