@@ -320,7 +320,7 @@ def test_a_route_with_exams_is_a_discrepancy_for_a_client_who_hates_exams() -> N
 
 
 def test_a_longer_question_naming_no_job_is_not_read_as_about_the_job_in_focus() -> None:
-    """"Is there money to help with travel?" is about support, not the job in focus's pay."""
+    """A question such as "is there money to help with travel?" is about support, not pay."""
     s = state(options=[GAMES], focus_option=None)
     move = choose_move(
         s,
