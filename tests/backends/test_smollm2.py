@@ -81,13 +81,13 @@ class Spy:
 @pytest.fixture(scope="module")
 def smollm2() -> Iterator[TransformersResponder]:
     """The model, loaded once (the transformers backend keeps it for the process)."""
-    yield TransformersResponder("smollm2", max_new_tokens=48, prompt_style="short")
+    yield TransformersResponder("smollm2", max_new_tokens=80, prompt_style="short")
 
 
 @pytest.fixture(scope="module")
 def smollm2_full(smollm2: TransformersResponder) -> TransformersResponder:
     """The same loaded model given the full prompt (passages and the client's words too)."""
-    return TransformersResponder("smollm2", max_new_tokens=48, prompt_style="full")
+    return TransformersResponder("smollm2", max_new_tokens=80, prompt_style="full")
 
 
 def _session(responder: Any, knowledge: Any = None) -> GuidanceSession:
