@@ -299,6 +299,8 @@ class FactDrafts(WideningDrafts):
         return self.say("information.skills", occupation=job, skills=skills, source=NCS_CITE)
 
     def _specific(self, record: OccupationRecord, job: str, draft: Draft) -> str | None:
+        if not self.analysis.is_question:
+            return None  # an option presented, not a question asked: the headline, not a detail
         asked = grounding.question_part(self.analysis.text)
         if not asked.strip() or len(asked.split()) < _SPECIFIC_WORDS:
             return None
