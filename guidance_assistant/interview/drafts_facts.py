@@ -483,7 +483,13 @@ class FactDrafts(WideningDrafts):
                 grounding.passage_sentences(p.text, mid_document=_mid_document(p))
             )
         ]
-        sims = grounding.sentence_similarity(self.knowledge, asked, [e[2] for e in every])
+        # Meaning is not weighed for "what is X?" (below): nothing to embed for it alone.
+        weighed = any(kind != "definition" for kind in kinds[:2])
+        sims = (
+            grounding.sentence_similarity(self.knowledge, asked, [e[2] for e in every])
+            if weighed
+            else None
+        )
         meaning = {(e[0], e[1]): sim for e, sim in zip(every, sims, strict=True)} if sims else {}
         for kind in kinds[:2]:
             best: tuple[float, int, int, list[str], grounding.PassageLike] | None = None

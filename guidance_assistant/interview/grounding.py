@@ -19,6 +19,7 @@ from collections.abc import Mapping, Sequence
 from statistics import quantiles
 from typing import Any, Protocol
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from guidance_assistant.interview.state import PayBand, TurnCitation
@@ -72,13 +73,11 @@ def sentence_similarity(
     knowledge: KnowledgeSource | None, query: str, sentences: Sequence[str]
 ) -> list[float] | None:
     """How close in meaning each of ``sentences`` is to ``query`` (cosine of the knowledge
-    base's own sentence embeddings, -1 to 1), or ``None`` when the knowledge source has no
+    base's own sentence embeddings, which are unit length, so a dot product; -1 to 1), or ``None`` when the knowledge source has no
     embedder (a test's word-matching stub): the caller then ranks by shared words alone."""
     embedder: _Embeds | None = getattr(knowledge, "embedder", None)
     if embedder is None or not sentences or not query.strip():
         return None
-    import numpy as np
-
     # The knowledge's sentences come back turn after turn (the same framework notes and job
     # profiles): each is embedded once per process and encoder.
     cache = _SENTENCE_VECTORS.setdefault(id(embedder), {})
@@ -92,9 +91,6 @@ def sentence_similarity(
             "sentence embeddings failed; ranking answer sentences by words", exc_info=True
         )
         return None
-    norms = np.linalg.norm(vectors, axis=1)
-    norms[norms == 0] = 1.0
-    vectors = vectors / norms[:, None]
     for sentence, vector in zip(unseen, vectors[1:], strict=True):
         cache[sentence] = vector
     question = vectors[0]

@@ -60,3 +60,30 @@ def test_records_give_routes_side_by_side_and_facts_for_challenges() -> None:
     assert any(line.startswith("Apprenticeship") for line in lines)
     assert not is_degree_only(lmi.get("electrician"))
     assert pay_band(lmi.get("care-worker")) == "lower"
+
+
+def test_sentence_similarity_embeds_each_sentence_once_and_needs_an_embedder() -> None:
+    import numpy as np
+
+    from guidance_assistant.interview.grounding import sentence_similarity
+
+    calls: list[list[str]] = []
+
+    class Letters:
+        """Unit vectors by first letter: 'a...' close to 'a...', far from 'b...'."""
+
+        def embed(self, texts: list[str], *, progress: bool = False) -> np.ndarray:
+            calls.append(list(texts))
+            out = np.zeros((len(texts), 26))
+            for row, text in enumerate(texts):
+                out[row, ord(text[0].lower()) - 97] = 1.0
+            return out
+
+    class Known:
+        embedder = Letters()
+
+    sims = sentence_similarity(Known(), "apples?", ["a pear", "bananas"])
+    assert sims == [1.0, 0.0]
+    again = sentence_similarity(Known(), "bread?", ["a pear", "bananas"])
+    assert again == [0.0, 1.0] and calls[-1] == ["bread?"]  # sentences come from the cache
+    assert sentence_similarity(object(), "apples?", ["a pear"]) is None  # a stub: words only
