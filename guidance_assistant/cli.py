@@ -320,6 +320,17 @@ def eval_brief(
     typer.echo(cli_brief(split, misses=misses))
 
 
+@eval_app.command("readers")
+@friendly_errors
+def eval_readers(
+    misses: Annotated[int, typer.Option(help="Also list this many mistakes.")] = 0,
+) -> None:
+    """The shared text layer's date and strength readers on sentences written blind."""
+    from guidance_assistant.evals.text_readers import run_readers_eval
+
+    typer.echo(run_readers_eval(misses=misses))
+
+
 @eval_app.command("redaction")
 @friendly_errors
 def eval_redaction(
