@@ -49,6 +49,8 @@ class DraftWriter(FactDrafts):
         ):
             noted = self.say("action_planning.noted", steps=self._steps_text(dated_now))
             draft.text = f"{noted} {draft.text}"
+        if move.held:
+            draft.text = f"{self.say('safeguarding_response.held_answer')} {draft.text}"
         draft.text = tidy(draft.text)
         return draft
 

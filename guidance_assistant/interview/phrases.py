@@ -211,6 +211,7 @@ PHRASE_SLOTS: dict[str, frozenset[str]] = {
     "close.no_next_contact": _NONE,
     # safeguarding stance (never sent to a backend)
     "safeguarding_response.holding": _NONE,
+    "safeguarding_response.held_answer": _NONE,
 }
 """Every phrase key the engine uses, with the slots it fills for that key."""
 

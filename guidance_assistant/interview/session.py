@@ -325,6 +325,13 @@ class GuidanceSession:
 
         if "safeguarding" in flags or "safeguarding_open" in flags:
             move = choose_move(work, analysis, interview=self.interview)
+            if move.held:
+                # A question while the flag is open: answered, with the reminder, offline
+                # (no backend sees a turn while a flag is open).
+                draft = self._writer(work, analysis).write(move)
+                turn = self._finish(work, move, analysis, draft, draft.text, "offline", None, flags)
+                self.state = work
+                return turn
             if move.variant == "escalation" and result.flagged:
                 reply = escalation_reply(result, seed=work.seed, plain_language=self.plain_language)
             else:

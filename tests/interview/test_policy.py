@@ -71,10 +71,14 @@ def test_safeguarding_comes_before_everything() -> None:
 
 def test_an_open_flag_keeps_the_safe_stance() -> None:
     flag = SafeguardingFlag(category="abuse", reason="x", turn=2, raised_at="2026-03-10T10:00:00Z")  # type: ignore[arg-type]
-    move = choose_move(
-        state(flags=[flag]), said("how much do nurses earn?", intents=["ask_information"])
-    )
+    move = choose_move(state(flags=[flag]), said("can we just get on with it"))
     assert move.kind == "safeguarding_response" and move.variant == "holding"
+    # A question is still answered, held (with the reminder), and the interview does not move on.
+    asked = choose_move(
+        state(flags=[flag]), said("how much do nurses earn?", intents=["ask_framework"])
+    )
+    assert asked.kind == "information" and asked.held
+    assert asked.enter_stage is None and asked.propose_stage is None
 
 
 def test_off_topic_is_redirected_to_the_purpose() -> None:

@@ -166,8 +166,14 @@ def test_a_disclosure_stops_guidance_and_never_reaches_the_backend(
     assert session.state.active_flag is not None
     assert len(model.requests) == calls
     assert all(DISCLOSURE not in request.client_message for request in model.requests)
-    follow = session.reply("How much do nurses earn?")
+    follow = session.reply("can we just carry on")
     assert follow.move == "safeguarding_response" and "0800 1111" in follow.text
+    # A question is still answered, offline, with the reminder; the interview does not move on.
+    stage = session.state.stage
+    asked = session.reply("How much do nurses earn?")
+    assert asked.move == "information" and asked.backend == "offline"
+    assert "0800 1111" in asked.text and "£" in asked.text
+    assert session.state.active_flag is not None and session.state.stage == stage
     assert len(model.requests) == calls
     session.clear_flag("Passed to the DSL, who has spoken with the pupil.")
     assert session.state.active_flag is None

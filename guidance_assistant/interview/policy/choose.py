@@ -9,6 +9,7 @@ from guidance_assistant.interview.policy.reading import entered_now, resolve_sta
 from guidance_assistant.interview.policy.rules import (
     ANY_STAGE,
     ASK,
+    ASK_WHILE_HELD,
     NO_NAGGING,
     SAFETY_AND_CLIENT,
     SESSION_ENDED,
@@ -33,6 +34,10 @@ def choose_move(
     move = fire(SAFETY_AND_CLIENT, here)
     if move is not None:
         return move
+    if state.active_flag is not None:  # a question while the flag is open (safety.flag_open)
+        move = fire(ASK_WHILE_HELD, here)
+        assert move is not None  # ask.education answers any question
+        return move.model_copy(update={"held": True, "resume": False})
     if state.ended:
         move = fire((*ASK, SESSION_ENDED), here)
         assert move is not None  # SESSION_ENDED always holds

@@ -49,6 +49,11 @@ class Move(BaseModel):
         default=None, description="The stage this move proposes moving to (after agreement)."
     )
     resume: bool = Field(default=False, description="Repeat the open question afterwards.")
+    held: bool = Field(
+        default=False,
+        description="A safeguarding flag is open: the answer opens with a reminder that the "
+        "designated safeguarding lead will be in touch, and the interview does not move on.",
+    )
     rule: str = Field(
         default="",
         description="The policy rule that chose this move (``stage.rule``; ``a > b`` when rule "

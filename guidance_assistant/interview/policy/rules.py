@@ -24,6 +24,7 @@ from guidance_assistant.interview.policy.rule import Rule, fire, summary_or_adva
 from guidance_assistant.interview.policy.safety import (
     ANY_STAGE,
     ASK,
+    ASK_WHILE_HELD,
     OPINION,
     SAFETY_AND_CLIENT,
     SESSION_ENDED,
@@ -55,6 +56,7 @@ def rule_names() -> list[str]:
 __all__ = [
     "ANY_STAGE",
     "ASK",
+    "ASK_WHILE_HELD",
     "CLOSE",
     "CONTRACTING",
     "DECISION",

@@ -9,6 +9,10 @@ from guidance_assistant.interview.policy.situation import Situation
 # ----------------------------------------------------------------------- safety and the client
 
 
+def _asks(s: Situation) -> bool:
+    return s.has("ask_information", "ask_framework")
+
+
 def _flagged(s: Situation) -> bool:
     result = s.analysis.safeguarding
     return result is not None and result.flagged
@@ -29,7 +33,10 @@ SAFETY_AND_CLIENT: tuple[Rule, ...] = (
     ),
     Rule(
         "safety.flag_open",
-        lambda s: s.state.active_flag is not None,
+        # A question while the flag is open is still answered (the ``ASK`` rules, with a
+        # reminder that the designated safeguarding lead will be in touch: ``Move.held``);
+        # nothing else moves the interview on until an adviser clears the flag.
+        lambda s: s.state.active_flag is not None and not _asks(s),
         lambda s: make_move(
             s,
             "safeguarding_response",
@@ -122,10 +129,6 @@ SESSION_ENDED = Rule(
 # --------------------------------------------------------------------------------- any stage
 
 
-def _asks(s: Situation) -> bool:
-    return s.has("ask_information", "ask_framework")
-
-
 ASK: tuple[Rule, ...] = (
     Rule(
         "ask.job_in_focus",
@@ -214,6 +217,11 @@ ASK: tuple[Rule, ...] = (
         ),
     ),
 )
+
+
+#: While a safeguarding flag is open, a question is answered by these rules in any stage (an
+#: answer does not move the interview on); the draft opens with a reminder (``Move.held``).
+ASK_WHILE_HELD: tuple[Rule, ...] = tuple(r for r in ASK if r.name != "ask.not_in_this_stage")
 
 
 def _asks_opinion(s: Situation) -> bool:
