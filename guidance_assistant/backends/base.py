@@ -10,12 +10,15 @@ A :class:`Responder` only turns that decision into words:
   what comes back (every number must be in the cited passages or the client's words) and falls
   back to the draft when a reply breaks a rule or the backend fails, so no turn is lost.
 
-A reply is always whole, never streamed: the engine checks every reply (figures, secrecy
-promises, dropped pay figures) before the client sees any of it.
+A backend may also stream its words (:class:`StreamingResponder`), so that an app can show them
+as they come, marked as a draft in progress; the engine still checks the whole reply (figures,
+secrecy promises, dropped pay figures, the draft's question) before it is confirmed, and replaces
+it by the draft when it fails.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Protocol, runtime_checkable
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -61,6 +64,16 @@ class Responder(Protocol):
 
     def respond(self, request: ResponseRequest) -> str:
         """The reply text for ``request``. Raises :class:`BackendError` when it cannot answer."""
+        ...
+
+
+@runtime_checkable
+class StreamingResponder(Responder, Protocol):
+    """A :class:`Responder` that can also give its reply piece by piece, as it writes it."""
+
+    def stream(self, request: ResponseRequest) -> Iterator[str]:
+        """The reply for ``request`` in pieces (joined, they are the whole reply). Raises
+        :class:`BackendError`, possibly after some pieces, when the reply cannot be used."""
         ...
 
 

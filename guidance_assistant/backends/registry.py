@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from guidance_assistant.backends.base import (
@@ -11,6 +11,7 @@ from guidance_assistant.backends.base import (
     OfflineResponder,
     Responder,
     ResponseRequest,
+    StreamingResponder,
 )
 from guidance_assistant.config import Settings, get_settings
 
@@ -115,3 +116,17 @@ class FallbackResponder:
         except BackendError as error:
             self._record(error)
             return self.fallback.respond(request)
+
+    def stream(self, request: ResponseRequest) -> Iterator[str]:
+        """The primary's reply in pieces (whole, in one piece, when it cannot stream). A
+        failure is recorded in ``last_error`` and raised: pieces already given cannot be taken
+        back here, so the caller shows its own words instead."""
+        self.last_error = None
+        try:
+            if isinstance(self.primary, StreamingResponder):
+                yield from self.primary.stream(request)
+            else:
+                yield self.primary.respond(request)
+        except BackendError as error:
+            self.last_error = error
+            raise

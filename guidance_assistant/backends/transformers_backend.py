@@ -8,7 +8,8 @@ several responders (and sessions) with the same model share one copy, loaded onc
 
 Generation stops as soon as the words so far cannot be shown (the prompt's tags copied, a
 sentence said twice: :func:`~guidance_assistant.backends.prompting.unusable_reply`), and such a
-reply is a :class:`BackendError` too. Each reply has a time limit (``time_limit`` seconds, reading the prompt included): a reply not
+reply is a :class:`BackendError` too. :meth:`TransformersResponder.stream` gives the same reply
+in pieces as they are written (the same checks run when it ends). Each reply has a time limit (``time_limit`` seconds, reading the prompt included): a reply not
 finished by then is a :class:`BackendError`, so the engine shows its own draft instead.
 
 ``torch`` and ``transformers`` are imported inside the functions that need them, so importing
@@ -21,6 +22,7 @@ import logging
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -279,16 +281,21 @@ class TransformersResponder:
 
     # -- Responder ------------------------------------------------------------------------
 
-    def respond(self, request: ResponseRequest) -> str:
-        import torch
+    def _prepare(self, request: ResponseRequest) -> tuple[dict[str, Any], dict[str, Any]]:
+        """The model's inputs for ``request`` and the arguments of ``generate``."""
+        from transformers import StoppingCriteriaList
 
         inputs = self._inputs(request)
         kwargs = self._generate_kwargs()
-        from transformers import StoppingCriteriaList
-
         kwargs["stopping_criteria"] = StoppingCriteriaList(
             [self._stop_when_unusable(int(inputs["input_ids"].shape[-1]))]
         )
+        return inputs, kwargs
+
+    def _generate(self, inputs: dict[str, Any], kwargs: dict[str, Any]) -> tuple[Any, float]:
+        """The new tokens and the seconds they took (one generation at a time per model)."""
+        import torch
+
         try:
             with self._loaded.lock, torch.random.fork_rng(devices=[]), torch.inference_mode():
                 torch.manual_seed(self.seed)
@@ -299,7 +306,10 @@ class TransformersResponder:
             raise BackendError(
                 f"The model in {self.model_path} failed to generate: {type(exc).__name__}: {exc}"
             ) from exc
-        new_tokens = output[0, inputs["input_ids"].shape[-1] :]
+        return output[0, inputs["input_ids"].shape[-1] :], seconds
+
+    def _check(self, new_tokens: Any, seconds: float, text: str) -> str:
+        """``text`` (the reply, stripped) when it can be shown; else a :class:`BackendError`."""
         if self._out_of_time(new_tokens, seconds):
             raise BackendError(
                 f"time limit: the model in {self.model_path} had not finished its reply after "
@@ -310,10 +320,48 @@ class TransformersResponder:
                 f"unusable reply: cut off at {self.max_new_tokens} tokens before it ended "
                 "(GA_TRANSFORMERS_MAX_NEW_TOKENS)"
             )
-        text = str(self._loaded.tokenizer.decode(new_tokens, skip_special_tokens=True)).strip()
+        text = text.strip()
         if not text:
             raise BackendError(f"The model in {self.model_path} produced no text.")
         problem = unusable_reply(text)
         if problem is not None:
             raise BackendError(f"unusable reply: {problem} ({text[:80]!r}...)")
         return text
+
+    def respond(self, request: ResponseRequest) -> str:
+        inputs, kwargs = self._prepare(request)
+        new_tokens, seconds = self._generate(inputs, kwargs)
+        text = str(self._loaded.tokenizer.decode(new_tokens, skip_special_tokens=True))
+        return self._check(new_tokens, seconds, text)
+
+    def stream(self, request: ResponseRequest) -> Iterator[str]:
+        """The reply in pieces as the model writes them (generation runs in a thread). The
+        checks of :meth:`respond` run once it has finished: a reply that fails them raises
+        :class:`BackendError` after its pieces."""
+        from transformers import TextIteratorStreamer
+
+        inputs, kwargs = self._prepare(request)
+        streamer: Any = TextIteratorStreamer(  # untyped in transformers 5
+            self._loaded.tokenizer, skip_prompt=True, skip_special_tokens=True
+        )
+        kwargs["streamer"] = streamer
+        result: dict[str, Any] = {}
+
+        def run() -> None:
+            try:
+                result["tokens"], result["seconds"] = self._generate(inputs, kwargs)
+            except BackendError as error:
+                result["error"] = error
+                streamer.end()  # the reader waits for the end; say it
+
+        worker = threading.Thread(target=run, name="ga-model-stream", daemon=True)
+        worker.start()
+        pieces: list[str] = []
+        for piece in streamer:
+            if piece:
+                pieces.append(piece)
+                yield piece
+        worker.join()
+        if "error" in result:
+            raise result["error"]
+        self._check(result["tokens"], result["seconds"], "".join(pieces))

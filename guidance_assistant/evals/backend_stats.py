@@ -5,7 +5,9 @@ Every turn record says what wrote its words (``backend``), every reply of the mo
 refused (``rejected``: unsupported figures, figures left out, too long, a secrecy promise) and
 why the draft was shown in the end (``fallback``: the last refusal, or a backend error such as
 the time limit). Safeguarding turns and refused empty messages never reach a model and count
-as offline turns.
+as offline turns, and so do the drafts that keep their own words (flag ``own_words``: redirects,
+check-ins, refusals; :mod:`guidance_assistant.interview.wording`), which are counted apart. A
+shown reply that named none of its draft's sources got them added (flag ``source_added``).
 """
 
 from __future__ import annotations
@@ -57,6 +59,8 @@ class BackendStats(BaseModel):
     drafts: int = Field(description="Model turns that showed the engine's draft instead.")
     refused_replies: int = Field(description="Model replies the engine refused (all attempts).")
     retried_then_accepted: int = Field(description="Turns whose second reply was accepted.")
+    own_words: int = Field(default=0, description="Drafts never offered: their own words kept.")
+    sources_added: int = Field(default=0, description="Shown replies given the draft's sources.")
     refusals: dict[str, int] = Field(default_factory=dict, description="Refused replies by kind.")
     errors: dict[str, int] = Field(default_factory=dict, description="Backend errors by kind.")
     latency_p50: float = Field(description="Seconds per turn, median (all turns).")
@@ -83,6 +87,10 @@ class BackendStats(BaseModel):
             )
             errors = ", ".join(f"{k} {v}" for k, v in self.errors.items()) or "none"
             lines.append(f"backend errors: {errors}")
+            lines.append(
+                f"drafts kept in their own words (never offered) {self.own_words}; shown "
+                f"replies given the draft's sources {self.sources_added}"
+            )
         return "\n".join(lines)
 
 
@@ -109,6 +117,8 @@ def backend_stats(turns: Iterable[TurnRecord]) -> BackendStats:
         drafts=sum(t.fallback is not None for t in model),
         refused_replies=sum(len(t.rejected) for t in model),
         retried_then_accepted=sum(bool(t.rejected) and t.fallback is None for t in model),
+        own_words=sum("own_words" in t.flags for t in every),
+        sources_added=sum("source_added" in t.flags for t in model),
         refusals=dict(refusals.most_common()),
         errors=dict(errors.most_common()),
         latency_p50=percentile(seconds, 0.5),

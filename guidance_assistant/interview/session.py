@@ -35,7 +35,7 @@ Every client message goes through the same steps:
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Generator, Mapping
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -48,6 +48,7 @@ from guidance_assistant.backends.base import (
     OfflineResponder,
     Responder,
     ResponseRequest,
+    StreamingResponder,
 )
 from guidance_assistant.errors import GuidanceAssistantError
 from guidance_assistant.interview.acts import ActReader, shared_act_reader
@@ -81,6 +82,13 @@ from guidance_assistant.interview.state import (
     TurnCitation,
 )
 from guidance_assistant.interview.updates import absorb, apply_move, enter_stage
+from guidance_assistant.interview.wording import (
+    asks_question,
+    keeps_own_words,
+    named_sources,
+    names_a_source,
+    source_line,
+)
 from guidance_assistant.safeguarding.cues import CueHit
 from guidance_assistant.safeguarding.rules import escalation_reply, promises_secrecy
 from guidance_assistant.safeguarding.screen import Screening, screen_message
@@ -107,6 +115,9 @@ STRICT_NUMBERS = (
     "Strict rule: use only the numbers that appear in the passages, the draft or the client's "
     "words, written exactly as they appear there. If unsure, give no numbers at all. "
     "Numbers you used that are not allowed: {numbers}."
+)
+KEEP_QUESTION = (
+    "Strict rule: keep the draft's question to the client, as a question, at the end of your reply."
 )
 NUMBERS_RULE = (
     "Every number (pay, hours, dates, counts, years) must come from the passages, the draft or "
@@ -141,6 +152,34 @@ class Turn(BaseModel):
         description="Why the engine refused each of the backend's replies this turn, in order "
         "(a refused first reply may be followed by an accepted second one).",
     )
+
+
+class ReplyInProgress(BaseModel):
+    """A model's words so far, not yet checked: show them marked as a draft in progress."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    text: str = Field(description="The words of this attempt so far (a retry starts again).")
+    attempt: int = Field(default=1, description="1, or 2 when the first reply was refused.")
+
+
+class ReplyDone(BaseModel):
+    """The turn, checked and recorded: the last event of :meth:`GuidanceSession.reply_stream`."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    turn: Turn
+    streamed: str = Field(
+        default="", description="The model's words as they were streamed ('' when none were)."
+    )
+
+    @property
+    def confirmed(self) -> bool:
+        """Whether the streamed words were kept (else the turn shows the engine's draft)."""
+        return bool(self.streamed) and self.turn.fallback is None
+
+
+ReplyEvent = ReplyInProgress | ReplyDone
 
 
 def _resolve_responder(backend: str | Responder, settings: Settings | None) -> Responder:
@@ -280,6 +319,32 @@ class GuidanceSession:
 
         Raises :class:`~guidance_assistant.text.clean.EmptyMessageError` for a message with
         nothing that shows; the session is left as it was."""
+        steps = self._turn(message, stream=False)
+        while True:
+            try:
+                next(steps)
+            except StopIteration as done:
+                turn: Turn = done.value
+                return turn
+
+    def reply_stream(self, message: str) -> Generator[ReplyEvent, None, None]:
+        """:meth:`reply`, as events: while a model that can stream writes, its words so far
+        (:class:`ReplyInProgress`, unchecked), then the turn (:class:`ReplyDone`), whose words
+        are the model's when they passed every check and the engine's draft otherwise. The
+        offline backend, and every turn no model words, give the :class:`ReplyDone` alone. The
+        session changes only when the last event is taken."""
+        streamed = ""
+        steps = self._turn(message, stream=True)
+        while True:
+            try:
+                event = next(steps)
+            except StopIteration as done:
+                yield ReplyDone(turn=done.value, streamed=streamed)
+                return
+            streamed = event.text
+            yield event
+
+    def _turn(self, message: str, *, stream: bool) -> Generator[ReplyInProgress, None, Turn]:
         text = require_message(message)  # nothing that shows: EmptyMessageError, no turn
         work = self.state.model_copy(deep=True)
         # Safeguarding first, on the whole message as typed, before any other reading.
@@ -389,7 +454,9 @@ class GuidanceSession:
             if checked_in:
                 flags.append("check_in")
         draft = self._writer(work, analysis).write(move)
-        words, backend, fallback, rejected = self._word(work, move, analysis, draft)
+        words, backend, fallback, rejected = yield from self._word(
+            work, move, analysis, draft, flags, stream=stream
+        )
         if analysis.truncated:
             note = self.phrases.render(
                 "contracting.long_message",
@@ -590,23 +657,50 @@ class GuidanceSession:
             ]
             if dropped:
                 return False, "the reply left out the figures asked for: " + ", ".join(dropped)
+        if asks_question(draft.text) and not asks_question(reply):
+            # The question is the move (or hands the turn back to the client): a statement
+            # in its place changes what the adviser does.
+            return False, "the reply left out the draft's question"
         return True, None
 
     def _word(
-        self, state: SessionState, move: Move, analysis: MessageAnalysis, draft: Draft
-    ) -> tuple[str, str, str | None, list[str]]:
+        self,
+        state: SessionState,
+        move: Move,
+        analysis: MessageAnalysis,
+        draft: Draft,
+        flags: list[str],
+        *,
+        stream: bool = False,
+    ) -> Generator[ReplyInProgress, None, tuple[str, str, str | None, list[str]]]:
         """The backend's wording of the draft, checked; the draft itself when that fails. Also
-        why each refused reply was refused."""
+        why each refused reply was refused. With ``stream``, a backend that can stream gives its
+        words as they come (each attempt from the start), checked whole at the end. A draft
+        that keeps its own words (:func:`~.wording.keeps_own_words`) is never offered; adds
+        ``own_words`` or ``source_added`` to ``flags``."""
         responder = self.responder
         name = getattr(responder, "name", type(responder).__name__)
         if isinstance(responder, OfflineResponder) or move.kind == "safeguarding_response":
             return draft.text, "offline", None, []
+        if state.active_flag is not None or keeps_own_words(
+            move.kind, move.variant, draft.text, self.phrases
+        ):  # while a safeguarding flag is open, nothing goes to a model
+            flags.append("own_words")
+            return draft.text, "offline", None, []
         request = self._request(state, move, analysis, draft)
+        streamer = responder if stream and isinstance(responder, StreamingResponder) else None
         problem: str | None = None
         rejected: list[str] = []
         for attempt in range(2):
             try:
-                reply = responder.respond(request).strip()
+                if streamer is not None:
+                    pieces: list[str] = []
+                    for piece in streamer.stream(request):
+                        pieces.append(piece)
+                        yield ReplyInProgress(text="".join(pieces).strip(), attempt=attempt + 1)
+                    reply = "".join(pieces).strip()
+                else:
+                    reply = responder.respond(request).strip()
             except BackendError as error:
                 log.warning("backend %s failed: %s", name, error)
                 return draft.text, name, f"backend error: {error}", rejected
@@ -617,36 +711,25 @@ class GuidanceSession:
             ok, problem = self._acceptable(reply, draft, state)
             if ok:
                 fallback = f"backend error: {last_error}" if last_error is not None else None
-                return self._with_sources(reply, move, draft), name, fallback, rejected
+                return self._with_sources(reply, draft, flags), name, fallback, rejected
             rejected.append(problem or "refused")
             if attempt == 0:
-                numbers = problem.split(": ", 1)[1] if problem and ": " in problem else "none"
-                request = request.model_copy(
-                    update={
-                        "constraints": [
-                            *request.constraints,
-                            STRICT_NUMBERS.format(numbers=numbers),
-                        ]
-                    }
-                )
+                if problem == "the reply left out the draft's question":
+                    rule = KEEP_QUESTION
+                else:
+                    numbers = problem.split(": ", 1)[1] if problem and ": " in problem else "none"
+                    rule = STRICT_NUMBERS.format(numbers=numbers)
+                request = request.model_copy(update={"constraints": [*request.constraints, rule]})
         return draft.text, name, problem, rejected
 
-    def _with_sources(self, reply: str, move: Move, draft: Draft) -> str:
-        """A backend's information reply names its sources; add them when it dropped them."""
-        if move.kind not in ("information", "challenge") or not draft.citations:
+    def _with_sources(self, reply: str, draft: Draft, flags: list[str]) -> str:
+        """A reply whose draft named its sources names one of them too; when it names none,
+        the draft's sources are added on a line of their own (flag ``source_added``)."""
+        sources = named_sources(draft.text, draft.citations)
+        if not sources or names_a_source(reply, sources):
             return reply
-        lowered = reply.lower()
-        named = any(
-            c.citation.title.lower() in lowered
-            or (c.citation.publisher or "").lower().split(";")[0] in lowered
-            or "national careers service" in lowered
-            or "ons" in lowered.split()
-            for c in draft.citations
-        )
-        if named:
-            return reply
-        sources = "; ".join(dict.fromkeys(c.render() for c in draft.citations[:3]))
-        return f"{reply}\n\nSources: {sources}"
+        flags.append("source_added")
+        return f"{reply}\n\n{source_line(draft.citations)}"
 
     # -- records -------------------------------------------------------------------------
 

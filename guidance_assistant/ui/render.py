@@ -203,6 +203,22 @@ def chat_messages(transcript: Sequence[TranscriptEntry]) -> list[dict[str, Any]]
     ]
 
 
+def reply_in_progress(words: str) -> dict[str, Any]:
+    """A chat message for a model's words while it writes them: marked as a draft that is
+    still being checked (the words in a quotation, greyed by the chat's style)."""
+    quoted = "\n".join(f"> {line}" if line.strip() else ">" for line in escape(words).split("\n"))
+    return {"role": "assistant", "content": f"*Draft in progress, checking…*\n\n{quoted}"}
+
+
+def wording_not_used(fallback: str | None) -> str:
+    """The note shown under the engine's draft when a model's streamed words were not used."""
+    why = (fallback or "it did not pass the checks").removeprefix("backend error: ")
+    why = why.split(" (", 1)[0].rstrip(".")
+    if len(why) > 90:
+        why = why[:89] + "…"
+    return f"*The model's wording was not used ({escape(why)}); this is the engine's own draft.*"
+
+
 def transcript_markdown(state: SessionState) -> str:
     """Every turn with its annotations: stage, move, sources and flags."""
     lines = []

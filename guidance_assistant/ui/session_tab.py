@@ -3,12 +3,15 @@
 # No ``from __future__ import annotations`` here: Gradio reads the handlers' annotations to
 # pass ``gr.Request`` and ``gr.Progress``.
 
+import functools
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import gradio as gr
 
 from guidance_assistant.interview import open_session
+from guidance_assistant.interview.session import ReplyDone
 from guidance_assistant.store import User
 from guidance_assistant.ui.common import (
     GUIDANCE_ROLES,
@@ -25,16 +28,36 @@ from guidance_assistant.ui.common import (
     need_choices,
     school_year_choices,
 )
-from guidance_assistant.ui.context import AppContext, ok
+from guidance_assistant.ui.context import AppContext, message, ok
 from guidance_assistant.ui.prepare_tab import BriefHandover
 from guidance_assistant.ui.render import (
     chat_messages,
     citations_markdown,
     escape,
+    reply_in_progress,
     safeguarding_markdown,
     stage_tracker_html,
     state_markdown,
+    wording_not_used,
 )
+
+
+def _guard_stream(
+    count: int,
+) -> Callable[[Callable[..., Iterator[Outputs]]], Callable[..., Iterator[Outputs]]]:
+    """:func:`_guard` for a handler that yields its outputs (Gradio shows each as it comes)."""
+
+    def decorate(func: Callable[..., Iterator[Outputs]]) -> Callable[..., Iterator[Outputs]]:
+        @functools.wraps(func)
+        def wrapper(*args: Any, **kwargs: Any) -> Iterator[Outputs]:
+            try:
+                yield from func(*args, **kwargs)
+            except Exception as error:  # shown to the user as a plain message
+                yield (message(error), *([gr.skip()] * count))
+
+        return wrapper
+
+    return decorate
 
 
 def _session_views(live: LiveSession, citations: Any) -> Outputs:
@@ -130,7 +153,9 @@ def build_session_tab(ctx: AppContext, handover: BriefHandover | None = None) ->
         if client_id is None:
             return ("Choose or add a client first.", *([gr.skip()] * 6))
         profile = {"year_group": int(year_group) if year_group else None, "needs": need_list}
-        session = open_session(profile, knowledge=ctx.knowledge, settings=ctx.settings)
+        session = open_session(
+            profile, backend=ctx.settings.backend, knowledge=ctx.knowledge, settings=ctx.settings
+        )
         turn = session.opening()
         recorder = ctx.store.start_recording(user, int(client_id), session)
         live = LiveSession(session, recorder.session_id, int(client_id), user.username)
@@ -146,7 +171,9 @@ def build_session_tab(ctx: AppContext, handover: BriefHandover | None = None) ->
         if session_id is None:
             return ("Choose an interrupted session first.", *([gr.skip()] * 6))
         number = int(session_id)
-        session = ctx.store.load_guidance_session(user, number, knowledge=ctx.knowledge)
+        session = ctx.store.load_guidance_session(
+            user, number, backend=ctx.settings.backend, knowledge=ctx.knowledge
+        )
         recorder = ctx.store.recorder(user, number)
         live = LiveSession(
             session, number, ctx.store.session_client_id(user, number), user.username
@@ -158,13 +185,28 @@ def build_session_tab(ctx: AppContext, handover: BriefHandover | None = None) ->
             live,
         )
 
-    @_guard(7)
-    def say(message_text: str, live: Any, request: gr.Request) -> Outputs:
+    @_guard_stream(7)
+    def say(message_text: str, live: Any, request: gr.Request) -> Iterator[Outputs]:
+        """The reply to the client's message. A model that streams shows its words as it
+        writes them, marked as a draft being checked; then they are confirmed, or replaced by
+        the engine's draft with a note. Offline, the reply comes whole."""
         user = ctx.user(request)
         current: LiveSession = _owned(live, user, LiveSession)
-        turn = current.session.reply(message_text)
-        ctx.store.recorder(user, current.session_id).record(current.session)
-        return ("", *_session_views(current, turn.citations), current, "")
+        earlier = chat_messages(current.session.state.transcript)
+        asked = {"role": "user", "content": escape(message_text)}
+        rest = [gr.skip()] * 6
+        for event in current.session.reply_stream(message_text):
+            if not isinstance(event, ReplyDone):
+                yield ("", [*earlier, asked, reply_in_progress(event.text)], *rest)
+                continue
+            ctx.store.recorder(user, current.session_id).record(current.session)
+            views = _session_views(current, event.turn.citations)
+            status = ""
+            if event.streamed and not event.confirmed:
+                status = wording_not_used(event.turn.fallback)
+                chat = views[0]
+                chat[-1] = {**chat[-1], "content": f"{chat[-1]['content']}\n\n{status}"}
+            yield (status, *views, current, "")
 
     @_guard(0)
     def save_all(live: Any, request: gr.Request) -> Outputs:

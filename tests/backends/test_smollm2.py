@@ -242,3 +242,59 @@ def test_an_injection_changes_neither_the_stage_nor_the_facts(
     for turn in model_turns:
         assert "£90,000" not in turn.text and "90,000" not in turn.text
         assert "leave school now" not in turn.text.lower()
+
+
+class StreamSpy:
+    """The real model streaming behind the engine: each request, and each attempt's pieces
+    (or the error that ended them)."""
+
+    def __init__(self, model: TransformersResponder) -> None:
+        self.model = model
+        self.name = model.name
+        self.requests: list[ResponseRequest] = []
+        self.pieces: list[list[str]] = []
+        self.errors: list[BackendError | None] = []
+
+    def respond(self, request: ResponseRequest) -> str:
+        return "".join(self.stream(request))
+
+    def stream(self, request: ResponseRequest) -> Iterator[str]:
+        self.requests.append(request)
+        self.pieces.append([])
+        self.errors.append(None)
+        try:
+            for piece in self.model.stream(request):
+                self.pieces[-1].append(piece)
+                yield piece
+        except BackendError as error:
+            self.errors[-1] = error
+            raise
+
+
+def test_streamed_words_are_the_models_reply_then_confirmed_or_replaced(
+    smollm2: TransformersResponder,
+) -> None:
+    from guidance_assistant.interview.session import ReplyDone, ReplyInProgress
+
+    spy = StreamSpy(smollm2)
+    session = _session("offline")  # the opening in the engine's words; the model from here on
+    for message in OPENING:
+        session.reply(message)
+    session.responder = FallbackResponder(spy)
+    events = list(session.reply_stream(PAY_QUESTION))
+    done = events[-1]
+    assert isinstance(done, ReplyDone) and done.turn.move == "information"
+    partial = [e for e in events[:-1] if isinstance(e, ReplyInProgress)]
+    assert len(partial) == len(events) - 1 and partial, "the model streamed nothing"
+    assert spy.requests and len(spy.requests) <= 2
+    # the words shown while it wrote are its reply, as the whole-reply path gives it (greedy)
+    first = "".join(spy.pieces[0]).strip()
+    assert partial[0].attempt == 1 and first.startswith(partial[0].text)
+    if spy.errors[0] is None:
+        assert first == smollm2.respond(spy.requests[0])
+    draft = spy.requests[-1].draft
+    if done.confirmed:
+        assert done.turn.text.startswith(done.streamed) and done.turn.fallback is None
+    else:
+        assert done.turn.text == draft and done.streamed
+    assert POUNDS.findall(done.turn.text)

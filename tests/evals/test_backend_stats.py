@@ -106,3 +106,21 @@ def test_compare_shows_both_runs_turns() -> None:
     assert "turns of B: turns 6" in text and "replies refused 3" in text
     assert "offered to the model" not in text.split("turns of B")[0]
     assert model.summary().count("offered to the model 5") == 1
+
+
+def test_drafts_kept_in_their_own_words_and_sources_added_are_counted() -> None:
+    turns = [
+        _turn(1, 0.1, backend="offline", flags=["off_topic", "own_words"]),
+        _turn(2, 1.0, backend="transformers", flags=["source_added"]),
+        _turn(
+            3,
+            2.0,
+            backend="transformers",
+            rejected=["the reply left out the draft's question"] * 2,
+            fallback="the reply left out the draft's question",
+        ),
+    ]
+    stats = backend_stats(turns)
+    assert (stats.model_turns, stats.own_words, stats.sources_added) == (2, 1, 1)
+    assert stats.refusals == {"reply left out the draft's question": 2}
+    assert "own words (never offered) 1" in stats.render()

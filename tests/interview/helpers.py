@@ -137,11 +137,14 @@ class StubKnowledge:
 
 
 class RecordingResponder:
-    """A "model" backend that says something else entirely, and records every request."""
+    """A "model" backend that says something else entirely (a question, as the engine asks
+    of a reply to a draft that asks one), and records every request."""
 
     name = "dummy-model"
 
-    def __init__(self, reply: str = "MODEL WORDS: let's talk about something else.") -> None:
+    def __init__(
+        self, reply: str = "MODEL WORDS: let's talk about something else. What do you think?"
+    ) -> None:
         self.reply = reply
         self.requests: list[ResponseRequest] = []
 

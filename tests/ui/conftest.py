@@ -46,9 +46,16 @@ class AppServer:
         return Client(self.url, auth=(username, self.passwords[username]), verbose=False)
 
 
-def start_app(data_dir: Path, port: int, log: Path) -> subprocess.Popen[bytes]:
-    """``app.py`` serving ``data_dir`` (its index in ``data_dir/index``) on ``port``, once it
-    accepts connections; its output is appended to ``log``."""
+def start_app(
+    data_dir: Path,
+    port: int,
+    log: Path,
+    *,
+    script: Path = REPO_ROOT / "app.py",
+    extra_env: dict[str, str] | None = None,
+) -> subprocess.Popen[bytes]:
+    """``script`` (``app.py``) serving ``data_dir`` (its index in ``data_dir/index``) on
+    ``port``, once it accepts connections; its output is appended to ``log``."""
     env = {
         **os.environ,
         "GA_DATA_DIR": str(data_dir),
@@ -57,11 +64,10 @@ def start_app(data_dir: Path, port: int, log: Path) -> subprocess.Popen[bytes]:
         "GRADIO_TEMP_DIR": str(data_dir / "gradio-cache"),
         "GA_PORT": str(port),
         "GA_HOST": "127.0.0.1",
+        **(extra_env or {}),
     }
     with log.open("a") as out:
-        process = subprocess.Popen(
-            [sys.executable, str(REPO_ROOT / "app.py")], env=env, stdout=out, stderr=out
-        )
+        process = subprocess.Popen([sys.executable, str(script)], env=env, stdout=out, stderr=out)
     deadline = time.monotonic() + 240
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -75,14 +81,17 @@ def start_app(data_dir: Path, port: int, log: Path) -> subprocess.Popen[bytes]:
     pytest.fail(f"the app did not start:\n{log.read_text()}")
 
 
-def new_app_server(data_dir: Path, bundled_kb: Any) -> tuple[AppServer, subprocess.Popen[bytes]]:
-    """A new app over a copy of the bundled index, with one account of each role."""
+def new_app_server(
+    data_dir: Path, bundled_kb: Any, **start: Any
+) -> tuple[AppServer, subprocess.Popen[bytes]]:
+    """A new app over a copy of the bundled index, with one account of each role (``start``:
+    :func:`start_app`'s keywords)."""
     from guidance_assistant.store import add_user
 
     shutil.copytree(bundled_kb.index_dir, data_dir / "index")
     port = _free_port()
     log = data_dir / "app.log"
-    process = start_app(data_dir, port, log)
+    process = start_app(data_dir, port, log, **start)
     try:
         found = re.search(r"password:\s+(\S+)", log.read_text())
         assert found, f"the first run printed no admin password:\n{log.read_text()}"
