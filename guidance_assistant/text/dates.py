@@ -8,8 +8,8 @@ and "this week" are Friday, "next Friday" is the Friday of next week, "end of th
 last day, "a fortnight" fourteen days. A month on its own is its next occurrence ("in March":
 the 15th; "by March": the 1st; "end of March", "early March"...), and the school year's
 holidays are dated by :data:`SCHOOL_HOLIDAYS` (an approximation of the English school calendar:
-"before Christmas" is the last week of the autumn term, "after half term" the Monday after the
-next half term). Text-speak for the common ones ("tomoz", "this wkend") is read too.
+"before Christmas" and "when we break up" are the last school day before the break, "after half
+term" the first day back; "on the 14th", "14/1", "nxt tues", "a week on Friday" are read too). Text-speak for the common ones ("tomoz", "this wkend") is read too.
 """
 
 from __future__ import annotations
@@ -40,6 +40,8 @@ MONTHS = (
 _MONTH_ALT = "|".join(f"{m[:3]}(?:{m[3:]})?" for m in MONTHS).replace(
     "sep(?:tember)?", "sep(?:t|tember)?"
 )
+_WEEKDAY_SHORT = r"mon|tues?|weds?|thurs?|thu|fri|sat|sun"
+_WEEKDAY_ALT = r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|" + _WEEKDAY_SHORT
 _COUNT = r"(?P<count>\d{1,2}|a couple of|couple of|a few|few|an|a|one|two|three|four|five|six)"
 
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
@@ -47,8 +49,12 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("numeric", re.compile(r"\b(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{2}|\d{4})\b")),
     (
         "numeric",
-        re.compile(r"\b(?:by|on|before|until|till)\s+(?:the\s+)?(?P<d>\d{1,2})/(?P<m>\d{1,2})\b"),
+        re.compile(
+            r"\b(?:by|on|before|until|till|is|for|from|at|of)\s+(?:the\s+)?"
+            r"(?P<d>\d{1,2})/(?P<m>\d{1,2})\b(?!/)"
+        ),
     ),
+    ("numeric", re.compile(r"^\s*(?P<d>\d{1,2})/(?P<m>\d{1,2})\b(?!/)")),
     (
         "day_month",
         re.compile(
@@ -71,6 +77,13 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         ),
     ),
     (
+        "break_up",
+        re.compile(
+            r"\b(?:when|before) (?:we|school|u|you) (?:break|breaks|broke) up"
+            r"(?: for (?P<holiday>christmas|xmas|half[ -]?term|easter|summer))?\b"
+        ),
+    ),
+    (
         "holiday",
         re.compile(
             r"\b(?P<lead>before|by|after|over|at|during|in|for|until|till|after the|before the)"
@@ -78,16 +91,32 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             r"(?:\s+(?:holidays?|hols|break))?\b"
         ),
     ),
-    ("today", re.compile(r"\b(?:today|tonight|this evening|after school today)\b")),
-    ("tomorrow", re.compile(r"\b(?:tomorrow|tomorow|tomoz|tmrw|tmr|2moro|2morrow)\b")),
+    (
+        "today",
+        re.compile(r"\b(?:today|tonight|tonite|2nite|2night|this evening|after school today)\b"),
+    ),
+    (
+        "tomorrow",
+        re.compile(r"\b(?:tomorrow|tomorow|tomoz|tmrw|tmr|tmoz|2moro|2morrow|2moz|2mrw|tomo)\b"),
+    ),
+    ("halloween", re.compile(r"\b(?:by|on|before|at|for|till|until)\s+halloween\b")),
+    ("week_after_next", re.compile(r"\b(?:the )?week after (?:next|nxt)\b")),
+    ("week_on", re.compile(rf"\ba week (?:on|from) (?P<wd>{_WEEKDAY_ALT})\b")),
+    (
+        "day_of_month",
+        re.compile(
+            r"(?:\b(?:on|by|before|until|till|for|from)\s+the\s+|^\s*the\s+|\bthe\s+(?=\d{1,2}(?:st|nd|rd|th)\b\s+i))"
+            r"(?P<d>\d{1,2})(?:st|nd|rd|th)\b(?!\s+(?:of\s+)?(?:" + _MONTH_ALT + r")\b)"
+        ),
+    ),
     ("weekend", re.compile(r"\b(?:this|the|at the|over the)\s+(?:weekend|wkend|wknd)\b")),
     ("next_weekend", re.compile(r"\b(?:next|nxt)\s+(?:weekend|wkend|wknd)\b")),
     ("end_of_week", re.compile(r"\b(?:end of (?:the|this) week|this week)\b")),
     ("fortnight", re.compile(r"\b(?:(?:in\s+)?a\s+fortnight|fortnight'?s time|next fortnight)\b")),
     ("end_of_month", re.compile(r"\b(?:end of (?:the|this) month)\b")),
     ("end_of_next_month", re.compile(r"\bend of next month\b")),
-    ("next_week", re.compile(r"\bnext week\b")),
-    ("next_month", re.compile(r"\bnext month\b")),
+    ("next_week", re.compile(r"\b(?:next|nxt) (?:week|wk)\b")),
+    ("next_month", re.compile(r"\b(?:next|nxt) (?:month|mnth)\b")),
     (
         "in_count",
         re.compile(
@@ -95,15 +124,21 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         ),
     ),
     ("in_count_time", re.compile(rf"\b{_COUNT}\s+(?P<unit>days?|weeks?|months?)(?:'s)?\s+time\b")),
-    (
-        "next_weekday",
-        re.compile(r"\bnext\s+(?P<wd>monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b"),
-    ),
+    ("next_weekday", re.compile(rf"\b(?:next|nxt)\s+(?P<wd>{_WEEKDAY_ALT})\b")),
     (
         "weekday",
         re.compile(
             r"\b(?:by|on|this|before|until|till|for)?\s*"
             r"(?P<wd>monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b"
+        ),
+    ),
+    # short forms only where they cannot be another word: after "on", "by"... or opening the
+    # message before "I" ("thurs i'll see her"; not "I sat my mocks")
+    (
+        "weekday",
+        re.compile(
+            rf"(?:\b(?:on|by|this|before|until|till|at)\s+|^\s*)(?P<wd>{_WEEKDAY_SHORT})\b"
+            r"(?=\s*(?:[,.!?]|$|\s+i\b|\s+ill\b|\s+i'll\b|\s+morning|\s+night|\s+after))"
         ),
     ),
 ]
@@ -114,20 +149,15 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 #: (:data:`_HOLIDAY_LEAD`). An approximation (term dates differ between areas and years); an
 #: adviser reads the date back to the client, who can correct it.
 SCHOOL_HOLIDAYS: dict[str, tuple[tuple[int, int], ...]] = {
-    "christmas": ((12, 22),),
+    "christmas": ((12, 19),),
     "new year": ((1, 2),),
     "half term": ((10, 26), (2, 15), (5, 25)),
     "easter": ((3, 29),),
     "summer": ((7, 22),),
 }
-#: Days added to a holiday's anchor for the words before it: "before Christmas" is the Friday
-#: before the break, "over Christmas" its end, "after Christmas" the first week back.
+#: Days added to a holiday's anchor for the words before it ("over Christmas" is near its end);
+#: "before" and "by" a holiday are the last school day before it, "after" the first day back.
 _HOLIDAY_LEAD = {
-    "before": -3,
-    "before the": -3,
-    "by": -3,
-    "until": -3,
-    "till": -3,
     "at": 5,
     "over": 9,
     "during": 9,
@@ -233,19 +263,64 @@ def _month_date(lead: str, month: int, today: date) -> date:
 
 
 def _holiday_date(lead: str, holiday: str, today: date) -> date:
-    name = "christmas" if holiday == "xmas" else re.sub(r"[ -]+", " ", holiday)
-    if name == "halfterm":
-        name = "half term"
+    name = _holiday_name(holiday)
     length = _HOLIDAY_LENGTH[name]
-    shift = _HOLIDAY_LEAD.get(" ".join(lead.split()), 0)
+    lead = " ".join(lead.split())
+    if lead in ("before", "before the", "by", "until", "till"):
+        return _break_up(name, today)  # the last school day before it
+    shift = _HOLIDAY_LEAD.get(lead, 0)
     # The holiday we are in (or just before) still counts for "over" and "after" it.
     earliest = today - timedelta(days=length if shift > 0 else 0)
     anchor = min(_next_on_or_after(earliest, m, d) for m, d in SCHOOL_HOLIDAYS[name])
     if shift > 0 and anchor < today:
         shift = max(shift, (today - anchor).days + 1)
-    if name == "summer" and shift > 0:
-        shift = shift + 30 if lead.startswith("after") else shift
+    if lead.startswith("after"):  # the first school day back
+        back = anchor + timedelta(days=length)
+        while back.weekday() > 4:
+            back += timedelta(days=1)
+        return max(back, today + timedelta(days=1))
     return max(anchor + timedelta(days=shift), today + timedelta(days=1))
+
+
+def _weekday_index(name: str) -> int:
+    return next(i for i, day in enumerate(WEEKDAYS) if day.startswith(name[:3]))
+
+
+def _day_of_month(day: int, today: date) -> date | None:
+    """ "on the 14th": this month's 14th when still ahead (today counts), else next month's."""
+    if not 1 <= day <= 31:
+        return None
+    month = date(today.year, today.month, 1)
+    for _ in range(3):
+        if day <= _last_day(month.year, month.month):
+            found = date(month.year, month.month, day)
+            if found >= today:
+                return found
+        month = _add_months(month, 1)
+    return None  # pragma: no cover - a day up to 31 falls within three months
+
+
+def _break_up(holiday: str | None, today: date) -> date:
+    """ "when we break up (for Easter)": the last school day before the holiday (the next one
+    when none is named), a Friday by the :data:`SCHOOL_HOLIDAYS` anchors."""
+    named = _holiday_name(holiday) if holiday else None
+    names = ["christmas" if named == "new year" else named] if named else list(SCHOOL_HOLIDAYS)
+    starts = [
+        _next_on_or_after(today + timedelta(days=1), m, d)
+        for name in names
+        if name != "new year"
+        for m, d in SCHOOL_HOLIDAYS[name]
+    ]
+    start = min(starts)
+    last = start - timedelta(days=1)
+    while last.weekday() > 4:  # the Friday before a break that starts at a weekend
+        last -= timedelta(days=1)
+    return max(last, today)
+
+
+def _holiday_name(holiday: str) -> str:
+    name = "christmas" if holiday == "xmas" else re.sub(r"[ -]+", " ", holiday)
+    return "half term" if name == "halfterm" else name
 
 
 def _resolve(kind: str, match: re.Match[str], today: date) -> date | None:
@@ -285,9 +360,19 @@ def _resolve(kind: str, match: re.Match[str], today: date) -> date | None:
             return None
         return _parse(f"in {count} {groups['unit'].rstrip('s')}s", today, calendar=False)
     if kind == "next_weekday":
-        return _next_weekday(today, WEEKDAYS.index(groups["wd"]), strictly_next_week=True)
+        return _next_weekday(today, _weekday_index(groups["wd"]), strictly_next_week=True)
     if kind == "weekday":
-        return _next_weekday(today, WEEKDAYS.index(groups["wd"]))
+        return _next_weekday(today, _weekday_index(groups["wd"]))
+    if kind == "week_on":
+        return _next_weekday(today, _weekday_index(groups["wd"])) + timedelta(days=7)
+    if kind == "week_after_next":
+        return today + timedelta(days=14)
+    if kind == "halloween":
+        return _next_on_or_after(today, 10, 31)
+    if kind == "day_of_month":
+        return _day_of_month(int(groups["d"]), today)
+    if kind == "break_up":
+        return _break_up(groups.get("holiday"), today)
     return None  # pragma: no cover - every kind is handled above
 
 

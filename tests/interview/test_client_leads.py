@@ -90,8 +90,12 @@ def test_a_job_turned_down_is_never_the_decision() -> None:
         ("I'll do it in January", date(2027, 1, 15)),
         ("by March", date(2027, 3, 1)),
         ("by the end of February", date(2027, 2, 28)),
-        ("before Christmas", date(2026, 12, 19)),
-        ("after half term", date(2027, 3, 1)),
+        ("before Christmas", date(2026, 12, 18)),  # the last school day
+        ("when we break up", date(2026, 12, 18)),
+        ("after half term", date(2027, 2, 22)),  # the first day back
+        ("nxt tues", date(2026, 12, 15)),
+        ("on the 14th", date(2026, 12, 14)),
+        ("the interview is 14/1", date(2027, 1, 14)),
         ("in a fortnight", date(2026, 12, 21)),
         ("tomoz", date(2026, 12, 8)),
         ("this wkend", date(2026, 12, 12)),
