@@ -16,7 +16,10 @@ from guidance_assistant.text.strengths import strength_phrases
             "I'm good at fixing bikes and I'm really patient.",
             ["you're good at fixing bikes", "you're really patient"],
         ),
-        ("im gud at art but im good wiv my hands", ["you're good wiv your hands"]),
+        (
+            "im gud at art but im good wiv my hands",
+            ["you're gud at art", "you're good wiv your hands"],
+        ),
         ("I am good at french and spanish.", ["you're good at french and spanish"]),
         ("I'm organised I think", ["you're organised"]),
         ("Everyone says I'm good with animals, honestly", ["you're good with animals"]),
