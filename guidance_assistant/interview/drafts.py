@@ -145,6 +145,7 @@ class DraftWriter(FactDrafts):
             "injection": "contracting.injection",
             "about_adviser": "contracting.about_adviser",
             "resume": "contracting.resume",
+            "confidentiality": "contracting.confidentiality",
         }.get(variant, "contracting.redirect")
         text = self.say(lead)
         if move.resume or variant == "resume":

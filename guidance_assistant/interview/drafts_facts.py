@@ -476,6 +476,7 @@ class FactDrafts(WideningDrafts):
         used: list[grounding.PassageLike] = []
         missing: list[str] = []
         asked = grounding.question_part(self.analysis.text or query)
+        topic = grounding.query_stems(query)
         every = [
             (id(p), index, sentence)
             for _, p in on_topic
@@ -517,6 +518,7 @@ class FactDrafts(WideningDrafts):
                         + (2 if opens_on_topic else 0)
                         + grounding.relevance(heading, query)
                         + (3 if kind in _FIGURES and _FIGURES[kind].search(sentence) else 0)
+                        + (_defines(sentence, heading, topic) if kind == "definition" else 0)
                         - rank
                     )
                     if best is None or score > best[0]:
@@ -548,7 +550,9 @@ class FactDrafts(WideningDrafts):
             decline = self.say(
                 "information.kind.none", kind=join_words([kind_noun(k) for k in missing])
             )
-            if text and grounding.relevance(text, query) >= needed:  # only what is on the topic
+            sims = grounding.sentence_similarity(self.knowledge, asked, [text]) if text else None
+            close = sims is None or sims[0] >= ANSWER_FLOOR  # "clear procedures" for clearing
+            if text and close and grounding.relevance(text, query) >= needed:  # on the topic
                 citation = passage.citation
                 also = self.say(
                     "information.kind.also",
@@ -604,6 +608,19 @@ _FIGURES = {
     ),
     "age": re.compile(r"\b(1[4-9]|2[0-9])\b"),
 }
+
+
+def _defines(sentence: str, heading: str, topic: set[str]) -> int:
+    """How surely ``sentence`` says what the topic is: the section is about the whole topic
+    ("Degree apprenticeships" for "what is a degree apprenticeship?") and the sentence opens
+    with it ("Degree apprenticeships, introduced in 2015, combine..."), not a sentence that
+    only mentions its words ("An apprentice at 16 can reach degree level...")."""
+    if not topic:
+        return 0
+    whole_section = topic <= grounding.query_stems(heading)
+    opening = " ".join(sentence.split()[: len(topic) + 2])
+    opens_with = topic <= grounding.query_stems(opening)
+    return (4 if whole_section else 0) + (3 if opens_with else 0)
 
 
 def _framework_source(passage: grounding.PassageLike) -> str:

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from guidance_assistant.interview.model import _load, interview_dir
 from guidance_assistant.paths import file_stamp
-from guidance_assistant.text.clean import normalise_for_matching
+from guidance_assistant.text.clean import normalise_for_matching, sentences
 
 QUESTION_KINDS_FILE = "question_kinds.yaml"
 
@@ -85,7 +85,7 @@ def topic_of(question: str, kinds: list[str], folder: Path | None = None) -> str
     """``question`` without the words that ask for its kinds ("how long does a T Level take"
     is about "a T Level"): what the passages and sentences must be about."""
     compiled = _compiled(folder)
-    text = normalise_for_matching(question)
+    text = normalise_for_matching(_asking_sentence(question, kinds, compiled))
     dropped: set[str] = set(compiled.data.filler)
     for kind in kinds:
         for cue in compiled.cues.get(kind, []):
@@ -93,6 +93,24 @@ def topic_of(question: str, kinds: list[str], folder: Path | None = None) -> str
         dropped.update(compiled.data.kinds[kind].words)
     kept = [word for word in re.findall(r"[a-z0-9£]+", text) if word not in dropped]
     return " ".join(kept)
+
+
+def _asking_sentence(question: str, kinds: list[str], compiled: _Compiled) -> str:
+    """The sentence of ``question`` that asks (a cue of ``kinds`` in it, else one ending in
+    "?"): "What's a foundation year? Someone said I should look for zoology with one" is about
+    a foundation year, not zoology. The whole message when no one sentence is it."""
+    parts = sentences(question)
+    if len(parts) < 2:
+        return question
+    for index, part in enumerate(parts):
+        text = normalise_for_matching(part)
+        if any(cue.search(text) for kind in kinds for cue in compiled.cues.get(kind, [])):
+            # a short question after it says what it means ("...? Like a bursary?")
+            after = parts[index + 1] if index + 1 < len(parts) else ""
+            short = after.rstrip().endswith("?") and len(after.split()) <= 6
+            return f"{part} {after}" if short else part
+    asking = [part for part in parts if part.rstrip().endswith("?")]
+    return asking[0] if len(asking) == 1 else question
 
 
 def answers_kind(sentence: str, kind: str, folder: Path | None = None) -> bool:

@@ -256,7 +256,12 @@ def _merge_acts(
         add("thanks")
     if acts.has("unsure"):
         add("dont_know")
-    if acts.has("off_topic") and not names_a_job and not acts.has(*_ASKS):
+    if (
+        acts.has("off_topic")
+        and not names_a_job
+        and not acts.has(*_ASKS)
+        and "propose_action" not in intents  # the client's own step is never off topic
+    ):
         add("off_topic")
     return is_question, option_view
 
@@ -391,6 +396,10 @@ def analyse_message(
         add("state_criteria")
     if action is not None:
         add("propose_action")
+        if "off_topic" in intents and not is_question:
+            # "I'm going to ask my art teacher if I can do my coursework on SFX faces": the
+            # client's own step, not a request for homework help.
+            intents.remove("off_topic")
 
     option_view: OptionView | None = None
     if any_cue(lexicon.view_negative, norm) or (

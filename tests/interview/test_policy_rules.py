@@ -146,6 +146,7 @@ CASES: dict[str, Case] = {
     "client.about_adviser": (state(), said("are you a robot", intents=["about_adviser"]), None),
     "ended.closed": (state(ended=True), said("thanks again"), None),
     # -- any stage
+    "ask.confidentiality": (state(), said("will you tell my mum what I say?"), None),
     "ask.job_in_focus": (
         state(options=[NURSE], focus_option="nurse"),
         said(

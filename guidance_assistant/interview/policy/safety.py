@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 from guidance_assistant.interview.policy.reading import checked_in_recently
 from guidance_assistant.interview.policy.rule import Rule, always, make_move
 from guidance_assistant.interview.policy.situation import Situation
+from guidance_assistant.text.clean import normalise_for_matching
 
 # ----------------------------------------------------------------------- safety and the client
 
@@ -129,7 +132,35 @@ SESSION_ENDED = Rule(
 # --------------------------------------------------------------------------------- any stage
 
 
+#: A question about what happens to what the client says ("is this confidential?", "will you
+#: tell my mum?"): answered with the limits of confidentiality, as at the start.
+_CONFIDENTIALITY = re.compile(
+    r"\b(confidential\w*|(is (this|it|that|everything)|stays?|kept|keep \w+) (private|secret)|"
+    r"between (us|me and you|you and me)|"
+    r"(you|u) (\w+ ){0,3}(tell|telling|report|reporting|pass\w* \w+ on|share|sharing) "
+    r"(\w+ ){0,2}(mum|mom|dad|parents?|family|teachers?|school|tutor|head|any ?one|police|"
+    r"social services|social worker))\b"
+)
+
+
+def _asks_confidentiality(s: Situation) -> bool:
+    return "?" in s.analysis.text and bool(
+        _CONFIDENTIALITY.search(normalise_for_matching(s.analysis.text))
+    )
+
+
 ASK: tuple[Rule, ...] = (
+    Rule(
+        "ask.confidentiality",
+        _asks_confidentiality,
+        lambda s: make_move(
+            s,
+            "contracting",
+            "confidentiality",
+            "the client asked who will know what they say: the limits of confidentiality",
+            resume=True,
+        ),
+    ),
     Rule(
         "ask.job_in_focus",
         lambda s: (

@@ -308,6 +308,19 @@ def _challenge(s: Situation) -> Move:
 
 OPTIONS: tuple[Rule, ...] = (
     Rule(
+        "options.client_way_forward",
+        lambda s: s.way_forward,
+        # The client has said which way they will go (or set dated steps): follow them into
+        # planning now, rather than asking for more views or ideas.
+        lambda s: advance_to(
+            s,
+            "decision_and_action_planning",
+            "the client said which way they will go"
+            + (" and set dated steps" if s.dated else "")
+            + ": on to decision and action planning",
+        ),
+    ),
+    Rule(
         "options.new_own_idea",
         lambda s: bool(s.own_unpresented_now),
         lambda s: make_move(
@@ -380,19 +393,6 @@ OPTIONS: tuple[Rule, ...] = (
             and s.discrepancy_to_name is not None
         ),
         _challenge,
-    ),
-    Rule(
-        "options.client_way_forward",
-        lambda s: s.way_forward,
-        # The client has said which way they will go (or set dated steps): follow them into
-        # planning now, rather than asking for more views or ideas.
-        lambda s: advance_to(
-            s,
-            "decision_and_action_planning",
-            "the client said which way they will go"
-            + (" and set dated steps" if s.dated else "")
-            + ": on to decision and action planning",
-        ),
     ),
     Rule(
         "options.feeling",
