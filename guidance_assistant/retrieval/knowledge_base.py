@@ -442,7 +442,8 @@ class KnowledgeBase:
         mask = self._allowed(filters)
         if mask is not None and not mask.any():
             return []
-        rankings = self.rankings(understand(text), mode, mask, max(k, self.settings.candidates))
+        understood = understand(text)
+        rankings = self.rankings(understood, mode, mask, max(k, self.settings.candidates))
         if mode == "dense":
             ids, scores = rankings["dense"]
             scored = list(zip(ids.tolist(), scores.tolist(), strict=True))
@@ -450,7 +451,9 @@ class KnowledgeBase:
             ids, scores = rankings["bm25"]
             scored = list(zip(ids.tolist(), scores.tolist(), strict=True))
         else:
-            scored = self.fuse(rankings, fusion or self.settings.fusion)
+            scored = self.fuse(
+                rankings, fusion or self.settings.fusion, bm25_factor=understood.bm25_factor
+            )
         return [self._passage(row, score) for row, score in scored[:k]]
 
     def rankings(
@@ -461,15 +464,15 @@ class KnowledgeBase:
         depth: int,
     ) -> dict[str, Ranking]:
         """The rankings a search fuses: ``dense`` (the question respelled: its text-speak and
-        misspellings written out; on the dev split, adding the abbreviations' meanings cost
-        embedding time and recall), ``bm25`` (respelled, abbreviations written out, no chat
-        words) and, for a hybrid search of a
-        question that names occupations, ``job``: the passages of their records
-        (``lmi/<id>``, ``ncs/<id>``) ranked among themselves by both scores."""
+        misspellings written out, and what abbreviations typed in capitals stand for, "EYTS";
+        on the dev split, adding every expansion's words cost embedding time and recall, these
+        alone gained), ``bm25`` (respelled, abbreviations written out, no chat words) and, for
+        a hybrid search of a question that names occupations, ``job``: the passages of their
+        records (``lmi/<id>``, ``ncs/<id>``) ranked among themselves by both scores."""
         result: dict[str, Ranking] = {}
         vector = None
         if mode in ("hybrid", "dense"):
-            vector = self.embedder.embed([understood.respelled])[0]
+            vector = self.embedder.embed([understood.dense])[0]
             allowed_ids = None if mask is None else np.flatnonzero(mask).astype(np.int64)
             result["dense"] = self._data.dense.search(vector, depth, allowed_ids)
         sparse_scores = None
@@ -493,13 +496,16 @@ class KnowledgeBase:
                 result["job"] = (ids[order], score[order].astype(np.float32))
         return result
 
-    def fuse(self, rankings: Mapping[str, Ranking], fusion: str) -> list[tuple[int, float]]:
+    def fuse(
+        self, rankings: Mapping[str, Ranking], fusion: str, *, bm25_factor: float = 1.0
+    ) -> list[tuple[int, float]]:
         """One ranking from the dense, BM25 and (when there is one) job rankings, by
         ``fusion`` (``convex``: weighted sum of min-max scaled scores; ``rrf``: weighted
-        reciprocal ranks), best first."""
+        reciprocal ranks), best first; ``bm25_factor`` scales the BM25 weight (a question's
+        route, see :func:`~guidance_assistant.retrieval.understanding.route_of`)."""
         weights = {
             "dense": self.settings.dense_weight,
-            "bm25": self.settings.sparse_weight,
+            "bm25": self.settings.sparse_weight * bm25_factor,
             "job": JOB_WEIGHT,
         }
         names = [name for name in ("dense", "bm25", "job") if name in rankings]

@@ -1,6 +1,6 @@
 """Reading a search question as people type it, before it reaches the indexes.
 
-Four steps, each driven by expert-editable data in ``knowledge/retrieval/query_words.yaml``
+Five steps, each driven by expert-editable data in ``knowledge/retrieval/query_words.yaml``
 (validated by :class:`QueryWords`) and the shared text layer:
 
 1. **Spelling and text-speak**: ``u`` → you, ``wat`` → what, ``plumbin`` → plumbing, a digit
@@ -8,9 +8,11 @@ Four steps, each driven by expert-editable data in ``knowledge/retrieval/query_w
 2. **Abbreviations and users' names** for things in UK education, written out beside the term
    (``SLT`` → senior leadership team, ``uni`` → university, ``Baker Clause`` → provider access);
 3. **Chat words** ("want", "dont", "how much", "can I") dropped from the BM25 query only;
-4. **Occupations named** in the question, linked through the one title index of
-   :mod:`guidance_assistant.lmi.titles` (exact main and alternative titles, one-record compound
-   phrases), so that the search can put that job's own records first.
+4. **Occupations named** in the question, linked by the one occupation linker,
+   :func:`guidance_assistant.lmi.linker.link_occupations` (titles said whole, a word for the
+   work), so that the search can put that job's own records first;
+5. **Routes**: a kind of question told by its words (a leadership question names SLT, governors,
+   Gatsby, Compass...) and the weight the hybrid gives BM25 for it.
 """
 
 from __future__ import annotations
@@ -24,10 +26,10 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from guidance_assistant.errors import GuidanceAssistantError
+from guidance_assistant.lmi.linker import LinkWords
 from guidance_assistant.paths import bundled_dir, file_stamp
 from guidance_assistant.text.clean import normalise_for_matching
 from guidance_assistant.text.normalise import fold
-from guidance_assistant.text.words import STOP_WORDS
 
 
 class QueryWordsError(GuidanceAssistantError):
@@ -49,6 +51,15 @@ class Expansion(BaseModel):
         return self
 
 
+class Route(BaseModel):
+    """A kind of question told by its words, and how the hybrid weighs BM25 for it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    kind: str = Field(min_length=2)
+    terms: list[str] = Field(min_length=1)  # matched in any case, as whole words
+    bm25_factor: float = Field(gt=0)  # times the configured BM25 weight
+
+
 class QueryWords(BaseModel):
     """The data of ``query_words.yaml``."""
 
@@ -59,6 +70,7 @@ class QueryWords(BaseModel):
     expansions: list[Expansion] = Field(default_factory=list)
     chat_words: str = ""
     not_jobs: list[str] = Field(default_factory=list)
+    routes: list[Route] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _plain_keys(self) -> QueryWords:
@@ -71,6 +83,7 @@ class QueryWords(BaseModel):
         return self
 
 
+@functools.lru_cache(maxsize=1)
 def default_query_words_path() -> Path:
     return bundled_dir("knowledge") / "retrieval" / "query_words.yaml"
 
@@ -104,8 +117,11 @@ class _Compiled:
     digit_words: dict[str, str]
     number_context: frozenset[str]
     expansions: tuple[tuple[re.Pattern[str] | None, re.Pattern[str] | None, str], ...]
+    #: For each expansion, the first words of its capitals and of its terms (``None``: any).
+    firsts: tuple[tuple[frozenset[str] | None, frozenset[str] | None], ...]
     chat_words: frozenset[str]
-    not_jobs: re.Pattern[str] | None
+    link_words: LinkWords
+    routes: tuple[tuple[re.Pattern[str], Route], ...]
 
 
 #: Compiled patterns by the id of the data they were compiled from (kept with it).
@@ -136,6 +152,7 @@ def _compile(words: QueryWords) -> _Compiled:
         else None
     )
     expansions = []
+    firsts = []
     for item in words.expansions:
         capitals = (
             re.compile(r"(?<!\w)(?:" + _alternatives(item.capitals) + r")(?!\w)")
@@ -145,6 +162,7 @@ def _compile(words: QueryWords) -> _Compiled:
         terms = [normalise_for_matching(t) for t in item.terms]
         lower = re.compile(r"(?<![\w])(?:" + _alternatives(terms) + r")(?![\w])") if terms else None
         expansions.append((capitals, lower, item.adds))
+        firsts.append((_first_words(item.capitals), _first_words(terms)))
     return _Compiled(
         spellings=spellings,
         spelling_re=spelling_re,
@@ -152,15 +170,22 @@ def _compile(words: QueryWords) -> _Compiled:
         digit_words=dict(words.digit_words),
         number_context=frozenset(words.number_context.lower().split()),
         expansions=tuple(expansions),
+        firsts=tuple(firsts),
         chat_words=frozenset(words.chat_words.lower().split()),
-        not_jobs=(
-            re.compile(
-                r"(?<!\w)(?:"
-                + _alternatives([normalise_for_matching(p) for p in words.not_jobs])
-                + r")(?!\w)"
+        routes=tuple(
+            (
+                re.compile(
+                    r"(?<![\w])(?:"
+                    + _alternatives([normalise_for_matching(t) for t in route.terms])
+                    + r")(?![\w])"
+                ),
+                route,
             )
-            if words.not_jobs
-            else None
+            for route in words.routes
+        ),
+        link_words=LinkWords(
+            not_jobs=tuple(normalise_for_matching(p) for p in words.not_jobs),
+            skip=frozenset(words.chat_words.lower().split()),
         ),
     )
 
@@ -197,16 +222,52 @@ def _digit_word(match: re.Match[str], text: str, data: _Compiled) -> str:
 def expansions_of(text: str, words: QueryWords | None = None) -> list[str]:
     """What the abbreviations and users' names in ``text`` stand for, in file order, each once
     (``text`` already respelled)."""
+    return _expansions(text, words)[0]
+
+
+def _expansions(text: str, words: QueryWords | None = None) -> tuple[list[str], list[str]]:
+    """(:func:`expansions_of`, those of abbreviations typed in capitals: "EYTS", "SLT")."""
     data = _compiled(words or load_query_words())
     lower = normalise_for_matching(text)
+    said_capitals = frozenset(_ALNUM.findall(text))
+    said_lower = frozenset(_ALNUM.findall(lower))
     found: list[str] = []
-    for capitals, terms, adds in data.expansions:
-        said = (capitals is not None and capitals.search(text)) or (
-            terms is not None and terms.search(lower)
+    by_capitals: list[str] = []
+    for (capitals, terms, adds), (first_capitals, first_terms) in zip(
+        data.expansions, data.firsts, strict=True
+    ):
+        # A term is said only where its first word is: most expansions are ruled out by a set
+        # look-up, without running their patterns.
+        typed = (
+            capitals is not None
+            and (first_capitals is None or not first_capitals.isdisjoint(said_capitals))
+            and capitals.search(text) is not None
+        )
+        said = typed or (
+            terms is not None
+            and (first_terms is None or not first_terms.isdisjoint(said_lower))
+            and terms.search(lower) is not None
         )
         if said and adds not in found:
             found.append(adds)
-    return found
+            if typed:
+                by_capitals.append(adds)
+    return found, by_capitals
+
+
+_ALNUM = re.compile(r"[A-Za-z0-9]+")
+
+
+def _first_words(terms: list[str]) -> frozenset[str] | None:
+    """The first run of letters and digits of every term, when each term starts with one
+    (else ``None``: the pattern is always run)."""
+    firsts = set()
+    for term in terms:
+        match = _ALNUM.match(term)
+        if match is None:
+            return None
+        firsts.add(match.group())
+    return frozenset(firsts)
 
 
 def content_text(text: str, words: QueryWords | None = None) -> str:
@@ -216,67 +277,26 @@ def content_text(text: str, words: QueryWords | None = None) -> str:
     return " ".join(kept)
 
 
-#: Endings of words that name an activity rather than a job ("plumbing", "midwifery").
-_ACTIVITY_ENDINGS = ("ing", "ery", "ry", "phy", "acy", "ism", "ice")
-
-
 def linked_occupations(text: str, words: QueryWords | None = None) -> list[str]:
-    """The ids of the occupations ``text`` names, in text order, through the title index of
-    :mod:`guidance_assistant.lmi.titles`: exact main and alternative titles (singular or
-    plural), longest first, so "hospital doctor" is one job, not two; then a word for the work
-    that is a form of exactly one one-word title ("plumbing" → Plumber, "midwifery" → Midwife,
-    by :func:`guidance_assistant.lmi.title_words.related_words`). One-word names that are chat
-    or stop words, and the phrases of ``not_jobs`` ("Baker Clause"), are skipped."""
-    from guidance_assistant.lmi.titles import longest_title_words, title_lookup
+    """The ids of the occupations ``text`` names, in text order, through the one occupation
+    linker (:func:`guidance_assistant.lmi.linker.link_occupations`): titles said whole, longest
+    first, so "hospital doctor" is one job, not two, and a word for the work that is a form of
+    exactly one one-word title ("plumbing" → Plumber, "midwifery" → Midwife). Chat words are
+    never a job on their own, nor are the phrases of ``not_jobs`` ("Baker Clause"). Neither the
+    phrases after "be a" and the like (their fuzzy matching costs milliseconds a question) nor
+    compounds ("higher education" would name Higher education lecturer) are read: on the dev
+    split neither changed recall@5 (0.930) and MRR@5 moved by 0.001."""
+    from guidance_assistant.lmi.linker import link_occupations
 
     data = _compiled(words or load_query_words())
-    norm = normalise_for_matching(text)
-    if data.not_jobs is not None:
-        norm = data.not_jobs.sub(" , ", norm)
-    tokens = re.findall(r"[a-z0-9]+|,", norm)
-    taken: set[int] = set()
-    found: list[tuple[int, str]] = []
-    for size in range(min(longest_title_words(), 5), 0, -1):
-        for i in range(len(tokens) - size + 1):
-            if any(j in taken for j in range(i, i + size)):
-                continue
-            window = tokens[i : i + size]
-            if "," in window:
-                continue
-            if size == 1 and (
-                window[0] in STOP_WORDS or window[0] in data.chat_words or len(window[0]) < 3
-            ):
-                continue
-            hit = title_lookup(window)
-            if hit is None:
-                continue
-            found.append((i, hit[0]))
-            taken.update(range(i, i + size))
-    for i, word in enumerate(tokens):
-        if i in taken or len(word) < 6 or not word.endswith(_ACTIVITY_ENDINGS):
-            continue
-        if word in data.chat_words:
-            continue
-        occupation = _activity_title(word)
-        if occupation is not None:
-            found.append((i, occupation))
-    return list(dict.fromkeys(occupation for _, occupation in sorted(found)))
-
-
-@functools.lru_cache(maxsize=4096)
-def _activity_title(word: str) -> str | None:
-    """The one occupation with a one-word title that ``word`` is a form of, else ``None``."""
-    from guidance_assistant.lmi.title_words import related_words
-
-    ids = {hit[0] for title, hit in _one_word_titles() if related_words(word, title)}
-    return ids.pop() if len(ids) == 1 else None
-
-
-@functools.lru_cache(maxsize=1)
-def _one_word_titles() -> tuple[tuple[str, tuple[str, str]], ...]:
-    from guidance_assistant.lmi.titles import title_index
-
-    return tuple((key, hit) for key, hit in title_index().items() if " " not in key)
+    links = link_occupations(
+        normalise_for_matching(text),
+        data.link_words,
+        phrases=False,
+        compounds=False,
+        activities=True,
+    )
+    return links.ids
 
 
 @dataclass(frozen=True)
@@ -285,21 +305,35 @@ class UnderstoodQuery:
 
     text: str  # as typed (cleaned)
     respelled: str  # text-speak and misspellings written out
+    dense: str  # respelled, with what abbreviations typed in capitals stand for: the dense query
     expanded: str  # respelled, with what its abbreviations stand for added
     sparse: str  # expanded without chat words: the BM25 query
     occupations: tuple[str, ...]  # ids of the occupations it names
+    kind: str | None = None  # the first route whose words it uses ("leadership")
+    bm25_factor: float = 1.0  # that route's weight on BM25, times the configured one
+
+
+def route_of(text: str, words: QueryWords | None = None) -> Route | None:
+    """The first route of ``routes`` whose words ``text`` (respelled) uses, else ``None``."""
+    data = _compiled(words or load_query_words())
+    lower = normalise_for_matching(text)
+    return next((route for pattern, route in data.routes if pattern.search(lower)), None)
 
 
 def understand(text: str, words: QueryWords | None = None) -> UnderstoodQuery:
     """Read ``text`` (a cleaned search question) as described in the module docstring."""
     words = words or load_query_words()
     respelled = respell(text, words)
-    adds = expansions_of(respelled, words)
+    adds, typed = _expansions(respelled, words)
     expanded = " ".join([respelled, *adds])
+    route = route_of(respelled, words)
     return UnderstoodQuery(
         text=text,
         respelled=respelled,
+        dense=" ".join([respelled, *typed]),
         expanded=expanded,
         sparse=content_text(expanded, words),
         occupations=tuple(linked_occupations(respelled, words)),
+        kind=route.kind if route is not None else None,
+        bm25_factor=route.bm25_factor if route is not None else 1.0,
     )

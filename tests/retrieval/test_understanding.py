@@ -16,6 +16,7 @@ from guidance_assistant.retrieval.understanding import (
     linked_occupations,
     load_query_words,
     respell,
+    route_of,
     understand,
 )
 
@@ -63,6 +64,23 @@ def test_occupations_are_linked_through_the_title_index() -> None:
     assert linked_occupations("how many encounters under the baker clause") == []
     assert linked_occupations("what do careers leaders do") == []
     assert understand("wat does a chippy earn").occupations == ("carpenter",)
+
+
+def test_the_dense_query_gets_only_what_capitals_stand_for() -> None:
+    typed = understand("is EYTS the same as QTS")
+    assert "early years teacher status" in typed.dense
+    assert "qualified teacher status" in typed.dense
+    plain = understand("do i need a degree for uni")  # "uni" is written out for BM25 only
+    assert plain.dense == plain.respelled
+    assert "university" in plain.sparse
+
+
+def test_leadership_questions_are_routed_to_weigh_bm25_more() -> None:
+    routed = understand("how do we get the governors to back the careers programme")
+    assert routed.kind == "leadership" and routed.bm25_factor > 1
+    plain = understand("how much do dental nurses earn")
+    assert plain.kind is None and plain.bm25_factor == 1.0
+    assert route_of("what is an apprenticeship") is None
 
 
 def test_a_broken_query_words_file_is_a_clear_error(tmp_path: Path) -> None:
