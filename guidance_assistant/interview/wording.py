@@ -37,6 +37,7 @@ OWN_WORDS: frozenset[tuple[str, str]] = frozenset(
         ("contracting", "session_closed"),
         ("contracting", "resume"),  # after an adviser cleared a safeguarding flag
         # safeguarding-adjacent: the limits of confidentiality must survive word for word
+        ("contracting", "confidentiality"),  # "will you tell my mum?"
         ("open_question", "check_in"),
         ("open_question", "secrecy_limits"),
         # refusals: the engine will not choose for the client before their criteria are known

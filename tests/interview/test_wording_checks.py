@@ -135,6 +135,7 @@ def test_which_drafts_keep_their_own_words() -> None:
     phrases = load_phrasebook()
     for kind, variant in [
         ("contracting", "redirect"),
+        ("contracting", "confidentiality"),
         ("open_question", "check_in"),
         ("open_question", "secrecy_limits"),
         ("open_question", "criteria_first"),
