@@ -3,7 +3,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: start test install install-test lint typecheck pytest index vectors
+.PHONY: start test install install-test lint typecheck pytest index vectors spans
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,3 +46,8 @@ index: install
 # the vectors of an index built with the same model instead of embedding them again.
 vectors: install
 	$(BIN)/python scripts/build_shipped_vectors.py $(if $(INDEX),--from-index $(INDEX))
+
+# Retrain the span head of the notes reader (guidance_assistant/prepare/spans_model/) after
+# knowledge/notes/spans/ changes; tests/prepare/test_spans.py says when the bank and the card differ.
+spans: install
+	$(BIN)/python -m guidance_assistant.prepare.spans_train

@@ -132,7 +132,7 @@ def facts_of(notes: ClientNotes) -> NoteFacts:
         elif {"interested", "considering"} & set(route.views):
             ideas.append(label)
     circumstances = list(notes.circumstances)
-    offers = offers or list(notes.offers)
+    offers = list(notes.offers) or offers
     return NoteFacts(
         name=notes.name,
         age=notes.age,

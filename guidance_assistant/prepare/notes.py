@@ -22,6 +22,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from guidance_assistant.interview.model import SignalsFile, load_signals
 from guidance_assistant.lmi.title_words import (
@@ -89,6 +90,9 @@ from guidance_assistant.prepare.notes_model import (
 )
 from guidance_assistant.text.clean import analysis_view, clean_input, normalise_for_matching
 from guidance_assistant.text.subjects import subjects_in
+
+if TYPE_CHECKING:
+    from guidance_assistant.prepare.spans import SpanReader
 
 # ------------------------------------------------------------------------------- the reader
 
@@ -303,7 +307,8 @@ def read_notes(
     if age is not None and not 5 <= age <= 100:
         age = None
 
-    reading = _Reading()
+    at_school = year_group is not None or (age is not None and age < 19)
+    reading = _Reading(name, at_school=at_school)
     for sentence in sentences:
         reading.read(sentence)
     found_people = people(view)
@@ -352,7 +357,9 @@ _Found = tuple[str, str, str]  # (cleaned phrase, quote, the raw object)
 class _Reading:
     """What the cue words of each sentence introduce."""
 
-    def __init__(self) -> None:
+    def __init__(self, client: str | None = None, *, at_school: bool = True) -> None:
+        self.client = client
+        self.at_school = at_school
         self.interests: list[Interest] = []
         self.strengths: list[Mention] = []
         self.dislikes: list[Mention] = []
@@ -370,6 +377,7 @@ class _Reading:
         *,
         negatable: bool = True,
         accept: re.Pattern[str] | None = None,
+        clients_only: bool = False,
     ) -> list[_Found]:
         field = _FIELD_LINE.match(sentence + " ") is not None
         found: list[_Found] = []
@@ -378,6 +386,8 @@ class _Reading:
                 if not spans.free(match.start(), match.end()):
                     continue
                 if negatable and _negated(normalise_for_matching(sentence[: match.start()])):
+                    continue
+                if clients_only and self._someone_else_before(sentence[: match.start()]):
                     continue
                 obj, end = _object(sentence, match.end(), field=field)
                 taken = [a for a, _ in spans.spans if match.end() <= a < end]
@@ -392,6 +402,19 @@ class _Reading:
                     found.append((phrase, _quote(sentence[match.start() : end]), obj))
         return found
 
+    def _someone_else_before(self, before: str) -> bool:
+        """Whether the clause before a cue names someone else as the one who wants it ("Big
+        sister in Yr 11 wants to be a dentist", "Parents want him to", "Chloe wants")."""
+        clause = re.split(r"[,;:(\n]|\s[-–—]\s|\band\b|\bbut\b", before)[-1]
+        if _KIN_WORD.search(clause) and not re.search(r"\b(?:him|her|them)\s*$", clause, _I):
+            return True
+        names = re.findall(r"\b[A-Z][a-z]{2,}\b", clause)
+        common = _common_words()
+        return bool(names) and all(
+            n.lower() not in common and n.lower() not in _NOT_NAMES and n != self.client
+            for n in names[-1:]
+        )
+
     def read(self, sentence: str) -> None:
         spans = _Span()
         for phrase, quote, _ in self._take(sentence, spans, _REJECT_CUES, negatable=False):
@@ -402,7 +425,7 @@ class _Reading:
         for phrase, quote, _ in self._take(sentence, spans, _DISLIKE_CUES, negatable=False):
             self.dislikes.append(Mention(text=phrase, quote=quote))
         for kind, cues in (("idea", _IDEA_CUES), ("interest", _INTEREST_CUES)):
-            for phrase, quote, _ in self._take(sentence, spans, cues):
+            for phrase, quote, _ in self._take(sentence, spans, cues, clients_only=kind == "idea"):
                 self._interest(phrase, quote, "idea" if kind == "idea" else "interest")
         for phrase, quote, _ in self._take(sentence, spans, _STRENGTH_CUES):
             self.strengths.append(Mention(text=phrase, quote=quote))
@@ -431,39 +454,100 @@ class _Reading:
                 self.grades.append(_quote(clause))
 
     def add_learned(self, text: str, theirs: Sequence[str] = ()) -> None:
-        """What the clause classifier (:mod:`.clauses`) finds that the cue rules did not;
-        never an item about a person in the client's life or one of ``theirs`` (their jobs)."""
-        from guidance_assistant.prepare.clauses import shared_clause_reader
-        from guidance_assistant.prepare.facts import phrase_matches
+        """The span reader (:mod:`.spans`) over the notes: the long objects of the cue rules cut
+        to the words that are the item ("keyboard at church most Sundays" -> "keyboard"; the
+        rule's label kept), and the items no cue introduced; never an item about a person in
+        the client's life or one of ``theirs`` (their jobs), nor a name."""
+        from guidance_assistant.prepare.spans import shared_span_reader
 
-        reader = shared_clause_reader()
+        reader = shared_span_reader()
         if reader is None:
             return
+        self._refine(reader)
+        if self.at_school:
+            self._drop_subject_ideas()
         known = [
             *(item for i in self.interests for item in (i.items or [i.text])),
             *(m.text for m in (*self.strengths, *self.rejected, *self.dislikes)),
         ]
         for found in reader.read(text):
-            items = [
-                item
-                for item in found.items
-                if not any(phrase_matches(item, k) for k in known)
-                and not _KIN_WORD.search(item)
-                and not any(phrase_matches(item, job) for job in theirs)
-            ]
-            if not items:
+            item = clean_phrase(found.text)
+            if not _learned_item(item, known, theirs):
                 continue
-            known += items
+            if found.label == "idea" and self._someone_else_before(found.clause[: found.start]):
+                continue
+            if _route_of(item) is not None:  # routes are read on their own (see _routes)
+                continue
+            known.append(item)
             quote = _quote(found.clause)
             if found.label in ("interest", "idea"):
                 kind: InterestKind = "idea" if found.label == "idea" else "interest"
-                self.interests.append(
-                    Interest(text=" and ".join(items), quote=quote, kind=kind, items=items)
+                self.interests.append(Interest(text=item, quote=quote, kind=kind, items=[item]))
+            else:
+                self.strengths.append(Mention(text=item, quote=quote))
+
+    def _drop_subject_ideas(self) -> None:
+        """Ideas that are only school subjects ("history", "Eng Lit"): options and courses
+        taken, read under subjects, unless the clause speaks of a degree or university."""
+        kept: list[Interest] = []
+        for interest in self.interests:
+            if interest.kind == "idea" and not _DEGREE_WORDS.search(interest.quote):
+                items = interest.items or [interest.text]
+                subjects = [i for i in items if _only_subjects(i)]
+                if subjects and _LIKING.match(interest.quote):  # "keen on art": an interest
+                    kept.append(
+                        interest.model_copy(
+                            update={
+                                "items": subjects,
+                                "text": " and ".join(subjects),
+                                "kind": "interest",
+                            }
+                        )
+                    )
+                items = [i for i in items if i not in subjects]
+                if not items:
+                    continue
+                interest = interest.model_copy(update={"items": items, "text": " and ".join(items)})
+            kept.append(interest)
+        self.interests = kept
+
+    def _refine(self, reader: SpanReader) -> None:
+        """Each cue rule's item of more than :data:`_SHORT_ITEM` words replaced by the phrases
+        in it the span head takes for items (dropped when it takes none)."""
+        places: list[tuple[str, int, int]] = []
+        where: list[tuple[str, int, int]] = []  # (list, entry, item) indexes
+        for index, interest in enumerate(self.interests):
+            for j, item in enumerate(interest.items or [interest.text]):
+                place = _place(interest.quote, item)
+                if place is not None:
+                    places.append(place)
+                    where.append(("interest", index, j))
+        for index, mention in enumerate(self.strengths):
+            place = _place(mention.quote, mention.text)
+            if place is not None:
+                places.append(place)
+                where.append(("strength", index, 0))
+        if not places:
+            return
+        cut = dict(zip(where, reader.within(places), strict=True))
+        interests: list[Interest] = []
+        for index, interest in enumerate(self.interests):
+            items: list[str] = []
+            for j, item in enumerate(interest.items or [interest.text]):
+                inside = cut.get(("interest", index, j))
+                items += [item] if inside is None else [clean_phrase(p) for p in inside]
+            items = [i for i in dict.fromkeys(items) if i]
+            if items:
+                interests.append(
+                    interest.model_copy(update={"items": items, "text": " and ".join(items)})
                 )
-            elif found.label == "strength":
-                self.strengths.extend(Mention(text=item, quote=quote) for item in items)
-            elif found.label == "rejected":
-                self.rejected.extend(Mention(text=item, quote=quote) for item in items)
+        self.interests = interests
+        strengths: list[Mention] = []
+        for index, mention in enumerate(self.strengths):
+            inside = cut.get(("strength", index, 0))
+            texts = [mention.text] if inside is None else [clean_phrase(p) for p in inside]
+            strengths += [mention.model_copy(update={"text": t}) for t in texts if t]
+        self.strengths = strengths
 
     def _interest(self, phrase: str, quote: str, kind: InterestKind) -> None:
         items: list[str] = []
@@ -483,6 +567,63 @@ class _Reading:
         if items:
             text = phrase if len(items) == len(split_items(phrase)) else " and ".join(items)
             self.interests.append(Interest(text=text, quote=quote, kind=kind, items=items))
+
+
+_LIKING = re.compile(r"\W*(?:\w+\s+)?(?:keen on|interested in|into|loves?|likes?|enjoys?)\b", _I)
+_DEGREE_WORDS = re.compile(r"\b(?:degree|uni|university|study|studying|BSc|BA|MSc)\b", _I)
+
+
+#: Subjects that are also a profession's degree: an idea when named alone ("then law").
+_PROFESSION_SUBJECTS = re.compile(
+    r"\b(?:law|medicine|nursing|dentistry|pharmacy|economics|veterinary|midwifery|engineering|"
+    r"architecture|accounting|accountancy)\b",
+    _I,
+)
+
+
+def _only_subjects(item: str) -> bool:
+    """Whether ``item`` names school subjects and nothing else."""
+    from guidance_assistant.prepare.notes_facts import subject_spans
+
+    if _PROFESSION_SUBJECTS.search(item):
+        return False
+    rest = item
+    for start, end, _ in reversed(subject_spans(item)):
+        rest = rest[:start] + " " + rest[end:]
+    return rest != item and not re.search(r"[A-Za-z]{2,}", rest)
+
+
+#: A cue rule's item of at most this many words is kept as the rule found it.
+_SHORT_ITEM = 1
+
+
+def _place(quote: str, item: str) -> tuple[str, int, int] | None:
+    """Where ``item`` lies in ``quote`` (case-blind), when it is longer than a short item."""
+    if len(item.split()) <= _SHORT_ITEM:
+        return None
+    start = quote.lower().find(item.lower())
+    if start < 0:
+        return None
+    return quote, start, start + len(item)
+
+
+#: Words the span head may take that are never an item on their own.
+_NOT_LEARNED = frozenset(
+    {"retrain", "retraining", "work", "working", "job", "jobs", "course", "courses", "something"}
+)
+
+
+def _learned_item(item: str, known: Sequence[str], theirs: Sequence[str]) -> bool:
+    """Whether the span reader's ``item`` is new, about the client, and no name."""
+    from guidance_assistant.prepare.facts import phrase_matches
+
+    if not item or _KIN_WORD.search(item) or item.lower() in _NOT_LEARNED:
+        return False
+    if any(phrase_matches(item, k) for k in known) or any(phrase_matches(item, j) for j in theirs):
+        return False
+    words = item.split()
+    common = _common_words()
+    return not all(w[:1].isupper() and not w.isupper() and w.lower() not in common for w in words)
 
 
 def _unique(mentions: list[Mention]) -> list[Mention]:

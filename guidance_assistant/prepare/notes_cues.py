@@ -206,7 +206,7 @@ _LEADING_FILLER = re.compile(
     r"working in|working with|working as|work in|work with|work as|going into|getting into|"
     r"doing|studying|study|being|becoming|something (?:in|to do with|with|like|around)|"
     r"anything (?:in|to do with|with)|things like|subjects like|the|an?|some|his|her|their|"
-    r"more|other)\s+",
+    r"more|other)\s+(?![Ll]evels?\b)",
     _I,
 )
 _TRAILING_FILLER = re.compile(

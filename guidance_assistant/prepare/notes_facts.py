@@ -12,6 +12,7 @@ not the client's idea. Subject names and abbreviations are data
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -92,11 +93,23 @@ def _abbreviations(path: Path, stamp: tuple[int, int]) -> tuple[tuple[re.Pattern
     return tuple(compiled)
 
 
-def write_out(text: str) -> str:
-    """``text`` with the short forms of ``knowledge/notes/abbreviations.yaml`` written out."""
+def _beside(match: re.Match[str], *, full: str) -> str:
+    short = match.group()
+    return (
+        f"{short} ({full})" if sum(c.isupper() for c in short) >= 2 and " " not in short else full
+    )
+
+
+def write_out(text: str, *, keep_acronyms: bool = False) -> str:
+    """``text`` with the short forms of ``knowledge/notes/abbreviations.yaml`` written out;
+    with ``keep_acronyms``, a short form in capitals stays beside its meaning ("KCL (King's
+    College London)"), as advisers know places by either."""
     path = bundled_dir("knowledge") / "notes" / "abbreviations.yaml"
     for pattern, full in _abbreviations(path, file_stamp(path)):
-        text = pattern.sub(full, text)
+        if keep_acronyms:
+            text = pattern.sub(functools.partial(_beside, full=full), text)
+        else:
+            text = pattern.sub(full, text)
     return text
 
 
@@ -571,12 +584,23 @@ _OFFER_STATUS: tuple[tuple[OfferStatus, re.Pattern[str]], ...] = (
     ("withdrawn", re.compile(r"\bwithdr[ae]wn?\b|\bwithdrew\b|\bdeclined\b", _I)),
     (
         "rejected",
-        re.compile(r"\brejected\b|\bunsuccessful\b|\brejection\b|\bno offer\b|\bturned down\b", _I),
+        re.compile(
+            r"\brejected\b|\bunsuccessful\b|\brejection\b|\bno offer\b|\bturned down\b|"
+            r"(?-i:[A-Z][\w']+) said no\b|\bnot successful\b|\bdidn'?t get (?:in|a place)\b",
+            _I,
+        ),
     ),
     ("firm", re.compile(r"\bfirm(?:ed)?\b|\bfirm choice\b|\baccepted\b", _I)),
-    ("insurance", re.compile(r"\binsurance\b", _I)),
+    ("insurance", re.compile(r"\binsurance\b|\bins\b", _I)),
     ("unconditional", re.compile(r"\bunconditional\b|\bUC offer\b", _I)),
-    ("conditional", re.compile(r"\bconditional\b|\boffer\b.{0,12}\b[A-E*]{3,4}\b|\bCO\b", _I)),
+    (
+        "conditional",
+        re.compile(
+            r"\bconditional\b|\boffer\b.{0,12}\b[A-E*]{3,4}\b|\bCO\b|\boffer\b.{0,6}\bsubject to\b|"
+            r"\bcond\b",
+            _I,
+        ),
+    ),
     (
         "pending",
         re.compile(
@@ -590,35 +614,144 @@ _INTENT = re.compile(
     _I,
 )
 _PLACE = re.compile(
-    r"\b(?:uni(?:versity)?|college|coleg|school|academy|met|trust|NHS|ltd|plc|apprenticeship|"
+    r"\b(?:uni(?:versity)?|college|coleg|school|academy|met|trust|NHS|ltd|plc|apprenticeship|hospital|"
     r"[A-Z][a-z]+(?:\s+[A-Z][a-z]+){0,3})\b"
 )
 
 
 def offers(text: str) -> list[Offer]:
     """Applications with their status: a line or clause naming a place and a status word
-    ("Nottm Biomed Sci - conditional AAB", "applied to Leeds for nursing, waiting to hear");
-    plans ("wants to firm Leicester") are not offers."""
+    ("Nottm Biomed Sci - conditional AAB", "applied to Leeds for nursing, waiting to hear",
+    "KCL Law (withdrawn)"); a status in brackets counts when the words outside name none; a later
+    "Firm Leeds, ins Sheffield" sets the status of the offers it names; plans ("wants to firm
+    Leicester") are not offers."""
     found: list[Offer] = []
+    places: list[str] = []  # the place words of each offer, for "firm Leeds, ins Sheffield"
     for row in text.splitlines():
-        for line in re.split(r";|(?<=\))\s*,|\.\s+(?=[A-Z])", row):
-            clean = re.sub(r"^[^:]{0,20}:\s*", "", line.strip(" -•*\t"))
-            if not clean or _INTENT.search(clean) or len(clean.split()) > 25:
+        for line in re.split(
+            r";|(?<=\))\s*,|\.\s+(?=[A-Z])|\s+[-–]\s+(?=(?:has |also )?applied\b)", row
+        ):
+            line = line.strip(" -•*\t")
+            if not line:
                 continue
-            status = next((s for s, p in _OFFER_STATUS if p.search(clean)), None)
-            if status is None or not _PLACE.search(clean):
+            updated = _status_update(line, found, places)
+            if updated:
                 continue
-            what = write_out(_offer_what(clean))
-            condition = _CONDITION.search(clean)
-            if what and not any(o.what == what for o in found):
-                found.append(
-                    Offer(
-                        what=what,
-                        status=status,
-                        conditions=condition.group(0) if condition else None,
-                    )
+            clean = re.sub(r"^[^:]{0,20}:\s*", "", line)
+            if (
+                not clean
+                or line.endswith(":")
+                or _INTENT.search(clean)
+                or len(clean.split()) > 25
+                or _NOT_AN_APPLICATION.search(clean)
+            ):
+                continue
+            status = _status_of(line)
+            if status is None or not (_PLACE.search(clean) or _SHORT_PLACE.match(clean)):
+                continue
+            for part, part_status in _listed(clean, status):
+                what = write_out(_offer_what(part), keep_acronyms=True)
+                condition = next(
+                    (m for m in _CONDITION.finditer(part) if _grades_in_order(m.group())), None
                 )
+                if what and not any(o.what == what for o in found):
+                    found.append(
+                        Offer(
+                            what=what,
+                            status=part_status,
+                            conditions=condition.group(0) if condition else None,
+                        )
+                    )
+                    places.append(what.split()[0].lower() if what.split() else "")
     return found
+
+
+#: "NUA - withdrawn": a place known by its letters, on a short line of its own.
+_SHORT_PLACE = re.compile(r"^[A-Z]{2,6}\s*[-–:(]\s*\w+\)?$")
+#: Health, school and family matters that carry a status word too ("GP referral pending").
+_NOT_AN_APPLICATION = re.compile(
+    r"\b(?:diagnosis|referral|assessment for|CAMHS|GP|EHCP?|adjustments|therapy)\b", _I
+)
+#: "offers for Mental Health Nursing - Sheffield Hallam conditional BCC, Huddersfield ...".
+_COURSE_FIRST = re.compile(
+    r"^.*?\b(?:offers?|applications?|applied|applying)\s+(?:for|to)\s+(?P<course>[^-–:,]{3,40}?)"
+    r"\s*[-–:]\s*(?P<rest>.+)$",
+    _I,
+)
+_ALL_STATUS = re.compile(r"\s*[-–:]?\s*\(?\b(?:all|both)\b.*$", _I)
+
+
+def _listed(line: str, status: OfferStatus) -> list[tuple[str, OfferStatus]]:
+    """A UCAS list as its applications: "Imperial Computing, UCL CS, Warwick CS - all pending"
+    (one status for all), "Sheffield Hallam conditional BCC, Huddersfield conditional CCC" (each
+    its own), a course named first given to each place; else the line as one application."""
+    course = ""
+    body = line
+    first = _COURSE_FIRST.match(line)
+    if first is not None:
+        course, body = first.group("course").strip(), first.group("rest")
+    shared = _ALL_STATUS.search(body)
+    head = body[: shared.start()] if shared else body
+    parts = [p.strip() for p in head.split(",") if p.strip()]
+    if len(parts) < 2 or not all(p[:1].isupper() and len(p.split()) <= 7 for p in parts):
+        return [(line, status)]
+    own = [_status_of(p) for p in parts]
+    if shared is None and not all(own):
+        return [(line, status)]
+    return [(f"{p} {course}".strip(), s or status) for p, s in zip(parts, own, strict=True)]
+
+
+def _grades_in_order(grades: str) -> bool:
+    """Whether letters read as grade conditions: best first ("AAB", "A*AA"; "BAE" is a name)."""
+    letters = [c for c in grades if c.isalpha()]
+    return all(a <= b for a, b in itertools.pairwise(letters))
+
+
+#: "firm Leeds", "ins Sheffield", "insurance: BCU" (a decision about offers already listed).
+_DECIDED = re.compile(
+    r"\b(?P<status>firm(?:ed)?|ins|insurance)\b\s*[:-]?\s*(?P<place>[A-Z][\w'&]+)"
+)
+#: "a law firm", "the firm he works for": a business, not an offer's status.
+_A_FIRM = re.compile(
+    r"\b(?:an?|the|his|her|their|law|accountancy|family|local)\s+(?:[\w'-]+\s+)?firm\b", _I
+)
+
+
+def _status_of(line: str) -> OfferStatus | None:
+    """The status a line gives, from its words outside brackets first, then from the brackets."""
+    outside = _A_FIRM.sub(" ", re.sub(r"\([^)]*\)", " ", line))
+    inside = " ".join(re.findall(r"\(([^)]*)\)", line))
+    for words in (outside, inside):
+        status = next((s for s, p in _OFFER_STATUS if p.search(words)), None)
+        if status is not None:
+            return status
+    return None
+
+
+def _status_update(line: str, found: list[Offer], places: list[str]) -> bool:
+    """Whether ``line`` only decides between offers already found ("Firm Leeds, ins Sheffield -
+    decided 2/5"); their statuses are set when it does."""
+    decisions = list(_DECIDED.finditer(line))
+    if not decisions or not found:
+        return False
+    targets: list[tuple[int, OfferStatus]] = []
+    for decision in decisions:
+        place = write_out(decision.group("place"), keep_acronyms=True).split()[0].lower()
+        index = next(
+            (
+                i
+                for i, o in enumerate(found)
+                if places[i] == place or o.what.lower().startswith(place)
+            ),
+            None,
+        )
+        if index is None:
+            return False
+        status: OfferStatus = "firm" if decision.group("status").startswith("firm") else "insurance"
+        targets.append((index, status))
+    for index, status in targets:
+        found[index] = found[index].model_copy(update={"status": status})
+    return True
 
 
 #: An offer's grade conditions: "AAB", "A*AA", "BCC", "DDM", "112 UCAS points".
@@ -638,7 +771,12 @@ def _offer_what(line: str) -> str:
         flags=_I,
     )
     text = re.sub(
-        r"\b[A-E*]{3,4}\b|\b\d+\s*(?:points|UCAS points)\b|\d{1,2}/\d{1,2}|\b\d{1,2}(?:st|nd|rd|th)?\s+[A-Z][a-z]{2,8}\b",
+        r"\b[A-E*]{3,4}\b",
+        lambda m: " " if _grades_in_order(m.group()) else m.group(),
+        text,
+    )
+    text = re.sub(
+        r"\b\d+\s*(?:points|UCAS points)\b|\d{1,2}/\d{1,2}|\b\d{1,2}(?:st|nd|rd|th)?\s+[A-Z][a-z]{2,8}\b",
         " ",
         text,
     )
