@@ -195,18 +195,21 @@ def build_session_tab(ctx: AppContext, handover: BriefHandover | None = None) ->
         earlier = chat_messages(current.session.state.transcript)
         asked = {"role": "user", "content": escape(message_text)}
         rest = [gr.skip()] * 6
-        for event in current.session.reply_stream(message_text):
-            if not isinstance(event, ReplyDone):
-                yield ("", [*earlier, asked, reply_in_progress(event.text)], *rest)
-                continue
-            ctx.store.recorder(user, current.session_id).record(current.session)
-            views = _session_views(current, event.turn.citations)
-            status = ""
-            if event.streamed and not event.confirmed:
-                status = wording_not_used(event.turn.fallback)
-                chat = views[0]
-                chat[-1] = {**chat[-1], "content": f"{chat[-1]['content']}\n\n{status}"}
-            yield (status, *views, current, "")
+        try:
+            for event in current.session.reply_stream(message_text):
+                if not isinstance(event, ReplyDone):
+                    yield ("", [*earlier, asked, reply_in_progress(event.text)], *rest)
+                    continue
+                ctx.store.recorder(user, current.session_id).record(current.session)
+                views = _session_views(current, event.turn.citations)
+                status = ""
+                if event.streamed and not event.confirmed:
+                    status = wording_not_used(event.turn.fallback)
+                    chat = views[0]
+                    chat[-1] = {**chat[-1], "content": f"{chat[-1]['content']}\n\n{status}"}
+                yield (status, *views, current, "")
+        except Exception as error:  # no turn was kept: the chat as it was, and why
+            yield (message(error), *_session_views(current, []), current, gr.skip())
 
     @_guard(0)
     def save_all(live: Any, request: gr.Request) -> Outputs:
