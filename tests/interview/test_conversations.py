@@ -147,7 +147,11 @@ def test_a_disclosure_mid_conversation_stops_guidance_even_with_a_model(bundled_
     assert session.state.active_flag is not None
     assert len(model.requests) == calls
     later = session.reply("What about being a game designer?")
-    assert later.move == "safeguarding_response" and len(model.requests) == calls
+    # a question is answered while the flag is open, offline, with the reminder
+    assert later.move == "information" and "MODEL WORDS" not in later.text
+    assert "designated safeguarding lead" in later.text and len(model.requests) == calls
+    held = session.reply("ok whatever")
+    assert held.move == "safeguarding_response" and len(model.requests) == calls
 
 
 def test_an_inventing_backend_never_shows_its_figure(bundled_kb: Any) -> None:

@@ -308,19 +308,6 @@ def _challenge(s: Situation) -> Move:
 
 OPTIONS: tuple[Rule, ...] = (
     Rule(
-        "options.client_way_forward",
-        lambda s: s.way_forward,
-        # The client has said which way they will go (or set dated steps): follow them into
-        # planning now, rather than asking for more views or ideas.
-        lambda s: advance_to(
-            s,
-            "decision_and_action_planning",
-            "the client said which way they will go"
-            + (" and set dated steps" if s.dated else "")
-            + ": on to decision and action planning",
-        ),
-    ),
-    Rule(
         "options.new_own_idea",
         lambda s: bool(s.own_unpresented_now),
         lambda s: make_move(
@@ -372,7 +359,13 @@ OPTIONS: tuple[Rule, ...] = (
     ),
     Rule(
         "options.start_widening",
-        lambda s: s.entered and not s.state.options and s.has("dont_know") and s.criteria_known,
+        lambda s: (
+            s.entered
+            and not s.state.options
+            and s.has("dont_know")
+            and s.criteria_known
+            and not s.way_forward  # the client has said which way they will go: follow them
+        ),
         lambda s: make_move(
             s,
             "information",
@@ -382,7 +375,7 @@ OPTIONS: tuple[Rule, ...] = (
     ),
     Rule(
         "options.start_asking_ideas",
-        lambda s: s.entered and not s.state.options,
+        lambda s: s.entered and not s.state.options and not s.way_forward,
         lambda s: make_move(s, "open_question", "ideas", "ask for the client's own ideas first"),
     ),
     Rule(
@@ -393,6 +386,19 @@ OPTIONS: tuple[Rule, ...] = (
             and s.discrepancy_to_name is not None
         ),
         _challenge,
+    ),
+    Rule(
+        "options.client_way_forward",
+        lambda s: s.way_forward,
+        # The client has said which way they will go (or set dated steps): follow them into
+        # planning now, rather than asking for more views or ideas.
+        lambda s: advance_to(
+            s,
+            "decision_and_action_planning",
+            "the client said which way they will go"
+            + (" and set dated steps" if s.dated else "")
+            + ": on to decision and action planning",
+        ),
     ),
     Rule(
         "options.feeling",
