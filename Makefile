@@ -3,7 +3,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: start test install install-test lint typecheck pytest index vectors spans
+.PHONY: start test install install-test lint typecheck pytest index vectors spans needs
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -51,3 +51,8 @@ vectors: install
 # knowledge/notes/spans/ changes; tests/prepare/test_spans.py says when the bank and the card differ.
 spans: install
 	$(BIN)/python -m guidance_assistant.prepare.spans_train
+
+# Retrain the need head of the notes reader (guidance_assistant/prepare/needs_model/) after
+# knowledge/notes/needs/ changes.
+needs: install
+	$(BIN)/python -m guidance_assistant.prepare.needs

@@ -315,6 +315,8 @@ def read_notes(
     if learned:
         reading.add_learned(view, [p.job or p.who for p in found_people])
     needs = _needs(sentences, signals)
+    if learned:
+        needs = _learned_needs(sentences, needs)
     if age is not None and age >= 25:  # NEET is a measure of 16-24 year olds
         needs = [m for m in needs if m.need != "neet_risk"]
     adult_cues = any(n.need == "career_change" for n in needs)
@@ -698,6 +700,50 @@ def _routes(
             )
         )
     return result
+
+
+#: Needs of the client's own person: a clause naming someone else ("brother has autism") is
+#: never read for them by the learned head.
+_PERSONAL_NEEDS = frozenset(
+    {
+        "ehcp",
+        "send",
+        "autism",
+        "adhd",
+        "dyslexia",
+        "physical_disability",
+        "sensory_impairment",
+        "mental_health",
+        "anxiety",
+        "eal",
+        "new_arrival",
+        "confidence",
+        "exams",
+        "career_change",
+    }
+)
+
+
+def _learned_needs(sentences: list[str], needs: list[NeedMention]) -> list[NeedMention]:
+    """``needs`` with what the need head (:mod:`.needs`) reads in clauses the rules found
+    nothing of that need in; never a negated clause, nor someone else's condition."""
+    from guidance_assistant.prepare.needs import shared_need_reader
+
+    reader = shared_need_reader()
+    if reader is None:
+        return needs
+    clauses = [c for s in sentences for c in _clauses(s) if 2 <= len(c.split()) <= 40]
+    found = {m.need: m for m in needs}
+    for reading in reader.read(clauses):
+        if reading.need in found:
+            continue
+        norm = normalise_for_matching(reading.clause)
+        if _negated(norm) or re.search(r"\bno\b|\bnot\b|n't\b", norm):
+            continue
+        if reading.need in _PERSONAL_NEEDS and _KIN_WORD.search(reading.clause):
+            continue
+        found[reading.need] = NeedMention(need=reading.need, quote=_quote(reading.clause))
+    return sorted(found.values(), key=lambda m: NOTE_NEEDS.index(m.need))
 
 
 #: A need that always brings another with it.
