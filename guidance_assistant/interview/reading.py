@@ -396,7 +396,7 @@ def analyse_message(
         add("state_criteria")
     if action is not None:
         add("propose_action")
-        if "off_topic" in intents and not is_question:
+        if "off_topic" in intents and not is_question and action.who != "Adviser":
             # "I'm going to ask my art teacher if I can do my coursework on SFX faces": the
             # client's own step, not a request for homework help.
             intents.remove("off_topic")

@@ -76,6 +76,8 @@ def test_negated_feelings_are_not_feelings() -> None:
         "Can you do my maths homework?",
         "write me a python script",
         "tell me a joke about teachers",
+        # asked of the adviser without a question mark: a request, not the client's own step
+        "Actually can you do my maths homework for me",
     ],
 )
 def test_requests_outside_guidance_are_off_topic(text: str) -> None:
