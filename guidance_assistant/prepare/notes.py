@@ -321,8 +321,8 @@ def read_notes(
         needs = [m for m in needs if m.need != "neet_risk"]
     adult_cues = any(n.need == "career_change" for n in needs)
     life_stage = _life_stage(year_group, age, adult_cues)
-    if life_stage == "adult" and not adult_cues:
-        needs.append(NeedMention(need="career_change", quote=f"aged {age}" if age else "adult"))
+    # An adult is not a career changer by age alone (the labelled notes' 24-year-old graduate in
+    # a call centre, the 58-year-old carer): career_change comes from the notes' own words.
     return ClientNotes(
         text=view,
         original_length=original_length,

@@ -427,8 +427,6 @@ _NEED_CUES: dict[NoteNeed, tuple[str, ...]] = {
         r"parents? (?:are |have )?(?:separated|divorced|split up)",
         r"lives? with (?:his|her|their) (?:\w+ )?(?:mum|dad|mother|father|gran|nan|grandparents?|"
         r"grandmother|grandfather|uncle|aunt|sister|brother|cousin)",
-        r"(?:younger|older|little|big) (?:siblings?|brothers?|sisters?)",
-        r"\bsiblings\b",
         r"bereave",
         r"passed away",
         r"\bdied\b",
