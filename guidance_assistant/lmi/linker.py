@@ -65,6 +65,17 @@ JOB_PATTERNS: tuple[tuple[re.Pattern[str], bool], ...] = tuple(
             r"(?P<phrase>[a-z][a-z -]{1,60}?)\s+(?:earn|make|get|take)",
             True,
         ),
+        (
+            # without "do": "How much pilots earn when they start?"
+            r"\bhow\s+much\s+(?:an?\s+)?(?P<phrase>[a-z][a-z -]{1,40}?)\s+(?:earn|make|get\s+paid)\b",
+            True,
+        ),
+        (
+            # a plural asked about: "do journalists actually get paid", "do pilots need a degree"
+            r"\b(?:do|are|can|will)\s+(?P<phrase>[a-z]{3,}s)\s+(?:actually\s+|really\s+|even\s+|"
+            r"still\s+)?(?:get\s+paid|earn|make\s+money|need|have\s+to)\b",
+            True,
+        ),
         (r"\bwhat\s+(?:do|does)\s+(?:an?\s+)?(?P<phrase>[a-z][a-z -]{1,60}?)\s+do\b", True),
         (
             r"\bwhat\s+(?:do|does|would|could|can|will)\s+(?:an?\s+)?"

@@ -13,11 +13,15 @@ import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from rapidfuzz import fuzz
 
 from guidance_assistant.lmi.title_words import content_words, related_words, word_forms, words_of
+from guidance_assistant.paths import bundled_dir
 from guidance_assistant.text.clean import normalise_for_matching
 from guidance_assistant.text.words import STOP_WORDS
 
@@ -54,7 +58,54 @@ def title_index() -> dict[str, tuple[str, str]]:
     for record in records:
         for title in record.alternative_titles:
             index.setdefault(norm_title(title), (record.id, record.title))
+    by_id = {record.id: record for record in records}
+    everyday = everyday_titles()
+    for word, occupation_id in everyday.titles.items():
+        named = by_id.get(occupation_id)
+        if named is None:
+            raise EverydayTitlesError(
+                f"{everyday_titles_path()}: '{word}' names the record '{occupation_id}', "
+                "which is not in the bundled occupations"
+            )
+        index.setdefault(norm_title(word), (named.id, named.title))
     return index
+
+
+class EverydayTitlesError(ValueError):
+    """``knowledge/lmi/everyday_titles.yaml`` is missing, malformed or names a record that is
+    not bundled."""
+
+
+class EverydayTitles(BaseModel):
+    """Everyday words for jobs (``knowledge/lmi/everyday_titles.yaml``): a word for one record,
+    or for a family of records the client is asked to choose between."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    titles: dict[str, str] = Field(default_factory=dict)
+    families: dict[str, list[str]] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _families_have_two(self) -> EverydayTitles:
+        for word, ids in self.families.items():
+            if len(set(ids)) < 2:
+                raise ValueError(f"the family {word!r} needs two or more records")
+        return self
+
+
+def everyday_titles_path() -> Path:
+    return bundled_dir("knowledge") / "lmi" / "everyday_titles.yaml"
+
+
+@functools.lru_cache(maxsize=1)
+def everyday_titles() -> EverydayTitles:
+    """The everyday words for jobs (read once per process, like the records)."""
+    path = everyday_titles_path()
+    try:
+        return EverydayTitles.model_validate(yaml.safe_load(path.read_text("utf-8")) or {})
+    except (OSError, yaml.YAMLError, ValidationError) as error:
+        raise EverydayTitlesError(
+            f"The everyday titles file {path} is not valid: {error}"
+        ) from error
 
 
 @functools.lru_cache(maxsize=1)
@@ -75,6 +126,16 @@ def title_tails() -> dict[str, list[tuple[str, str]]]:
             if len(parts) > size:
                 key = " ".join(parts[-size:])
                 tails.setdefault(key, []).append((record.id, record.title))
+    by_id = {record.id: record for record in lmi.bundled_store().all()}
+    for word, ids in everyday_titles().families.items():
+        family = [(i, by_id[i].title) for i in ids if i in by_id]
+        if len(family) != len(ids):
+            missing = sorted(set(ids) - set(by_id))
+            raise EverydayTitlesError(
+                f"{everyday_titles_path()}: the family '{word}' names records that are not "
+                f"bundled: {missing}"
+            )
+        tails.setdefault(norm_title(word), family)
     return tails
 
 

@@ -69,3 +69,46 @@ def test_words_for_the_work_only_when_asked(text: str, expected: list[str]) -> N
 def test_a_word_for_the_work_names_one_record_or_none() -> None:
     assert activity_title("plumbing") == ("plumber", "Plumber")
     assert activity_title("something") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("I want to be a physio", ["physiotherapist"]),
+        ("my uncle is a lorry driver", ["large-goods-vehicle-driver"]),
+        ("Programmer, how much money in England?", ["software-developer"]),
+        ("how much do digger drivers get", ["construction-plant-operator"]),
+        ("What actually is an ODP?", ["operating-department-practitioner"]),
+    ],
+)
+def test_everyday_words_for_a_job_name_its_record(text: str, expected: list[str]) -> None:
+    # knowledge/lmi/everyday_titles.yaml: words people use that are not a record's title.
+    assert ids(text) == expected
+
+
+def test_a_family_word_or_a_plural_asked_about_is_ambiguous() -> None:
+    lawyer = link_occupations(normalise_for_matching("I want to be a lawyer"))
+    assert lawyer.jobs == () and {"solicitor", "barrister"} <= {
+        c[0] for c in lawyer.ambiguous[0].candidates
+    }
+    for text in ("How much pilots earn when they start?", "do journalists actually get paid?"):
+        links = link_occupations(normalise_for_matching(text))
+        assert links.jobs == () and len(links.ambiguous) == 1, text
+    # plurals that are not jobs stay unlinked
+    for text in ("do parents need to sign anything", "do students need a laptop"):
+        links = link_occupations(normalise_for_matching(text))
+        assert links.jobs == () and links.ambiguous == (), text
+
+
+def test_the_everyday_titles_file_is_validated() -> None:
+    from pydantic import ValidationError
+
+    from guidance_assistant.lmi.titles import EverydayTitles, everyday_titles, title_index
+
+    with pytest.raises(ValidationError, match="two or more"):
+        EverydayTitles.model_validate({"families": {"lawyer": ["solicitor"]}})
+    with pytest.raises(ValidationError):
+        EverydayTitles.model_validate({"titles": {"physio": "physiotherapist"}, "jobs": {}})
+    # every word in the shipped file names a bundled record (title_index raises otherwise)
+    index = title_index()
+    assert all(word in index for word in everyday_titles().titles)
