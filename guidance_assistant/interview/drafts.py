@@ -51,6 +51,11 @@ class DraftWriter(FactDrafts):
             draft.text = f"{noted} {draft.text}"
         if move.held:
             draft.text = f"{self.say('safeguarding_response.held_answer')} {draft.text}"
+        if move.check_in:
+            # The check-in is the turn's question: a short closing question of the answer
+            # ("What do you make of that?") gives way to it.
+            body = re.sub(r"\s*(?<=[.!)\n])\s*[A-Z][^.?!\n]{0,60}\?\s*$", "", draft.text)
+            draft.text = f"{body} {self.say('open_question.check_in_after_answer')}"
         draft.text = tidy(draft.text)
         return draft
 

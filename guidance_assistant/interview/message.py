@@ -133,6 +133,13 @@ class MessageAnalysis(BaseModel):
     actions: list[ActionMention] = Field(
         default_factory=list, description="Every step named ('look at X and talk to Y': two)."
     )
+    bare_actions: list[ActionMention] = Field(
+        default_factory=list,
+        description="Steps said without 'I'll' or 'I'm going to' ('ring grandad. tonight', 'On "
+        "Wednesday I go with my mother to the open evening'): a clause that starts with a step's "
+        "verb. Read as steps only when the adviser has just asked for one (planning); empty when "
+        "``actions`` is not.",
+    )
     refers_back: bool = Field(
         default=False, description="Points at something already discussed ('into it', 'that job')."
     )

@@ -79,6 +79,7 @@ PHRASE_SLOTS: dict[str, frozenset[str]] = {
     "open_question.weigh": _slots("criteria", "options"),
     "open_question.anything_to_add": _NONE,
     "open_question.check_in": _NONE,
+    "open_question.check_in_after_answer": _NONE,
     "open_question.secrecy_limits": _NONE,
     "closed_question.which_job": _slots("candidates"),
     "closed_question.which_job_open": _NONE,

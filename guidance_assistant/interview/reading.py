@@ -150,7 +150,10 @@ _AGENDA_CHANGE = re.compile(
 def _action(
     clause: str, norm: str, lexicon: Lexicon, dates: list[DateMention]
 ) -> list[ActionMention]:
-    starts = found_cues(lexicon.action_starts, norm)
+    if _CONDITION.match(norm):
+        return []  # "because if I don't set a date I'll just keep fiddling": not a step
+    # "my husband says I should go for school business manager": his idea, not a step
+    starts = [s for s in found_cues(lexicon.action_starts, norm) if not _reported(norm, s.start())]
     if not starts:
         return []
     first = starts[0]
@@ -193,6 +196,76 @@ def _action(
         )
         for part in parts
     ]
+
+
+#: Someone else's words reported just before a step or a choice: "my husband says (I should)".
+_REPORTED = re.compile(
+    r"\b(?:says?|said|saying|thinks|reckons|reckoned|tells? me|told me|wants? me to|"
+    r"keeps? saying)\s+(?:that\s+)?(?:i\s+)?(?:should|could|ought to|must|have to|need to)?\s*$"
+)
+
+
+def _reported(norm: str, start: int) -> bool:
+    """Whether the words before ``start`` report someone else's words ("mum says I should...")."""
+    return _REPORTED.search(norm[:start]) is not None
+
+
+_CONDITION = re.compile(r"^(?:because|cos|coz|cause|if|otherwise|or else|unless|in case)\b")
+
+_BARE_LEAD = re.compile(
+    r"^(?:(?:and|also|then|so|ok|okay|yeah|yes|yep|first|maybe|probably|i think|after that|"
+    r"next)\b[\s,]*)+"
+)
+
+
+def _base_form(rest: str, lexicon: Lexicon) -> str:
+    """ "sending my UCAS" → "send my UCAS": a step's verb in -ing given back in its base form
+    when the base is one of the step verbs."""
+    first, _, tail = rest.partition(" ")
+    if not first.endswith("ing") or lexicon.action_verbs is None:
+        return rest
+    stem = first[:-3]
+    for base in (stem, stem + "e", stem[:-1] if len(stem) > 2 and stem[-1] == stem[-2] else ""):
+        if base and lexicon.action_verbs.fullmatch(base):
+            return f"{base} {tail}".strip()
+    return rest
+
+
+def _bare_actions(view: str, lexicon: Lexicon, dates: list[DateMention]) -> list[ActionMention]:
+    """Steps said without "I'll": each clause, its dates and a leading "and", "then" or "I"
+    taken off, that starts with a step's verb and has two words or more ("ring grandad",
+    "look for firms", "I go with my mother to the open evening")."""
+    if lexicon.action_verbs is None:
+        return []
+    found: list[ActionMention] = []
+    for clause in _clauses(view):
+        if clause.rstrip().endswith("?"):
+            continue
+        rest = normalise_for_matching(clause)
+        for mention in dates:
+            rest = rest.replace(normalise_for_matching(mention.phrase), " ")
+        rest = re.sub(r"\s+", " ", rest).strip(" ,.-!")
+        rest = _BARE_LEAD.sub("", rest).strip(" ,.-")
+        if _CONDITION.match(rest):
+            continue
+        # "after my shift I call DVLA", "I'm sending my UCAS": the step starts at "I"
+        subject = re.search(r"(?:^|\s)(?:i\s+(?:m|am)|im|i)\s+(?:also\s+|then\s+|first\s+)?", rest)
+        if subject is not None and len(rest[: subject.start()].split()) <= 4:
+            rest = rest[subject.end() :]
+            rest = _base_form(rest, lexicon)
+        rest = re.sub(r"\b(?:by|on|before|until|till|this|next|at|the)\s*$", "", rest).strip(" ,.-")
+        if len(rest.split()) < 2 or lexicon.action_verbs.match(rest) is None:
+            continue
+        found.append(
+            ActionMention(
+                what=rest,
+                who="You",
+                text=clause,
+                concrete=True,
+                anaphoric=_ANAPHORIC_STEP.match(rest) is not None,
+            )
+        )
+    return found
 
 
 _ASKS: tuple[Act, ...] = ("ask_job", "ask_route", "ask_concept", "ask_process")
@@ -334,8 +407,11 @@ def analyse_message(
     if any_cue(lexicon.keep_open, norm):
         add("keep_open")
         add("decide")
-    elif any_cue(lexicon.decision, norm, negatable=True):
-        add("decide")
+    elif any(
+        not _reported(norm, cue.start())
+        for cue in found_cues(lexicon.decision, norm, negatable=True)
+    ):
+        add("decide")  # not "my husband says I should go for school business manager"
 
     feelings: list[FeelingKind] = [
         kind for kind, pattern in lexicon.feelings.items() if any_cue(pattern, norm, negatable=True)
@@ -388,6 +464,7 @@ def analyse_message(
         if not actions:
             actions = _action(clause, clause_norm, lexicon, dates)
     action = actions[0] if actions else None
+    bare_actions = [] if actions or is_question else _bare_actions(view, lexicon, dates)
     if any(t.topic == "interests" for t in topics):
         add("state_interest")
     if any(t.topic == "strengths" for t in topics):
@@ -465,6 +542,7 @@ def analyse_message(
         dates=dates,
         action=action,
         actions=actions,
+        bare_actions=bare_actions,
         refers_back=any_cue(lexicon.refers_back, norm),
         agenda_change=_AGENDA_CHANGE.search(norm) is not None,
         criteria_gists=criteria_gists,

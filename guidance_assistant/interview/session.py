@@ -437,9 +437,8 @@ class GuidanceSession:
         absorb(work, analysis, interview=self.interview, signals=self.signals, phrases=self.phrases)
         move = choose_move(work, analysis, interview=self.interview)
         if screening.level == "concern":
-            checked_in = move.kind == "open_question" and move.variant in (
-                "check_in",
-                "secrecy_limits",
+            checked_in = move.check_in or (
+                move.kind == "open_question" and move.variant in ("check_in", "secrecy_limits")
             )
             work.concerns.append(
                 ConcernNote(
@@ -682,9 +681,11 @@ class GuidanceSession:
         name = getattr(responder, "name", type(responder).__name__)
         if isinstance(responder, OfflineResponder) or move.kind == "safeguarding_response":
             return draft.text, "offline", None, []
-        if state.active_flag is not None or keeps_own_words(
-            move.kind, move.variant, draft.text, self.phrases
-        ):  # while a safeguarding flag is open, nothing goes to a model
+        if (
+            state.active_flag is not None
+            or move.check_in
+            or keeps_own_words(move.kind, move.variant, draft.text, self.phrases)
+        ):  # while a safeguarding flag is open, or with a check-in, nothing goes to a model
             flags.append("own_words")
             return draft.text, "offline", None, []
         request = self._request(state, move, analysis, draft)

@@ -13,7 +13,7 @@ import re
 from datetime import date, timedelta
 
 from guidance_assistant.errors import LMIError
-from guidance_assistant.interview.message import MessageAnalysis
+from guidance_assistant.interview.message import ActionMention, MessageAnalysis
 from guidance_assistant.interview.model import (
     InterviewModel,
     SignalsFile,
@@ -350,6 +350,38 @@ def _absorb_options(state: SessionState, analysis: MessageAnalysis) -> None:
             state.focus_option = mention.occupation_id
 
 
+#: A message that turns down the suggestion it reports ("My drama teacher says I should be an
+#: actor. No way", "my coach says be a PE teacher. I don't want to teach PE").
+_TURNS_DOWN = re.compile(
+    r"\b(no way|nah|not for me|not my thing|no chance|not happening|i dont want|i do not want|"
+    r"i wont|im not (doing|going to|gonna|being)|not doing|thats (his|her|their|\w+s) thing|"
+    r"not interested|hate|rather not)\b"
+)
+
+
+def _absorb_rejections(state: SessionState, analysis: MessageAnalysis) -> None:
+    """Any stage: a job the message names only to turn it down ("I don't want to be a vet"), or
+    someone else's suggestion the client turns down in the same message, is recorded as not
+    wanted, so it never stays in the plan as an option."""
+    norm = normalise_for_matching(analysis.text)
+    turned_down = bool(_TURNS_DOWN.search(norm)) or analysis.option_view == "negative"
+    for mention in analysis.occupations:
+        option = state.option(mention.occupation_id)
+        if option is None or option.client_view == "negative":
+            continue
+        denied = _denied(analysis, option)
+        if not denied and not (not mention.own_idea and turned_down):
+            continue  # someone else's job or suggestion, turned down: "Mum's a nurse... no"
+        if mention.own_idea and not denied:
+            continue
+        index = state.options.index(option)
+        state.options[index] = option.model_copy(
+            update={"client_view": "negative", "view_text": clip_words(analysis.text, 30)}
+        )
+        if state.focus_option == option.occupation_id:
+            state.focus_option = None
+
+
 def _absorb_view(state: SessionState, analysis: MessageAnalysis) -> None:
     if state.stage not in ("options_and_challenge", "decision_and_action_planning"):
         return
@@ -606,11 +638,15 @@ def _date_undated(state: SessionState, when: date, turn: int) -> bool:
 
 
 def _add_steps(
-    state: SessionState, analysis: MessageAnalysis, when: date | None, limit: int
+    state: SessionState,
+    analysis: MessageAnalysis,
+    when: date | None,
+    limit: int,
+    mentions: list[ActionMention] | None = None,
 ) -> int:
     """Record each step the client named (what, who, when); how many were new."""
     added = 0
-    for mention in analysis.actions:
+    for mention in analysis.actions if mentions is None else mentions:
         # ``mention.what`` comes from the matching view; the step keeps the client's letters.
         what = second_person(as_typed(mention.what, mention.text))
         if len(state.actions) >= limit or any(a.what == what for a in state.actions):
@@ -679,6 +715,17 @@ def _absorb_actions(
             return
         if _add_steps(state, analysis, when, limit):
             return
+    elif (
+        analysis.action is None
+        and analysis.bare_actions
+        and not analysis.is_question
+        and len(state.actions) < limit
+        and undated is None
+        and not analysis.has("disagree", "finished")
+        # Asked for a step, the client names one without "I'll": "ring grandad. tonight".
+        and _add_steps(state, analysis, when, limit, analysis.bare_actions)
+    ):
+        return
     if when is not None and undated is not None:
         undated.when = when
         undated.turn = turn
@@ -772,6 +819,7 @@ def absorb(
     if state.stage != "close":
         _absorb_criteria(state, analysis, signals)
     _absorb_options(state, analysis)
+    _absorb_rejections(state, analysis)
     _absorb_view(state, analysis)
     refresh_discrepancies(state, signals)
     _absorb_decision(state, analysis, phrases, interview)

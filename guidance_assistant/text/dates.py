@@ -110,6 +110,11 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         ),
     ),
     ("weekend", re.compile(r"\b(?:this|the|at the|over the)\s+(?:weekend|wkend|wknd)\b")),
+    # a terse answer to "by when?": "look for firms. weekend", "weekend"
+    (
+        "weekend",
+        re.compile(r"(?:^|(?<=[.,;!-]\s)|(?<=[.,;!-]))(?:weekend|wkend|wknd)(?=\s*[.!]?\s*$)"),
+    ),
     ("next_weekend", re.compile(r"\b(?:next|nxt)\s+(?:weekend|wkend|wknd)\b")),
     ("end_of_week", re.compile(r"\b(?:end of (?:the|this) week|this week)\b")),
     ("fortnight", re.compile(r"\b(?:(?:in\s+)?a\s+fortnight|fortnight'?s time|next fortnight)\b")),

@@ -103,6 +103,42 @@ def test_an_action_with_owner_and_date() -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "step"),
+    [
+        ("ring grandad. tonight", "ring grandad"),
+        ("look for firms. weekend", "look for firms"),
+        ("On Wednesday I go with my mother to open evening of college", "go with my mother"),
+        ("Tomorrow after my shift I call DVLA about my licence", "call dvla about my licence"),
+        ("And I'm sending my UCAS before we break up", "send my ucas"),
+    ],
+)
+def test_steps_said_without_ill_are_read_as_bare_steps(text: str, step: str) -> None:
+    # Used as steps only when the adviser has asked for one (planning): terse and EAL registers.
+    result = analyse(text)
+    assert result.actions == []
+    assert result.bare_actions and result.bare_actions[0].what.startswith(step)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "My husband says I should go for school business manager because I'm good with paperwork",
+        "mum says go for the sixth form",
+        "because if I don't set a date I'll just keep fiddling with my statement forever",
+    ],
+)
+def test_someone_elses_words_and_conditions_are_not_the_clients_steps_or_choices(
+    text: str,
+) -> None:
+    result = analyse(text)
+    assert result.actions == [] and not result.has("decide")
+
+
+def test_the_clients_own_should_is_still_a_step() -> None:
+    assert analyse("I think I should ring the college").actions[0].what == "ring the college"
+
+
+@pytest.mark.parametrize(
     ("text", "expected"),
     [
         ("by Friday", date(2026, 3, 13)),

@@ -81,6 +81,27 @@ def test_an_open_flag_keeps_the_safe_stance() -> None:
     assert asked.enter_stage is None and asked.propose_stage is None
 
 
+def test_a_question_read_as_a_possible_concern_is_answered_then_checked_in() -> None:
+    # "How much do florists earn? Mum says there's no money in it", read as a possible concern
+    # by the learned reader: the pay first, then the gentle check-in (a dodge before).
+    nurse = OccupationMention(occupation_id="nurse", title="Nurse", phrase="nurses", score=100)
+    asked = choose_move(
+        state(),
+        said(
+            "how much do nurses earn? mum says there's no money in it",
+            intents=["ask_information"],
+            info_kinds=["pay"],
+            occupations=[nurse],
+            distress=0.8,
+        ),
+    )
+    assert asked.kind == "information" and asked.check_in
+    assert asked.rule.endswith("+ safety.check_in")
+    # Not a question: the check-in alone, as before.
+    told = choose_move(state(), said("it's hard at home", distress=0.7))
+    assert (told.kind, told.variant, told.check_in) == ("open_question", "check_in", False)
+
+
 def test_off_topic_is_redirected_to_the_purpose() -> None:
     move = choose_move(state(), said("do my homework", intents=["off_topic"]))
     assert move.kind == "contracting" and move.variant == "redirect" and move.resume

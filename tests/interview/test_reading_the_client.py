@@ -172,6 +172,24 @@ def test_the_words_of_a_title_match_only_a_title_one_word_longer() -> None:
     assert find_occupations("I was thinking about it more") == ([], [])
 
 
+@pytest.mark.parametrize(
+    ("text", "own"),
+    [
+        (
+            "My social worker say I should come. I want to know how I become electrician.",
+            [False, True],
+        ),
+        ("I did the lights with my brother-in-law, he's a plasterer, it was satisfying", [False]),
+        ("my aunt who is a nurse says the shifts are hard", [False]),
+        ("my old PE teacher was great", [False]),
+        ("my plan is to become a plumber", [True]),
+    ],
+)
+def test_people_named_by_their_job_are_not_the_clients_ideas(text: str, own: list[bool]) -> None:
+    mentions, _ = find_occupations(text)
+    assert [m.own_idea for m in mentions] == own
+
+
 def test_a_current_job_or_apprenticeship_is_not_an_idea_to_explore(
     start: Callable[..., GuidanceSession],
 ) -> None:

@@ -5,7 +5,12 @@ from __future__ import annotations
 from guidance_assistant.interview.message import MessageAnalysis
 from guidance_assistant.interview.model import InterviewModel, load_interview
 from guidance_assistant.interview.policy.move import Move
-from guidance_assistant.interview.policy.reading import entered_now, resolve_stage
+from guidance_assistant.interview.policy.reading import (
+    checked_in_recently,
+    entered_now,
+    resolve_stage,
+)
+from guidance_assistant.interview.policy.rule import make_move
 from guidance_assistant.interview.policy.rules import (
     ANY_STAGE,
     ASK,
@@ -34,6 +39,31 @@ def choose_move(
     move = fire(SAFETY_AND_CLIENT, here)
     if move is not None:
         return move
+    if (
+        analysis.distress is not None
+        and state.active_flag is None
+        and not checked_in_recently(state, here.practice.check_in_gap)
+    ):
+        # A possible concern in a question (safety.check_in let it through): answered, where
+        # the move is an answer that keeps the stage, then the gentle check-in; otherwise the
+        # check-in alone, as for any concern.
+        move = _choose(state, analysis, interview)
+        if move.kind == "information" and move.enter_stage is None:
+            return move.model_copy(
+                update={"check_in": True, "rule": f"{move.rule} + safety.check_in"}
+            )
+        return make_move(
+            here,
+            "open_question",
+            "check_in",
+            f"possible concern (score {analysis.distress:.2f}, not a disclosure) in a question "
+            "that is not a request for information: check in gently",
+        ).model_copy(update={"rule": "safety.check_in"})
+    return _choose(state, analysis, interview)
+
+
+def _choose(state: SessionState, analysis: MessageAnalysis, interview: InterviewModel) -> Move:
+    here = Situation(state, analysis, interview, interview.stage(state.stage), entered=False)
     if state.active_flag is not None:  # a question while the flag is open (safety.flag_open)
         move = fire(ASK_WHILE_HELD, here)
         assert move is not None  # ask.education answers any question

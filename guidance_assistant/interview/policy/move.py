@@ -54,6 +54,12 @@ class Move(BaseModel):
         description="A safeguarding flag is open: the answer opens with a reminder that the "
         "designated safeguarding lead will be in touch, and the interview does not move on.",
     )
+    check_in: bool = Field(
+        default=False,
+        description="A possible concern (not a disclosure) in a message that asks a question: "
+        "the question is answered, then the adviser checks in gently (the concern is recorded "
+        "either way).",
+    )
     rule: str = Field(
         default="",
         description="The policy rule that chose this move (``stage.rule``; ``a > b`` when rule "

@@ -65,8 +65,12 @@ SAFETY_AND_CLIENT: tuple[Rule, ...] = (
     ),
     Rule(
         "safety.check_in",
+        # A question is answered first, and the check-in follows it (``Move.check_in``, set by
+        # :func:`~.choose.choose_move`): "how much do florists earn? mum says there's no money
+        # in it" read as a possible concern still gets the pay.
         lambda s: (
             s.analysis.distress is not None
+            and not _asks(s)
             and not checked_in_recently(s.state, s.practice.check_in_gap)
         ),
         lambda s: make_move(

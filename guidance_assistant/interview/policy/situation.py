@@ -150,17 +150,25 @@ class Situation:
 
     @cached_property
     def own_unpresented_now(self) -> list[str]:
-        """The client's own ideas named in this message and not yet presented."""
+        """The client's own ideas named in this message and not yet presented (never one they
+        turned down)."""
         return [
             m.occupation_id
             for m in self.analysis.own_occupations
-            if (o := self.state.option(m.occupation_id)) is not None and not o.presented
+            if (o := self.state.option(m.occupation_id)) is not None
+            and not o.presented
+            and o.client_view != "negative"
         ]
 
     @cached_property
     def unpresented(self) -> list[OptionConsidered]:
-        """Options not yet presented, other than those only someone else suggested."""
-        return [o for o in self.state.options if not o.presented and o.origin != "others"]
+        """Options not yet presented, other than those only someone else suggested or the client
+        turned down."""
+        return [
+            o
+            for o in self.state.options
+            if not o.presented and o.origin != "others" and o.client_view != "negative"
+        ]
 
     @cached_property
     def unpresented_any(self) -> list[OptionConsidered]:
