@@ -313,8 +313,19 @@ def eval_safeguarding(
 def eval_brief(
     split: Annotated[str, typer.Option(help="Labelled split: dev (to build on) or test.")] = "dev",
     misses: Annotated[int, typer.Option(help="Also list this many mistakes.")] = 0,
+    offers_bank: Annotated[
+        Path | None,
+        typer.Option(
+            help="Score only offers on this bank of snippets (evals/brief/offers-dev.yaml)."
+        ),
+    ] = None,
 ) -> None:
     """Precision and recall per field of the notes reader (age, grades, needs, people...)."""
+    if offers_bank is not None:
+        from guidance_assistant.evals.brief import run_offers_bank_eval
+
+        typer.echo(run_offers_bank_eval(offers_bank, misses=misses))
+        return
     from guidance_assistant.evals.commands import cli_brief
 
     typer.echo(cli_brief(split, misses=misses))

@@ -36,7 +36,14 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from guidance_assistant.errors import GuidanceAssistantError
 from guidance_assistant.paths import bundled_dir
-from guidance_assistant.prepare.facts import NoteFacts, Offer, Person, SubjectGrade, phrase_matches
+from guidance_assistant.prepare.facts import (
+    NoteFacts,
+    Offer,
+    OfferStatus,
+    Person,
+    SubjectGrade,
+    phrase_matches,
+)
 from guidance_assistant.text.clean import normalise_for_matching
 
 T = TypeVar("T")
@@ -178,6 +185,19 @@ def _name_same(a: str, b: str) -> bool:
     )
 
 
+def _offer_same(a: Offer, b: Offer) -> bool:
+    return phrase_matches(a.what, b.what)
+
+
+def score_offers(
+    found: Sequence[Offer], labelled: Sequence[Offer]
+) -> tuple[FieldScore, int, list[tuple[int, int]]]:
+    """Offers matched on the words of ``what`` (one to one), the number of matched offers whose
+    status is right too, and the matched pairs (found index, labelled index)."""
+    score, pairs = _match(found, labelled, _offer_same)
+    return score, sum(found[i].status == labelled[j].status for i, j in pairs), pairs
+
+
 @dataclass
 class NoteScore:
     note_id: str
@@ -215,11 +235,7 @@ def score_note(note_id: str, found: NoteFacts, gold: NoteFacts) -> NoteScore:
     fields["subjects"], pairs = _match(graded, gold_graded, subject_same)
     status_right = sum(graded[i].status == gold_graded[j].status for i, j in pairs)
 
-    def offer_same(a: Offer, b: Offer) -> bool:
-        return phrase_matches(a.what, b.what)
-
-    fields["offers"], offer_pairs = _match(found.offers, gold.offers, offer_same)
-    offer_status = sum(found.offers[i].status == gold.offers[j].status for i, j in offer_pairs)
+    fields["offers"], offer_status, offer_pairs = score_offers(found.offers, gold.offers)
     for name in ("interests", "strengths", "ideas", "rejected"):
         fields[name], _ = _match(getattr(found, name), getattr(gold, name), phrase_matches)
     fields["needs"], _ = _match(sorted(set(found.needs)), sorted(set(gold.needs)), _eq)
@@ -353,3 +369,122 @@ def run_brief_eval(
     given)."""
     report = evaluate_reader(reader or _notes_reader, load_notes_set(split, folder), split)
     return report.render(misses=misses)
+
+
+# ---------------------------------------------------------------------------------------------
+# The offers bank: snippets about applications written by a third hand
+
+#: The bank's status words; ``declined`` (the client turned the place down or withdrew) is the
+#: reader's ``withdrawn``.
+BankStatus = Literal[
+    "pending", "conditional", "unconditional", "firm", "insurance", "rejected", "declined"
+]
+
+
+class BankOffer(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    what: str = Field(min_length=1)
+    status: BankStatus
+
+    def as_offer(self) -> Offer:
+        status: OfferStatus = "withdrawn" if self.status == "declined" else self.status
+        return Offer(what=self.what, status=status)
+
+
+class BankSnippet(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str = Field(min_length=1)
+    style: str = Field(min_length=1)
+    text: str = Field(min_length=1)
+    offers: list[BankOffer]
+
+
+class OffersBank(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    snippets: list[BankSnippet] = Field(min_length=1)
+
+
+def load_offers_bank(path: Path) -> list[BankSnippet]:
+    """The snippets of an offers bank (``evals/brief/offers-dev.yaml``), ids unique."""
+    try:
+        data = OffersBank.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+    except (OSError, yaml.YAMLError, ValidationError) as error:
+        raise BriefEvalError(f"cannot read {path}: {error}") from error
+    ids = [snippet.id for snippet in data.snippets]
+    if len(set(ids)) != len(ids):
+        raise BriefEvalError(f"{path}: snippet ids repeat")
+    return data.snippets
+
+
+@dataclass
+class OffersBankReport:
+    """The offers field over a bank: matching as the notes eval matches (see
+    :func:`score_offers`), totals overall and per style."""
+
+    path: str
+    snippets: int = 0
+    total: FieldScore = field(default_factory=FieldScore)
+    status_right: int = 0
+    status_found: int = 0
+    by_style: dict[str, FieldScore] = field(default_factory=dict)
+    misses: list[str] = field(default_factory=list)
+
+    def render(self, *, misses: int = 0) -> str:
+        lines = [
+            f"Offers bank {self.path}: {self.snippets} snippets "
+            f"({date.today().isoformat()}, {platform.node()}, Python {platform.python_version()})",
+            "",
+            f"{'style':<16} {'precision':>9} {'recall':>7} {'found':>6} {'labelled':>8}",
+        ]
+        for name, score in [*sorted(self.by_style.items()), ("all", self.total)]:
+            lines.append(
+                f"{name:<16} {_pct(score.precision):>9} {_pct(score.recall):>7} "
+                f"{score.found:>6} {score.labelled:>8}"
+            )
+        lines += [
+            "",
+            f"offers: precision {_pct(self.total.precision)}, recall {_pct(self.total.recall)}",
+            f"offer status right on the offers found: {_ratio(self.status_right, self.status_found)}",
+        ]
+        if misses:
+            lines += ["", "Mistakes:", *(f"  {m}" for m in self.misses[:misses])]
+        return "\n".join(lines)
+
+
+def evaluate_offers_bank(
+    snippets: Sequence[BankSnippet], path: str, reader: Reader | None = None
+) -> OffersBankReport:
+    read = reader or _notes_reader
+    report = OffersBankReport(path=path, snippets=len(snippets))
+    for snippet in snippets:
+        found = read(snippet.text).offers
+        gold = [offer.as_offer() for offer in snippet.offers]
+        score, status_right, pairs = score_offers(found, gold)
+        report.total.add(score)
+        report.by_style.setdefault(snippet.style, FieldScore()).add(score)
+        report.status_right += status_right
+        report.status_found += len(pairs)
+        matched_found = {i for i, _ in pairs}
+        matched_gold = {j for _, j in pairs}
+        for i, j in pairs:
+            if found[i].status != gold[j].status:
+                report.misses.append(
+                    f"{snippet.id}: status of {found[i].what!r}: found {found[i].status}, "
+                    f"labelled {gold[j].status}"
+                )
+        for i, offer in enumerate(found):
+            if i not in matched_found:
+                report.misses.append(f"{snippet.id}: extra {offer.what!r} ({offer.status})")
+        for j, offer in enumerate(gold):
+            if j not in matched_gold:
+                report.misses.append(f"{snippet.id}: missed {offer.what!r} ({offer.status})")
+    return report
+
+
+def run_offers_bank_eval(path: Path, *, reader: Reader | None = None, misses: int = 0) -> str:
+    """``eval brief --offers-bank PATH``: precision and recall of offers over a bank of
+    snippets, and status accuracy on the offers found."""
+    return evaluate_offers_bank(load_offers_bank(path), str(path), reader).render(misses=misses)

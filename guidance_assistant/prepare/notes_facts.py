@@ -16,6 +16,7 @@ import itertools
 import re
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
@@ -580,37 +581,79 @@ def _letter_grade_context(sentence: str) -> bool:
 # ---------------------------------------------------------------------------------------------
 # Applications and offers
 
-_OFFER_STATUS: tuple[tuple[OfferStatus, re.Pattern[str]], ...] = (
-    ("withdrawn", re.compile(r"\bwithdr[ae]wn?\b|\bwithdrew\b|\bdeclined\b", _I)),
-    (
-        "rejected",
-        re.compile(
-            r"\brejected\b|\bunsuccessful\b|\brejection\b|\bno offer\b|\bturned down\b|"
-            r"(?-i:[A-Z][\w']+) said no\b|\bnot successful\b|\bdidn'?t get (?:in|a place)\b",
-            _I,
-        ),
-    ),
-    ("firm", re.compile(r"\bfirm(?:ed)?\b|\bfirm choice\b|\baccepted\b", _I)),
-    ("insurance", re.compile(r"\binsurance\b|\bins\b", _I)),
-    ("unconditional", re.compile(r"\bunconditional\b|\bUC offer\b", _I)),
-    (
-        "conditional",
-        re.compile(
-            r"\bconditional\b|\boffer\b.{0,12}\b[A-E*]{3,4}\b|\bCO\b|\boffer\b.{0,6}\bsubject to\b|"
-            r"\bcond\b",
-            _I,
-        ),
-    ),
-    (
+
+class StatusWords(BaseModel):
+    """One entry of ``knowledge/notes/offers.yaml``: words that give an application's status."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    status: Literal[
         "pending",
-        re.compile(
-            r"\bpending\b|\bwaiting\b|\binterview\b|\bapplied\b|\bawaiting\b|\bheard nothing\b|\bno decision\b|\bsubmitted\b",
-            _I,
-        ),
-    ),
-)
+        "conditional",
+        "unconditional",
+        "firm",
+        "insurance",
+        "rejected",
+        "withdrawn",
+        "offer",
+    ]
+    words: list[str] = []
+    marks: list[str] = []
+
+
+class OffersFile(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    statuses: list[StatusWords]
+
+
+#: Patterns the data cannot say: "Leeds said no", "offer ... subject to".
+_STATUS_EXTRA: dict[str, str] = {
+    "rejected": r"(?-i:[A-Z][\w']+) said no\b",
+    "conditional": r"\boffer\b.{0,12}\b[A-E*]{3,4}\b|\boffer\b.{0,6}\bsubject to\b",
+    "unconditional": r"(?-i:(?<![\w*,] )(?<![\w*])U(?=!|\)|\s*$|\s+[-–(✓]|\s+if\b))",
+}
+
+
+def _word_pattern(word: str, *, exact: bool) -> str:
+    body = re.escape(word).replace(re.escape(" "), r"\s+")
+    before = r"(?<![\w'])" if word[:1].isalnum() else r"(?<!\S)"
+    after = r"(?![\w'])" if word[-1:].isalnum() else r"(?![\w])"
+    pattern = before + body + after
+    return pattern if exact or word.isupper() else "(?i:" + pattern + ")"
+
+
+@functools.lru_cache(maxsize=4)
+def _status_words(path: Path, stamp: tuple[int, int]) -> tuple[tuple[str, re.Pattern[str]], ...]:
+    del stamp
+    try:
+        data = OffersFile.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+    except (OSError, yaml.YAMLError, ValidationError) as error:
+        raise NotesDataError(f"cannot read {path}: {error}") from error
+    found: list[tuple[str, re.Pattern[str]]] = []
+    for entry in data.statuses:
+        words = sorted(entry.words, key=len, reverse=True)
+        marks = sorted(entry.marks, key=len, reverse=True)
+        alternatives = [_word_pattern(w, exact=False) for w in words]
+        alternatives += [_word_pattern(m, exact=True) for m in marks]
+        if entry.status in _STATUS_EXTRA and not any(s == entry.status for s, _ in found):
+            alternatives.append("(?i:" + _STATUS_EXTRA[entry.status] + ")")
+        if alternatives:
+            found.append((entry.status, re.compile("|".join(alternatives))))
+    return tuple(found)
+
+
+def status_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """(status, pattern) in the order of ``knowledge/notes/offers.yaml``; status ``offer`` is an
+    offer of no named kind."""
+    path = bundled_dir("knowledge") / "notes" / "offers.yaml"
+    return _status_words(path, file_stamp(path))
+
+
 _INTENT = re.compile(
-    r"^\s*(?:wants?|would|will|plans?|planning|hoping|hopes|if|might|may|could|should|thinking)\b",
+    r"^\s*(?:wants?|would|will|plans?|planning|hoping|hopes|if|might|may|could|should|thinking)\b"
+    r"|\b(?:will|going to|might|may|would)\s+(?:decline|firm|accept|apply)\b"
+    r"|\b(?:leaning|probably|might|thinking)\b",
     _I,
 )
 _PLACE = re.compile(
@@ -627,9 +670,13 @@ def offers(text: str) -> list[Offer]:
     Leicester") are not offers."""
     found: list[Offer] = []
     places: list[str] = []  # the place words of each offer, for "firm Leeds, ins Sheffield"
-    for row in text.splitlines():
+    for row in _rows(text):
+        if _NOT_APPLIED_ROW.search(row):
+            continue
         for line in re.split(
-            r";|(?<=\))\s*,|\.\s+(?=[A-Z])|\s+[-–]\s+(?=(?:has |also )?applied\b)", row
+            r";|(?<=\))\s*,|\.\s+(?=[A-Z])|\s+[-–]\s+(?=(?:has |also )?applied\b)"
+            r"|(?<=[✗✘✓✔])\s*,?\s+(?=[A-Z])",
+            row,
         ):
             line = line.strip(" -•*\t")
             if not line:
@@ -666,11 +713,16 @@ def offers(text: str) -> list[Offer]:
     return found
 
 
+#: A row about visits, not applications ("Open days: Sheffield 14/6 ✓, Leeds 21/6 ✓").
+_NOT_APPLIED_ROW = re.compile(r"\bopen days?\b|\btaster days?\b", _I)
 #: "NUA - withdrawn": a place known by its letters, on a short line of its own.
 _SHORT_PLACE = re.compile(r"^[A-Z]{2,6}\s*[-–:(]\s*\w+\)?$")
 #: Health, school and family matters that carry a status word too ("GP referral pending").
 _NOT_AN_APPLICATION = re.compile(
-    r"\b(?:diagnosis|referral|assessment for|CAMHS|GP|EHCP?|adjustments|therapy)\b", _I
+    r"\b(?:diagnosis|referral|assessment for|CAMHS|GP|EHCP?|adjustments|therapy|shifts?|"
+    r"(?:more|extra) hours|(?:saturday|weekend|part-time|summer) job|open days?|not yet|"
+    r"(?:hasn'?t|has not|not) applied|no applications?|not submitted)\b",
+    _I,
 )
 #: "offers for Mental Health Nursing - Sheffield Hallam conditional BCC, Huddersfield ...".
 _COURSE_FIRST = re.compile(
@@ -709,7 +761,9 @@ def _grades_in_order(grades: str) -> bool:
 
 #: "firm Leeds", "ins Sheffield", "insurance: BCU" (a decision about offers already listed).
 _DECIDED = re.compile(
-    r"\b(?P<status>firm(?:ed)?|ins|insurance)\b\s*[:-]?\s*(?P<place>[A-Z][\w'&]+)"
+    r"(?:\b(?P<status>(?i:firm(?:ed)?|ins|insured|insurance)|CF|CI|F|I)\b\s*[:=-]?\s*"
+    r"(?P<place>[A-Z][\w'&]+)"
+    r"|(?P<place2>[A-Z][\w'&]+)\s*=\s*(?P<status2>CF|CI|(?i:firm|ins|insurance))\b)"
 )
 #: "a law firm", "the firm he works for": a business, not an offer's status.
 _A_FIRM = re.compile(
@@ -718,14 +772,68 @@ _A_FIRM = re.compile(
 
 
 def _status_of(line: str) -> OfferStatus | None:
-    """The status a line gives, from its words outside brackets first, then from the brackets."""
-    outside = _A_FIRM.sub(" ", re.sub(r"\([^)]*\)", " ", line))
-    inside = " ".join(re.findall(r"\(([^)]*)\)", line))
-    for words in (outside, inside):
-        status = next((s for s, p in _OFFER_STATUS if p.search(words)), None)
+    """The status a line gives: the first entry of ``knowledge/notes/offers.yaml`` with a word in
+    it, after an arrow first ("int 3 Feb -> offer BCC"); grades alone ("Durham Law: AAA") are a
+    conditional offer."""
+    line = _A_FIRM.sub(" ", line)
+    pieces = _LATER.split(line)
+    for words in ([pieces[-1]] if len(pieces) > 1 else []) + [line]:
+        status = _status_in(words)
         if status is not None:
             return status
     return None
+
+
+#: A later state: "int 11 Dec → offer BBC", "was pending ..., now offered".
+_LATER = re.compile(r"→|->|=>|\bnow\b", _I)
+#: Conditions of an offer beyond grades: "cond 4 in maths", "5s", "subject to DBS".
+_CONDITIONS = re.compile(
+    r"\b[1-9]s?\s+in\b|(?<![\w*])[4-9]s\b|\bneeded\b|\bsubject to\b|\bconditions?\b|\bpass\b"
+    r"|(?<![\d/])\b(?:4[08]|56|64|72|8[08]|96|104|112|120|128|136|144|152|160|168)\b(?![\d/])",
+    _I,
+)
+_PREDICTED = re.compile(r"\bpred(?:icted|s)?\b|\bworking at\b|\btarget\b", _I)
+
+
+def _status_in(words: str) -> OfferStatus | None:
+    grades = any(
+        _grades_in_order(m.group()) or m.group()[:1].isdigit() for m in _CONDITION.finditer(words)
+    )
+    for status, pattern in status_patterns():
+        if pattern.search(words):
+            if status == "offer":
+                conditional = grades or _CONDITIONS.search(words)
+                return "conditional" if conditional else "unconditional"
+            return status  # type: ignore[return-value]
+    if grades and not _PREDICTED.search(words):
+        return "conditional"
+    return None
+
+
+def _rows(text: str) -> list[str]:
+    """The notes' lines, a table's header and rule rows left out, and a reply column's last
+    letter ("... Offer F", "| I |") written out as firm or insurance."""
+    rows: list[str] = []
+    for row in text.splitlines():
+        words = [w for w in re.split(r"[\s|]+", row) if w]
+        if words and all(_TABLE_HEADER.fullmatch(w) for w in words):
+            continue
+        if re.fullmatch(r"[-:=|\s]+", row):
+            continue
+        row = re.sub(r"(?<=\w)(\s*\|?\s*)\bF\b(?=\s*\|?\s*$)", r"\1firm", row)
+        row = re.sub(r"(?<=\w)(\s*\|?\s*)\bI\b(?=\s*\|?\s*$)", r"\1insurance", row)
+        row = re.sub(r"(?<=\w)(\s*\|?\s*)\bx\b(?=\s*\|?\s*$)", r"\1rejected", row)
+        rows.append(row)
+    return rows
+
+
+_TABLE_HEADER = re.compile(
+    r"#|uni(?:versity)?|course|offers?|status|choices?|employer|programme|stage|outcome|where|what|"
+    r"reply|decision|cond(?:itions?)?|grades?|needed|got|name|y|year|applied|to|role|colleges?|"
+    r"we're|at|access|student|provider|institution|results?|notes?|date|predicted|"
+    r"apprenticeships?|tracker|apps?|applications?",
+    _I,
+)
 
 
 def _status_update(line: str, found: list[Offer], places: list[str]) -> bool:
@@ -736,7 +844,9 @@ def _status_update(line: str, found: list[Offer], places: list[str]) -> bool:
         return False
     targets: list[tuple[int, OfferStatus]] = []
     for decision in decisions:
-        place = write_out(decision.group("place"), keep_acronyms=True).split()[0].lower()
+        said = decision.group("place") or decision.group("place2")
+        said_status = (decision.group("status") or decision.group("status2")).lower()
+        place = write_out(said, keep_acronyms=True).split()[0].lower()
         index = next(
             (
                 i
@@ -747,7 +857,9 @@ def _status_update(line: str, found: list[Offer], places: list[str]) -> bool:
         )
         if index is None:
             return False
-        status: OfferStatus = "firm" if decision.group("status").startswith("firm") else "insurance"
+        status: OfferStatus = (
+            "firm" if said_status[:1] in ("f", "c") and said_status != "ci" else "insurance"
+        )
         targets.append((index, status))
     for index, status in targets:
         found[index] = found[index].model_copy(update={"status": status})
@@ -756,31 +868,37 @@ def _status_update(line: str, found: list[Offer], places: list[str]) -> bool:
 
 #: An offer's grade conditions: "AAB", "A*AA", "BCC", "DDM", "112 UCAS points".
 _CONDITION = re.compile(
-    r"(?<![\w*])(?:A\*|[A-E]){3,4}(?![\w*])|\b[DM*]{3,4}\b|\b\d{2,3}\s*(?:UCAS\s*)?(?:tariff\s*)?points\b"
+    r"(?<![\w*])(?:A\*|[A-E]){3,4}(?![\w*])|\b[DM*]{3,4}\b|\b\d{2,3}\s*(?:UCAS\s*)?(?:tariff\s*)?(?:points|pts)\b"
 )
 
 
 def _offer_what(line: str) -> str:
     text = re.sub(r"\([^)]*\)", " ", line)
-    for _, pattern in _OFFER_STATUS:
+    text = _LATER.split(text)[0] if _LATER.search(text) else text
+    text = re.sub(
+        r"(?<![\w*])(?:A\*|[A-E]){3,4}(?![\w*])",
+        lambda m: " " if _grades_in_order(m.group()) else m.group(),
+        text,
+    )
+    for _, pattern in status_patterns():
         text = pattern.sub(" ", text)
     text = re.sub(
-        r"\b(?:offer|offers|for|to|from|of|post-interview|hear|on|the|a|an|got|has|had|an?)\b",
+        r"\b(?:offer|offers|for|to|from|of|post-interview|hear|on|the|a|an|got|has|had|an?|also|"
+        r"backup|post|done|still|after|starts?|start date|was|place|places|at|with|w/|via|"
+        r"app|apps|application|applications|update|results? day|now|expected|then)\b|[@!?✓✗✘✔]",
         " ",
         text,
         flags=_I,
     )
     text = re.sub(
-        r"\b[A-E*]{3,4}\b",
-        lambda m: " " if _grades_in_order(m.group()) else m.group(),
-        text,
-    )
-    text = re.sub(
-        r"\b\d+\s*(?:points|UCAS points)\b|\d{1,2}/\d{1,2}|\b\d{1,2}(?:st|nd|rd|th)?\s+[A-Z][a-z]{2,8}\b",
+        r"\b\d+\s*(?:points|pts|UCAS points)\b|\d{1,2}/\d{1,2}|"
+        r"\b\d{1,2}(?:st|nd|rd|th)?\s+[A-Z][a-z]{2,8}\b|"
+        r"\b(?:Mon|Tues?|Wed|Thu(?:rs)?|Fri|Sat|Sun)(?:day)?\b|"
+        r"\b(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\b",
         " ",
         text,
     )
-    return re.sub(r"\s+", " ", re.sub(r"\s*[-–:,]\s*(?=[-–:,]|$)", " ", text)).strip(" -–:,.")
+    return re.sub(r"\s+", " ", re.sub(r"\s*[-–:,]\s*(?=[-–:,]|$)", " ", text)).strip(" -–:,.+")
 
 
 # ---------------------------------------------------------------------------------------------
