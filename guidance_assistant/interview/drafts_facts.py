@@ -343,8 +343,8 @@ class FactDrafts(WideningDrafts):
         return self._skills(record, job, draft)
 
     def _framework(self, query: str) -> Draft:
-        passages = grounding.safe_search(
-            self.knowledge, query, 6, {"doc_type": ["framework", "user"]}
+        passages = _for_the_client(
+            grounding.safe_search(self.knowledge, query, 12, {"doc_type": ["framework", "user"]})
         )
         needed = 2 if len(grounding.query_stems(query)) >= 3 else 1
         kinds = question_kinds(self.analysis.text)
@@ -354,8 +354,10 @@ class FactDrafts(WideningDrafts):
             # The topic with the kind named ("t level how long it takes") finds the passage
             # that answers more surely than the client's whole sentence does.
             focused = f"{topic} {' '.join(kind_noun(k) for k in kinds[:2])}"
-            extra = grounding.safe_search(
-                self.knowledge, focused, 6, {"doc_type": ["framework", "user"]}
+            extra = _for_the_client(
+                grounding.safe_search(
+                    self.knowledge, focused, 12, {"doc_type": ["framework", "user"]}
+                )
             )
             seen = {p.text for p in extra}
             pool = [*extra, *(p for p in passages if p.text not in seen)]
@@ -621,6 +623,16 @@ def _defines(sentence: str, heading: str, topic: set[str]) -> int:
     opening = " ".join(sentence.split()[: len(topic) + 2])
     opens_with = topic <= grounding.query_stems(opening)
     return (4 if whole_section else 0) + (3 if opens_with else 0)
+
+
+def _for_the_client(
+    passages: list[grounding.PassageLike], k: int = 6
+) -> list[grounding.PassageLike]:
+    """The first ``k`` passages a client may be read: the project's own notes and an adviser's
+    uploads, never the shared research documents written for advisers and careers leaders
+    ("Careers Coordinators in Schools: Working Papers", 2009), which are indexed for the search."""
+    kept = [p for p in passages if not str(p.metadata.get("doc_id", "")).startswith("file:shared/")]
+    return kept[:k]
 
 
 def _framework_source(passage: grounding.PassageLike) -> str:

@@ -9,11 +9,18 @@ client's current one, or someone's suggestion is not the client's own idea.
 
 from __future__ import annotations
 
+import re
+
 from guidance_assistant.interview.lexicon import Lexicon, any_cue, lexicon_for
 from guidance_assistant.interview.message import AmbiguousMention, OccupationMention
 from guidance_assistant.interview.model import SignalsFile, load_signals
 from guidance_assistant.lmi.linker import LinkWords, link_occupations
 from guidance_assistant.text.clean import analysis_view, normalise_for_matching
+
+_YEARS_IN = re.compile(
+    r"^\s*,?\s*(?:for\s+)?(?:\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+    r"fifteen|twenty|thirty|forty)(?:\s+odd)?\s+(?:years|yrs)\b"
+)
 
 
 def _attributed(before: str, lexicon: Lexicon) -> tuple[bool, bool]:
@@ -66,6 +73,8 @@ def find_occupations(
     mentions: list[OccupationMention] = []
     for link in links.jobs:
         others, suggested = _attributed(norm[: link.start], lexicon)
+        # "Plasterer, twenty years, self-employed": the client's own trade, said with its years
+        others = others or _YEARS_IN.match(norm[link.end : link.end + 40]) is not None
         mentions.append(
             OccupationMention(
                 occupation_id=link.occupation_id,

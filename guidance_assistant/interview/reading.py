@@ -121,8 +121,20 @@ def make_gist(clause: str, topic: str) -> str:
 
 
 def split_clauses(text: str) -> list[str]:
-    """``text`` cut into clauses at sentence ends, semicolons and ", but", ", I"..."""
-    return [part.strip() for part in _CLAUSE_SPLIT.split(text) if part and part.strip()]
+    """``text`` cut into clauses at sentence ends, semicolons and ", but", ", I"...; a clause
+    that ended with a question mark keeps it ("Will he get paid on the apprenticeship? Kai
+    wants to know how much" asks its first clause)."""
+    clauses: list[str] = []
+    start = 0
+    for separator in _CLAUSE_SPLIT.finditer(text):
+        part = text[start : separator.start()].strip()
+        if part:
+            clauses.append(part + ("?" if "?" in separator.group() else ""))
+        start = separator.end()
+    rest = text[start:].strip()
+    if rest:
+        clauses.append(rest)
+    return clauses
 
 
 _clauses = split_clauses

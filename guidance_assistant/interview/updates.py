@@ -140,10 +140,10 @@ def read_agenda(text: str) -> tuple[str, str]:
         verb = match.group("verb").lower()
         if verb in _KEEP_VERB:
             chosen = f"{_KEEP_VERB[verb]} {chosen}"
-        chosen = (split_clauses(chosen) or [chosen])[0]
+        chosen = (split_clauses(chosen) or [chosen])[0].rstrip("?")
         return _agenda_words(strip_fillers(chosen)), ""
     for clause in split_clauses(text):
-        clause = strip_fillers(clause)
+        clause = strip_fillers(clause.rstrip("?"))
         unsure = _UNSURE.match(clause)
         if unsure:
             rest = clause[unsure.end() :].strip()
@@ -522,6 +522,8 @@ def _absorb_decision(
 ) -> None:
     if state.stage not in ("exploration", "decision_and_action_planning", "options_and_challenge"):
         return
+    if analysis.is_question and analysis.text.rstrip().endswith("?"):
+        return  # "how long?" is asked, not decided (whatever else the message reads as)
     in_decision = state.stage == "decision_and_action_planning"
     late = state.client_turns >= interview.practice.decision_from_turn
     way_forward = states_way_forward(analysis) and (late or in_decision)

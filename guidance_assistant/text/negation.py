@@ -23,7 +23,9 @@ CLAUSE_NEGATORS = frozenset(
         "not",
         "never",
         "nobody",
+        "nobodys",  # "nobody's locked me in", its apostrophe gone
         "noone",
+        "noones",
         "none",
         "nothing",
         "nor",
@@ -92,6 +94,7 @@ BRIDGES = frozenset(
         "do",
         "did",
         "have",
+        "has",
         "had",
         "feel",
         "felt",
@@ -135,7 +138,7 @@ def negated_before(
     tail = before.translate(_APOSTROPHES).lower().split()[-words:]
     if not tail:
         return False
-    if tail[-2:] == ["no", "one"]:
+    if tail[-2:] in (["no", "one"], ["no", "ones"]):
         return True
     if between == "none":
         return any(word in negators for word in tail)

@@ -134,6 +134,12 @@ def test_someone_elses_words_and_conditions_are_not_the_clients_steps_or_choices
     assert result.actions == [] and not result.has("decide")
 
 
+def test_a_question_followed_by_a_statement_is_a_question_and_never_a_decision() -> None:
+    result = analyse("Will he get paid on the apprenticeship? Kai wants to know how much")
+    assert result.is_question and result.has("ask_framework")
+    assert analyse("grades?").has("ask_information")
+
+
 def test_the_clients_own_should_is_still_a_step() -> None:
     assert analyse("I think I should ring the college").actions[0].what == "ring the college"
 

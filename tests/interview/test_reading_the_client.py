@@ -183,6 +183,10 @@ def test_the_words_of_a_title_match_only_a_title_one_word_longer() -> None:
         ("my aunt who is a nurse says the shifts are hard", [False]),
         ("my old PE teacher was great", [False]),
         ("my plan is to become a plumber", [True]),
+        ("My uncle drive taxi. He say be a doctor, doctor is best. No.", [False]),
+        ("Mum works at the hospital as a radiographer and she says do it", [False]),
+        ("Evening. I'm Lee, 38. Plasterer, twenty years, self-employed", [False]),
+        ("I'd like to work at the hospital as a radiographer", [True]),
     ],
 )
 def test_people_named_by_their_job_are_not_the_clients_ideas(text: str, own: list[bool]) -> None:

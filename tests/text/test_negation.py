@@ -20,6 +20,19 @@ def test_a_negation_just_before_denies() -> None:
     assert not negated_before("")
 
 
+def test_a_contracted_nobody_and_has_deny_too() -> None:
+    # round 6: "nobody's locked me in anything" was read as a disclosure
+    assert negated_before("nobody's")
+    assert negated_before("no one's")
+    assert negated_before("nobody has")
+    from guidance_assistant.safeguarding.rules import detect_safeguarding
+
+    assert not detect_safeguarding(
+        "obviously that's the show, nobody's locked me in anything"
+    ).flagged
+    assert detect_safeguarding("my stepdad locked me in my room all weekend").flagged
+
+
 def test_bridge_mode_needs_a_bridge_word_any_mode_does_not() -> None:
     assert not negated_before("dont like")
     assert negated_before("dont like", between="any")
