@@ -7,6 +7,7 @@ Every field can be set by an environment variable with the ``GA_`` prefix (``GA_
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any, Literal
 
@@ -254,6 +255,25 @@ class Settings(BaseSettings):
         return f"sqlite:///{self.data_dir / 'guidance.db'}"
 
 
+_SETTINGS_MEMORY: dict[frozenset[tuple[str, str]], Settings] = {}
+
+
 def get_settings(**overrides: Any) -> Settings:
-    """Settings from the environment, with per-call ``overrides`` on top."""
-    return Settings(**overrides)
+    """Settings from the environment, with per-call ``overrides`` on top.
+
+    Without overrides, the settings read for the same ``GA_`` variables are kept (reading them
+    takes some 14 ms, and every learned reader asks which model to share): a copy is returned,
+    so that no caller changes another's."""
+    if overrides:
+        return Settings(**overrides)
+    key = frozenset(
+        [("", os.getcwd())]
+        + [(k.upper(), v) for k, v in os.environ.items() if k.upper().startswith("GA_")]
+    )
+    settings = _SETTINGS_MEMORY.get(key)
+    if settings is None:
+        settings = Settings()
+        if len(_SETTINGS_MEMORY) > 64:
+            _SETTINGS_MEMORY.clear()
+        _SETTINGS_MEMORY[key] = settings
+    return settings.model_copy(deep=True)

@@ -77,10 +77,8 @@ How an utterance is labelled (:class:`SkillClassifier`):
 
 from __future__ import annotations
 
-import hashlib
 import importlib
 import itertools
-import os
 import re
 import threading
 from collections import Counter
@@ -99,7 +97,12 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from guidance_assistant.config import BUNDLED_EMBEDDING_MODEL
 from guidance_assistant.errors import GuidanceAssistantError
 from guidance_assistant.paths import bundled_dir
-from guidance_assistant.retrieval.embedding import Embedder, Vectors, backend_of, load_embedder
+from guidance_assistant.retrieval.embedding import (
+    CachingEmbedder,
+    Embedder,
+    Vectors,
+    load_embedder,
+)
 from guidance_assistant.text.sentences import split_sentences
 
 SkillLabel = Literal[
@@ -562,68 +565,6 @@ class StyleVocabulary:
 
 
 # --- Classifier -------------------------------------------------------------------------------
-
-
-class CachingEmbedder:
-    """An embedder that remembers the vector of each text it has seen (up to ``max_items``).
-
-    Cross-validation and repeated evaluations then embed each text once.
-    """
-
-    def __init__(self, inner: Embedder, *, max_items: int = 50_000) -> None:
-        self.inner = inner
-        self.name = inner.name
-        self.dimension = inner.dimension
-        self.max_items = max_items
-        self._vectors: dict[str, npt.NDArray[np.float32]] = {}
-        self._lock = threading.Lock()
-
-    def embed(self, texts: list[str], *, progress: bool = False) -> Vectors:
-        with self._lock:
-            missing = list(dict.fromkeys(t for t in texts if t not in self._vectors))
-            if missing:
-                fresh = self.inner.embed(missing, progress=progress)
-                if len(self._vectors) + len(missing) > self.max_items:
-                    self._vectors.clear()
-                self._vectors.update(zip(missing, fresh, strict=True))
-                if any(t not in self._vectors for t in texts):  # cleared and over the limit
-                    return self.inner.embed(texts, progress=progress)
-            if not texts:
-                return np.zeros((0, self.dimension), dtype=np.float32)
-            return np.stack([self._vectors[t] for t in texts]).astype(np.float32, copy=False)
-
-    def _key(self, texts: Sequence[str]) -> str:
-        digest = hashlib.sha256(f"{self.name}\n{backend_of(self.inner)}".encode())
-        for text in texts:
-            digest.update(b"\0" + text.encode("utf-8"))
-        return digest.hexdigest()
-
-    def restore(self, path: Path, texts: Sequence[str]) -> bool:
-        """Take the vectors of ``texts`` from ``path`` when it was written for exactly these
-        texts by this model (see :meth:`persist`); whether it was."""
-        try:
-            with np.load(path, allow_pickle=False) as saved:
-                if str(saved["key"]) != self._key(texts):
-                    return False
-                vectors = np.asarray(saved["vectors"], dtype=np.float32)
-        except (OSError, KeyError, ValueError):
-            return False
-        if vectors.shape != (len(texts), self.dimension):
-            return False
-        with self._lock:
-            self._vectors.update(zip(texts, vectors, strict=True))
-        return True
-
-    def persist(self, path: Path, texts: Sequence[str]) -> None:
-        """Write the vectors of ``texts`` to ``path`` (quietly skipped when it cannot be)."""
-        try:
-            vectors = self.embed(list(texts))
-            path.parent.mkdir(parents=True, exist_ok=True)
-            partial = path.with_name(f"{path.stem}.{os.getpid()}.partial.npz")
-            np.savez(partial, key=np.array(self._key(texts)), vectors=vectors)
-            partial.replace(path)
-        except OSError:
-            return
 
 
 def bank_vectors_path() -> Path | None:

@@ -17,12 +17,13 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import hashlib
 import json
 import logging
 import os
 import threading
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeVar, cast, get_args
 
@@ -450,8 +451,77 @@ def embedder_for(settings: Settings) -> Embedder:
     )
 
 
+class CachingEmbedder:
+    """An embedder that remembers the vector of each text it has seen (up to ``max_items``;
+    then it starts again).
+
+    Cross-validation and repeated evaluations embed each text once, and the learned readers of
+    one message (the act reader, the safeguarding reader) share its vectors. The inner embedder
+    runs outside the lock, so two threads never wait on each other's model run.
+    """
+
+    def __init__(self, inner: Embedder, *, max_items: int = 50_000) -> None:
+        self.inner = inner
+        self.name = inner.name
+        self.dimension = inner.dimension
+        self.backend = backend_of(inner)
+        self.max_items = max_items
+        self._vectors: dict[str, npt.NDArray[np.float32]] = {}
+        self._lock = threading.Lock()
+
+    def embed(self, texts: list[str], *, progress: bool = False) -> Vectors:
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        with self._lock:
+            known = {t: self._vectors[t] for t in texts if t in self._vectors}
+        missing = list(dict.fromkeys(t for t in texts if t not in known))
+        if missing:
+            fresh = self.inner.embed(missing, progress=progress)
+            known.update(zip(missing, fresh, strict=True))
+            with self._lock:
+                if len(self._vectors) + len(missing) > self.max_items:
+                    self._vectors.clear()
+                self._vectors.update(zip(missing, fresh, strict=True))
+        return np.stack([known[t] for t in texts]).astype(np.float32, copy=False)
+
+    def _key(self, texts: Sequence[str]) -> str:
+        digest = hashlib.sha256(f"{self.name}\n{backend_of(self.inner)}".encode())
+        for text in texts:
+            digest.update(b"\0" + text.encode("utf-8"))
+        return digest.hexdigest()
+
+    def restore(self, path: Path, texts: Sequence[str]) -> bool:
+        """Take the vectors of ``texts`` from ``path`` when it was written for exactly these
+        texts by this model (see :meth:`persist`); whether it was."""
+        try:
+            with np.load(path, allow_pickle=False) as saved:
+                if str(saved["key"]) != self._key(texts):
+                    return False
+                vectors = np.asarray(saved["vectors"], dtype=np.float32)
+        except (OSError, KeyError, ValueError):
+            return False
+        if vectors.shape != (len(texts), self.dimension):
+            return False
+        with self._lock:
+            self._vectors.update(zip(texts, vectors, strict=True))
+        return True
+
+    def persist(self, path: Path, texts: Sequence[str]) -> None:
+        """Write the vectors of ``texts`` to ``path`` (quietly skipped when it cannot be)."""
+        try:
+            vectors = self.embed(list(texts))
+            path.parent.mkdir(parents=True, exist_ok=True)
+            partial = path.with_name(f"{path.stem}.{os.getpid()}.partial.npz")
+            np.savez(partial, key=np.array(self._key(texts)), vectors=vectors)
+            partial.replace(path)
+        except OSError:
+            return
+
+
 _SHARED_LOCK = threading.Lock()
 _SHARED: dict[tuple[str, str, str], object] = {}
+#: Texts whose vectors the readers' shared embedder keeps (some 30 MB at 384 floats).
+_READER_MEMORY = 20_000
 
 
 def shared_on_model(what: str, build: Callable[[Embedder], T]) -> T | None:
@@ -472,10 +542,15 @@ def shared_on_model(what: str, build: Callable[[Embedder], T]) -> T | None:
     with _SHARED_LOCK:
         if key not in _SHARED:
             try:
-                embedder = load_embedder(
-                    name, backend=backend, models_dir=settings.resolved_models_dir
-                )
-                _SHARED[key] = build(embedder)
+                memory_key = ("vectors", name, backend)
+                if memory_key not in _SHARED:
+                    _SHARED[memory_key] = CachingEmbedder(
+                        load_embedder(
+                            name, backend=backend, models_dir=settings.resolved_models_dir
+                        ),
+                        max_items=_READER_MEMORY,
+                    )
+                _SHARED[key] = build(cast("Embedder", _SHARED[memory_key]))
             except Exception as error:  # the rules must run even without the learned layer
                 log.warning("%s unavailable (%s); rules only", what, error)
                 _SHARED[key] = None
