@@ -319,8 +319,20 @@ def eval_brief(
             help="Score only offers on this bank of snippets (evals/brief/offers-dev.yaml)."
         ),
     ] = None,
+    profile_bank: Annotated[
+        Path | None,
+        typer.Option(
+            help="Score only interests, strengths, ideas and rejected on this bank of snippets "
+            "(evals/brief/profile-dev.yaml)."
+        ),
+    ] = None,
 ) -> None:
     """Precision and recall per field of the notes reader (age, grades, needs, people...)."""
+    if profile_bank is not None:
+        from guidance_assistant.evals.brief import run_profile_bank_eval
+
+        typer.echo(run_profile_bank_eval(profile_bank, misses=misses))
+        return
     if offers_bank is not None:
         from guidance_assistant.evals.brief import run_offers_bank_eval
 

@@ -488,3 +488,134 @@ def run_offers_bank_eval(path: Path, *, reader: Reader | None = None, misses: in
     """``eval brief --offers-bank PATH``: precision and recall of offers over a bank of
     snippets, and status accuracy on the offers found."""
     return evaluate_offers_bank(load_offers_bank(path), str(path), reader).render(misses=misses)
+
+
+# ---------------------------------------------------------------------------------------------
+# The profile bank: snippets about the client's interests, strengths and ideas, written by a
+# third hand
+
+#: The phrase fields of a profile snippet, in the order the table prints them.
+PROFILE_FIELDS: tuple[str, ...] = ("interests", "strengths", "ideas", "rejected")
+
+
+class ProfileSnippet(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str = Field(min_length=1)
+    style: str = Field(min_length=1)
+    text: str = Field(min_length=1)
+    interests: list[str] = Field(default_factory=list)
+    strengths: list[str] = Field(default_factory=list)
+    ideas: list[str] = Field(default_factory=list)
+    rejected: list[str] = Field(default_factory=list)
+    not_options: list[str] = Field(default_factory=list)
+
+
+class ProfileBank(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    snippets: list[ProfileSnippet] = Field(min_length=1)
+
+
+def load_profile_bank(path: Path) -> list[ProfileSnippet]:
+    """The snippets of a profile bank (``evals/brief/profile-dev.yaml``), ids unique."""
+    try:
+        data = ProfileBank.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+    except (OSError, yaml.YAMLError, ValidationError) as error:
+        raise BriefEvalError(f"cannot read {path}: {error}") from error
+    ids = [snippet.id for snippet in data.snippets]
+    if len(set(ids)) != len(ids):
+        raise BriefEvalError(f"{path}: snippet ids repeat")
+    return data.snippets
+
+
+@dataclass
+class ProfileBankReport:
+    """Interests, strengths, ideas and rejected over a bank, matched as the notes eval matches
+    them (content words with word forms, ``a | b`` either, one to one); others' jobs
+    (``not_options``) scored as the notes eval does: the share kept out of the client's ideas,
+    and how many the reader found among the jobs of the people it read."""
+
+    path: str
+    snippets: int = 0
+    totals: dict[str, FieldScore] = field(
+        default_factory=lambda: {name: FieldScore() for name in PROFILE_FIELDS}
+    )
+    by_style: dict[str, dict[str, FieldScore]] = field(default_factory=dict)
+    others_jobs: FieldScore = field(default_factory=FieldScore)
+    leaked: int = 0
+    misses: list[str] = field(default_factory=list)
+
+    def render(self, *, misses: int = 0) -> str:
+        lines = [
+            f"Profile bank {self.path}: {self.snippets} snippets "
+            f"({date.today().isoformat()}, {platform.node()}, Python {platform.python_version()})",
+            "",
+            f"{'field':<16} {'precision':>9} {'recall':>7} {'found':>6} {'labelled':>8}",
+        ]
+        rows = [*self.totals.items(), ("others' jobs", self.others_jobs)]
+        for name, score in rows:
+            lines.append(
+                f"{name:<16} {_pct(score.precision):>9} {_pct(score.recall):>7} "
+                f"{score.found:>6} {score.labelled:>8}"
+            )
+        lines += ["", "By style (precision / recall):"]
+        header = f"{'style':<16}" + "".join(f" {name:>13}" for name in PROFILE_FIELDS)
+        lines.append(header)
+        for style, scores in sorted(self.by_style.items()):
+            cells = "".join(
+                f" {_pct(scores[n].precision) + ' / ' + _pct(scores[n].recall):>13}"
+                for n in PROFILE_FIELDS
+            )
+            lines.append(f"{style:<16}{cells}")
+        others = self.others_jobs.labelled
+        lines += [
+            "",
+            f"others' jobs kept out of the client's ideas: {_ratio(others - self.leaked, others)}",
+        ]
+        if misses:
+            lines += ["", "Mistakes:", *(f"  {m}" for m in self.misses[:misses])]
+        return "\n".join(lines)
+
+
+def evaluate_profile_bank(
+    snippets: Sequence[ProfileSnippet], path: str, reader: Reader | None = None
+) -> ProfileBankReport:
+    read = reader or _notes_reader
+    report = ProfileBankReport(path=path, snippets=len(snippets))
+    for snippet in snippets:
+        facts = read(snippet.text)
+        style = report.by_style.setdefault(
+            snippet.style, {name: FieldScore() for name in PROFILE_FIELDS}
+        )
+        for name in PROFILE_FIELDS:
+            found: list[str] = getattr(facts, name)
+            gold: list[str] = getattr(snippet, name)
+            score, pairs = _match(found, gold, phrase_matches)
+            report.totals[name].add(score)
+            style[name].add(score)
+            matched_found = {i for i, _ in pairs}
+            matched_gold = {j for _, j in pairs}
+            report.misses += [
+                f"{snippet.id} {name}: extra {item!r}"
+                for i, item in enumerate(found)
+                if i not in matched_found
+            ]
+            report.misses += [
+                f"{snippet.id} {name}: missed {item!r}"
+                for j, item in enumerate(gold)
+                if j not in matched_gold
+            ]
+        jobs = [p.job for p in facts.people if p.job]
+        score, _ = _match(jobs, snippet.not_options, phrase_matches)
+        report.others_jobs.add(score)
+        leaked = [j for j in snippet.not_options if any(phrase_matches(i, j) for i in facts.ideas)]
+        report.leaked += len(leaked)
+        report.misses += [f"{snippet.id} others' job as an idea: {job!r}" for job in leaked]
+    return report
+
+
+def run_profile_bank_eval(path: Path, *, reader: Reader | None = None, misses: int = 0) -> str:
+    """``eval brief --profile-bank PATH``: precision and recall of interests, strengths, ideas
+    and rejected over a bank of snippets, and others' jobs kept out of the client's ideas."""
+    return evaluate_profile_bank(load_profile_bank(path), str(path), reader).render(misses=misses)
