@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 
 from guidance_assistant.interview.drafts_base import Draft, _mid_document, _record
 from guidance_assistant.interview.drafts_options import WideningDrafts
+from guidance_assistant.retrieval.answers import load_answers
 
 
 class FactDrafts(WideningDrafts):
@@ -37,6 +38,12 @@ class FactDrafts(WideningDrafts):
     # -- information ----------------------------------------------------------------------
 
     def _information(self, move: Move) -> Draft:
+        if move.variant == "answer" and move.answer_id:
+            answer = self._bank_answer(move.answer_id)
+            if answer is None:
+                return self._framework(self.analysis.text)
+            answer.text = f"{answer.text} {self.say('information.check')}"
+            return answer
         if move.variant == "framework":
             return self._framework(move.query or self.analysis.text)
         if move.variant == "widening":
@@ -55,11 +62,29 @@ class FactDrafts(WideningDrafts):
             blocks.append(block)
         if not blocks:
             return Draft(text=self.say("information.not_found"))
+        beside = self._bank_answer(move.answer_id) if move.answer_id else None
+        if beside is not None:
+            blocks.append(beside.text)
+            draft.citations += beside.citations
+            draft.grounding += beside.grounding
         end = self.say("information.check")
         if move.stage == "options_and_challenge" and not move.info_kinds:
             end = self.fit_question() or end
         draft.text = "\n\n".join([*blocks, end])
         return draft
+
+    def _bank_answer(self, answer_id: str) -> Draft | None:
+        """The answers bank's entry ``answer_id`` with its source, or ``None`` when the bank no
+        longer has it (an adviser edited the file mid-session)."""
+        entry = next((e for e in load_answers() if e.id == answer_id), None)
+        if entry is None:
+            return None
+        source = f"{entry.source.publisher}, {entry.source.year}"
+        return Draft(
+            text=self.say("information.answer", text=entry.answer.strip(), source=source),
+            citations=[TurnCitation(text=entry.answer, citation=entry.citation)],
+            grounding=[entry.answer],
+        )
 
     def _renamed(self, record: OccupationRecord) -> bool:
         """Whether the client named this job in other words than its profile's title ("games

@@ -155,6 +155,7 @@ PHRASE_SLOTS: dict[str, frozenset[str]] = {
     "information.skills": _slots("occupation", "skills", "source"),
     "information.skills.none": _slots("occupation"),
     "information.description": _slots("occupation", "text", "source"),
+    "information.answer": _slots("text", "source"),
     "information.framework": _slots("title", "text", "source"),
     "information.not_found": _NONE,
     "information.kind.none": _slots("kind"),

@@ -39,6 +39,10 @@ class Move(BaseModel):
     occupation_ids: list[str] = Field(default_factory=list)
     info_kinds: list[InfoKind] = Field(default_factory=list)
     query: str | None = None
+    answer_id: str | None = Field(
+        default=None,
+        description="An entry of the answers bank (knowledge/answers) that answers the question.",
+    )
     discrepancy: Discrepancy | None = None
     candidates: list[tuple[str, str]] = Field(default_factory=list)
     enter_stage: StageId | None = Field(

@@ -197,6 +197,24 @@ ASK: tuple[Rule, ...] = (
         ),
     ),
     Rule(
+        "ask.answer_bank",
+        lambda s: (
+            _asks(s)
+            and s.bank_answer is not None
+            and (not s.analysis.occupations or s.bank_answer_beside_job is not None)
+            and not (s.analysis.occupations and s.analysis.info_kinds)
+        ),
+        # "wat does RVN mean", "can you do an apprenticeship at 38?": a short answer written
+        # for clients, with its source (knowledge/answers).
+        lambda s: make_move(
+            s,
+            "information",
+            "answer",
+            "the client asked about a term, a process or money that the answers bank covers",
+            answer_id=s.bank_answer.entry.id if s.bank_answer else None,
+        ),
+    ),
+    Rule(
         "ask.job_family",
         lambda s: (
             s.has("ask_information") and not s.analysis.occupations and bool(s.analysis.ambiguous)
@@ -222,6 +240,7 @@ ASK: tuple[Rule, ...] = (
             "the client asked about a job: answer from its record, with citations",
             occupation_ids=s.asked_ids[:2],
             info_kinds=list(s.analysis.info_kinds),
+            answer_id=s.bank_answer_beside_job,
         ),
     ),
     Rule(

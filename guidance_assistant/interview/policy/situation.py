@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
+from guidance_assistant.interview.grounding import question_part
 from guidance_assistant.interview.message import Intent, MessageAnalysis
 from guidance_assistant.interview.model import (
     FeelingKind,
@@ -28,6 +29,11 @@ from guidance_assistant.interview.state import (
     OptionConsidered,
     SessionState,
 )
+from guidance_assistant.retrieval.answers import AnswerMatch, match_answer
+
+#: A bank answer this close (with a term named) is given beside a job's record; set on the
+#: must-answer questions of first-contact rounds 1-6 (development).
+BESIDE_JOB = 0.7
 
 #: A question naming no job, at most this many content words long, is about the job in focus.
 IMPLIED_JOB_WORDS = 4
@@ -102,6 +108,24 @@ class Situation:
         if not ids and self.analysis.info_kinds and self.implies_job:
             ids = self.in_focus
         return ids
+
+    @cached_property
+    def bank_answer(self) -> AnswerMatch | None:
+        """The entry of the answers bank that answers the client's question (its asking
+        sentences), when one is close enough (:func:`~guidance_assistant.retrieval.answers.
+        match_answer`); ``None`` for a message that asks nothing."""
+        if not self.analysis.has("ask_information", "ask_framework"):
+            return None
+        return match_answer(question_part(self.analysis.text))
+
+    @cached_property
+    def bank_answer_beside_job(self) -> str | None:
+        """The bank entry to give beside a job's record: only one the question names a term of,
+        and close ("how much do solicitor apprentices get paid?": the apprentice rate)."""
+        match = self.bank_answer
+        if match is None or match.term is None or match.similarity < BESIDE_JOB:
+            return None
+        return match.entry.id
 
     @cached_property
     def way_forward(self) -> bool:
