@@ -88,6 +88,14 @@ from guidance_assistant.prepare.notes_model import (
     RouteName,
     RouteView,
 )
+from guidance_assistant.prepare.notes_profile import (
+    not_an_item,
+    profile_rules,
+    roles,
+    said_of_someone_else,
+    subject_strengths,
+    traits,
+)
 from guidance_assistant.text.clean import analysis_view, clean_input, normalise_for_matching
 from guidance_assistant.text.subjects import subjects_in
 
@@ -314,6 +322,7 @@ def read_notes(
     found_people = people(view)
     if learned:
         reading.add_learned(view, [p.job or p.who for p in found_people])
+    reading.merge_fixed()
     needs = _needs(sentences, signals)
     if learned:
         needs = _learned_needs(sentences, needs)
@@ -370,6 +379,27 @@ class _Reading:
         self.worries: list[Mention] = []
         self.experience: list[Mention] = []
         self.route_items: list[tuple[RouteName, str, RouteView, str]] = []
+        #: Strengths of knowledge/notes/profile.yaml (traits, roles, subjects): kept as found,
+        #: never cut by the span head.
+        self.fixed: list[Mention] = []
+
+    def merge_fixed(self) -> None:
+        """The strengths of ``profile.yaml`` joined to the others, and the words that are never
+        an item (``not_items``) left out of every list."""
+        self.strengths += self.fixed
+        self.fixed = []
+        interests: list[Interest] = []
+        for interest in self.interests:
+            items = [i for i in interest.items or [interest.text] if not not_an_item(i)]
+            if len(items) == len(interest.items or [interest.text]):
+                interests.append(interest)
+            elif items:
+                interests.append(
+                    interest.model_copy(update={"items": items, "text": " and ".join(items)})
+                )
+        self.interests = interests
+        self.strengths = [m for m in self.strengths if not not_an_item(m.text)]
+        self.rejected = [m for m in self.rejected if not not_an_item(m.text)]
 
     def _take(
         self,
@@ -430,7 +460,19 @@ class _Reading:
             for phrase, quote, _ in self._take(sentence, spans, cues, clients_only=kind == "idea"):
                 self._interest(phrase, quote, "idea" if kind == "idea" else "interest")
         for phrase, quote, _ in self._take(sentence, spans, _STRENGTH_CUES):
-            self.strengths.append(Mention(text=phrase, quote=quote))
+            self.strengths += [Mention(text=item, quote=quote) for item in _strength_items(phrase)]
+        rules = profile_rules()
+        for phrase, quote, _ in self._take(sentence, spans, rules.strength_cues, clients_only=True):
+            start = sentence.find(quote[:20])
+            if not said_of_someone_else(sentence[: max(start, 0)]):
+                self.strengths += [Mention(text=i, quote=quote) for i in _strength_items(phrase)]
+        for clause in _clauses(sentence):
+            found = [
+                *traits(clause),
+                *(words for _, _, words in roles(clause)),
+                *subject_strengths(clause),
+            ]
+            self.fixed.extend(Mention(text=item, quote=_quote(clause)) for item in found)
         for phrase, quote, _ in self._take(sentence, spans, _WORRY_CUES):
             self.worries.append(Mention(text=phrase, quote=quote))
             view: RouteView = "doubts" if _DOUBTS.search(quote) else "worried about"
@@ -466,6 +508,7 @@ class _Reading:
         if reader is None:
             return
         self._refine(reader)
+        self.merge_fixed()
         if self.at_school:
             self._drop_subject_ideas()
         known = [
@@ -626,6 +669,13 @@ def _learned_item(item: str, known: Sequence[str], theirs: Sequence[str]) -> boo
     words = item.split()
     common = _common_words()
     return not all(w[:1].isupper() and not w.isupper() and w.lower() not in common for w in words)
+
+
+def _strength_items(phrase: str) -> list[str]:
+    """A strength cue's object as its items ("PE/DT", "physics, maths" -> two), when every part
+    is short; else whole (the span head cuts it)."""
+    items = split_items(phrase)
+    return items if len(items) > 1 and all(len(i.split()) <= 2 for i in items) else [phrase]
 
 
 def _unique(mentions: list[Mention]) -> list[Mention]:
