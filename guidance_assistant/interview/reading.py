@@ -301,6 +301,7 @@ def _merge_acts(
     names_a_job: bool,
     short: bool,
     marked: bool,
+    own_dated_step: bool = False,
 ) -> tuple[bool, OptionView | None]:
     """Add to the rules' ``intents`` what the learned reader found and the rules missed (the
     reader generalises to words the rules were not written for; the rules stay for what they
@@ -318,7 +319,13 @@ def _merge_acts(
     asks = max((acts.scores.get(a, 0.0) for a in _ASKS), default=0.0)
     # A question the rules missed ("wat grades do i need"): the reader alone must be sure of it,
     # since a statement read as a question derails the turn into information.
-    if acts.has(*_ASKS) and (marked or asks >= SURE_ASK) and not any(i in intents for i in _ASKED):
+    # A dated step of the client's own without a question mark is a step, whatever words it
+    # holds ("I'll look at the SRA website tonight to check what counts as...").
+    if (
+        acts.has(*_ASKS)
+        and (marked or (asks >= SURE_ASK and not own_dated_step))
+        and not any(i in intents for i in _ASKED)
+    ):
         add("ask_information" if names_a_job else "ask_framework")
         is_question = True
     if acts.has("ask_adviser"):
@@ -522,6 +529,7 @@ def analyse_message(
             names_a_job=bool(occupations or ambiguous or (info_kinds and not framework)),
             short=short,
             marked="?" in view,
+            own_dated_step=bool(dates) and bool(actions or bare_actions),
         )
     if (
         is_question

@@ -679,6 +679,18 @@ def _absorb_early_steps(state: SessionState, analysis: MessageAnalysis, limit: i
     ):
         _date_undated(state, when, state.client_turns)
         return
+    if (
+        not analysis.actions
+        and analysis.bare_actions
+        and when is not None
+        and state.stage == "options_and_challenge"
+        and (state.options or state.decisions)
+        and all(m.concrete and not m.anaphoric for m in analysis.bare_actions)
+    ):
+        # "I'm ringing my old firm on Monday to ask about vacancies": a dated step said
+        # without "I'll", once there are options to act on.
+        _add_steps(state, analysis, when, limit, analysis.bare_actions)
+        return
     if not analysis.actions or (analysis.has("decide") and not state.decisions):
         return  # "I want to go for graphic designer" is a decision for the next stage
     if not (state.options or state.decisions or when is not None):

@@ -34,7 +34,7 @@ ANSWERS_FOLDER = "answers"
 #: terms is answered by it; one this close without a term needs ``SURE``. Set on the
 #: must-answer questions of first-contact rounds 1-6 (development), never on a later round.
 WITH_TERM = 0.55
-SURE = 0.78
+SURE = 0.86
 
 
 class AnswersError(GuidanceAssistantError):
@@ -148,32 +148,62 @@ def _shared_embedder() -> Embedder | None:
     return shared_on_model("answer bank", lambda embedder: embedder)
 
 
+#: "what is X", "wat does X mean", "X stand for": a question asking what a word means.
+_DEFINING = re.compile(r"\b(what|wat|wot|whats|wats|wots|mean|means|meaning|stand for)\b")
+#: A short one-word term (an abbreviation: "RVN", "CSCS", "SQE") named in a question asking what
+#: something means answers it at this closeness: the bundled model knows few abbreviations, so
+#: "What means HCPC?" sits far from "what is the HCPC" in meaning.
+DEFINING = 0.3
+_ABBREVIATION = re.compile(r"^[a-z]{2,5}$")
+
+
 def match_answer(
     question: str,
     *,
+    context: str | None = None,
     entries: Sequence[AnswerEntry] | None = None,
     embedder: Embedder | None = None,
 ) -> AnswerMatch | None:
-    """The entry that answers ``question`` (a client's asking sentences), or ``None``."""
+    """The entry that answers ``question`` (a client's asking sentences), or ``None``.
+
+    ``context``: the whole message, when the question is part of it ("My friend say I need card
+    for building site. CSCS. What is this?"): its terms count, and its meaning is compared too."""
     if not question.strip():
         return None
     entries = load_answers() if entries is None else entries
     embedder = embedder or _shared_embedder()
     if not entries or embedder is None:
         return None
+    whole = context if context and context.strip() and context != question else None
+    texts = [question, *([whole] if whole else [])]
     asks = [ask for entry in entries for ask in entry.asks]
     owner = [i for i, entry in enumerate(entries) for _ in entry.asks]
-    vectors = np.asarray(embedder.embed([question, *asks]), dtype=np.float32)
-    sims = vectors[1:] @ vectors[0]
+    vectors = np.asarray(embedder.embed([*texts, *asks]), dtype=np.float32)
+    sims = (vectors[len(texts) :] @ vectors[: len(texts)].T).max(axis=1)
     best: dict[int, float] = {}
     for row, index in enumerate(owner):
         best[index] = max(best.get(index, -1.0), float(sims[row]))
+    seen = " ".join(texts)
+    defining = bool(_DEFINING.search(normalise_for_matching(question)))
     candidates: list[AnswerMatch] = []
     for index, similarity in best.items():
-        term = named_term(question, entries[index])
-        if (term is not None and similarity >= WITH_TERM) or similarity >= SURE:
+        term = named_term(seen, entries[index])
+        abbreviation = term is not None and bool(_ABBREVIATION.match(term))
+        if (
+            (term is not None and similarity >= WITH_TERM)
+            or similarity >= SURE
+            or (abbreviation and defining and similarity >= DEFINING)
+        ):
             candidates.append(AnswerMatch(entries[index], similarity, term))
     if not candidates:
         return None
-    # A named term settles a near tie ("firm and insurance" over "clearing").
-    return max(candidates, key=lambda m: m.similarity + (0.05 if m.term else 0.0))
+    # A named term settles a near tie ("firm and insurance" over "clearing"); an abbreviation
+    # the question asks the meaning of comes first.
+    return max(
+        candidates,
+        key=lambda m: (
+            m.similarity
+            + (0.05 if m.term else 0.0)
+            + (0.5 if defining and m.term and _ABBREVIATION.match(m.term) else 0.0)
+        ),
+    )

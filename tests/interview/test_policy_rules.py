@@ -189,7 +189,12 @@ CASES: dict[str, Case] = {
     ),
     "ask.education": (
         state(),
-        said("what is a T level?", intents=["ask_framework"]),
+        said("what is a degree apprenticeship?", intents=["ask_framework"]),
+        None,
+    ),
+    "ask.answer_bank": (
+        state(),
+        said("what does NEET mean?", intents=["ask_framework"]),
         None,
     ),
     "opinion.criteria_first": (

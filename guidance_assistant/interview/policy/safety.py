@@ -166,6 +166,25 @@ ASK: tuple[Rule, ...] = (
         ),
     ),
     Rule(
+        "ask.answer_bank",
+        lambda s: (
+            _asks(s)
+            and s.stage.allows("information")
+            and s.bank_answer is not None
+            and (not s.analysis.occupations or s.bank_answer_beside_job is not None)
+            and not (s.analysis.occupations and s.analysis.info_kinds)
+        ),
+        # "wat does RVN mean", "can you do an apprenticeship at 38?": a short answer written
+        # for clients, with its source (knowledge/answers).
+        lambda s: make_move(
+            s,
+            "information",
+            "answer",
+            "the client asked about a term, a process or money that the answers bank covers",
+            answer_id=s.bank_answer.entry.id if s.bank_answer else None,
+        ),
+    ),
+    Rule(
         "ask.job_in_focus",
         lambda s: (
             _asks(s)
@@ -194,24 +213,6 @@ ASK: tuple[Rule, ...] = (
             "reflection",
             "defer_information",
             "information asked for, but this stage does not give it",
-        ),
-    ),
-    Rule(
-        "ask.answer_bank",
-        lambda s: (
-            _asks(s)
-            and s.bank_answer is not None
-            and (not s.analysis.occupations or s.bank_answer_beside_job is not None)
-            and not (s.analysis.occupations and s.analysis.info_kinds)
-        ),
-        # "wat does RVN mean", "can you do an apprenticeship at 38?": a short answer written
-        # for clients, with its source (knowledge/answers).
-        lambda s: make_move(
-            s,
-            "information",
-            "answer",
-            "the client asked about a term, a process or money that the answers bank covers",
-            answer_id=s.bank_answer.entry.id if s.bank_answer else None,
         ),
     ),
     Rule(

@@ -33,7 +33,7 @@ from guidance_assistant.retrieval.answers import AnswerMatch, match_answer
 
 #: A bank answer this close (with a term named) is given beside a job's record; set on the
 #: must-answer questions of first-contact rounds 1-6 (development).
-BESIDE_JOB = 0.7
+BESIDE_JOB = 0.65
 
 #: A question naming no job, at most this many content words long, is about the job in focus.
 IMPLIED_JOB_WORDS = 4
@@ -116,7 +116,7 @@ class Situation:
         match_answer`); ``None`` for a message that asks nothing."""
         if not self.analysis.has("ask_information", "ask_framework"):
             return None
-        return match_answer(question_part(self.analysis.text))
+        return match_answer(question_part(self.analysis.text), context=self.analysis.text)
 
     @cached_property
     def bank_answer_beside_job(self) -> str | None:
