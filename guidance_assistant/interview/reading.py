@@ -165,7 +165,11 @@ def _action(
     if _CONDITION.match(norm):
         return []  # "because if I don't set a date I'll just keep fiddling": not a step
     # "my husband says I should go for school business manager": his idea, not a step
-    starts = [s for s in found_cues(lexicon.action_starts, norm) if not _reported(norm, s.start())]
+    starts = [
+        s
+        for s in found_cues(lexicon.action_starts, norm)
+        if not _reported(norm, s.start()) and not _EMBEDDED.search(norm[: s.start()])
+    ]
     if not starts:
         return []
     first = starts[0]
@@ -222,6 +226,9 @@ def _reported(norm: str, start: int) -> bool:
     return _REPORTED.search(norm[:start]) is not None
 
 
+#: "asking my manager if I can swap shifts": an "I can" after "if" is not the client's step.
+_EMBEDDED = re.compile(r"\b(?:if|whether)\s+$")
+
 _CONDITION = re.compile(r"^(?:because|cos|coz|cause|if|otherwise|or else|unless|in case)\b")
 
 _BARE_LEAD = re.compile(
@@ -262,9 +269,12 @@ def _bare_actions(view: str, lexicon: Lexicon, dates: list[DateMention]) -> list
             continue
         # "after my shift I call DVLA", "I'm sending my UCAS": the step starts at "I"
         subject = re.search(r"(?:^|\s)(?:i\s+(?:m|am)|im|i)\s+(?:also\s+|then\s+|first\s+)?", rest)
-        if subject is not None and len(rest[: subject.start()].split()) <= 4:
+        # "asking the site engineer tomorrow", "ringing my PA wednesday": the step's verb, in
+        # front of any later "I" ("asking my manager if I can swap shifts")
+        verb_first = lexicon.action_verbs.match(_base_form(rest, lexicon)) is not None
+        if subject is not None and not verb_first and len(rest[: subject.start()].split()) <= 4:
             rest = rest[subject.end() :]
-            rest = _base_form(rest, lexicon)
+        rest = _base_form(rest, lexicon)
         rest = re.sub(r"\b(?:by|on|before|until|till|this|next|at|the)\s*$", "", rest).strip(" ,.-")
         if len(rest.split()) < 2 or lexicon.action_verbs.match(rest) is None:
             continue

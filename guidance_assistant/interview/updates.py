@@ -514,6 +514,13 @@ def _denied(analysis: MessageAnalysis, option: OptionConsidered) -> bool:
     return False
 
 
+#: A message that opens with a question's words asks, whatever follows it.
+_ASKING_START = re.compile(
+    r"^(?:so\s+|and\s+|but\s+|ok\s+)?(?:what|whats|wat|wats|wot|how|hows|why|when|where|which|"
+    r"who|is it|is there|are there|can i|can you|could i|do i|do you|does it|will i|would i)\b"
+)
+
+
 def _absorb_decision(
     state: SessionState,
     analysis: MessageAnalysis,
@@ -522,8 +529,13 @@ def _absorb_decision(
 ) -> None:
     if state.stage not in ("exploration", "decision_and_action_planning", "options_and_challenge"):
         return
-    if analysis.is_question and analysis.text.rstrip().endswith("?"):
-        return  # "how long?" is asked, not decided (whatever else the message reads as)
+    if analysis.is_question and (
+        analysis.text.rstrip().endswith("?")
+        or _ASKING_START.match(normalise_for_matching(analysis.text)) is not None
+    ):
+        # "how long?" and "what's an HNC. the engineer said do an HNC" are asked, not decided
+        # (whatever else the message reads as)
+        return
     in_decision = state.stage == "decision_and_action_planning"
     late = state.client_turns >= interview.practice.decision_from_turn
     way_forward = states_way_forward(analysis) and (late or in_decision)

@@ -78,3 +78,37 @@ def test_the_difference_between_two_jobs_describes_both() -> None:
 )
 def test_everyday_words_name_their_job(words: str, record: str) -> None:
     assert record in [m.occupation_id for m in analyse_message(words).occupations]
+
+
+@pytest.mark.parametrize(
+    ("message", "steps"),
+    [
+        ("asking my manager tomorrow if I can swap shifts", ["ask my manager"]),
+        ("and emailing the college wednesday about the course", ["email the college"]),
+        ("swimming on saturdays with my mates", []),
+    ],
+)
+def test_a_step_in_ing_without_i_is_read(message: str, steps: list[str]) -> None:
+    found = [m.what for m in analyse_message(message, today=TODAY).bare_actions]
+    assert [any(f.startswith(s) for f in found) for s in steps] == [True] * len(steps), found
+    assert bool(found) == bool(steps), found
+
+
+def test_a_message_that_opens_with_a_question_is_never_a_decision() -> None:
+    session = _session()
+    session.reply("yes that's right")
+    session.reply("what's a BTEC. my cousin said do a BTEC in electrical. is it the same")
+    assert not any("btec" in d.what.lower() for d in session.state.decisions), (
+        session.state.decisions
+    )
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "her gran thinks she should be a nurse, she says no thanks",
+        "I was a bus driver for twenty years and I'm done with it",
+    ],
+)
+def test_others_ideas_and_past_jobs_are_not_the_clients_ideas(message: str) -> None:
+    assert not analyse_message(message).own_occupations, analyse_message(message).occupations
