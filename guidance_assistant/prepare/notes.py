@@ -523,6 +523,13 @@ class _Reading:
                 continue
             if _route_of(item) is not None:  # routes are read on their own (see _routes)
                 continue
+            if (  # a subject beside grades or options is one taken, not an idea
+                found.label == "idea"
+                and _only_subjects(item)
+                and _TAKEN.search(found.clause)
+                and not _DEGREE_WORDS.search(found.clause)
+            ):
+                continue
             known.append(item)
             quote = _quote(found.clause)
             if found.label in ("interest", "idea"):
@@ -615,6 +622,9 @@ class _Reading:
 
 
 _LIKING = re.compile(r"\W*(?:\w+\s+)?(?:keen on|interested in|into|loves?|likes?|enjoys?)\b", _I)
+_TAKEN = re.compile(
+    r"\b(?:pred(?:icted)?|target|mocks?|grades?|GCSEs?|A[- ]levels?|options?|taking|takes)\b", _I
+)
 _DEGREE_WORDS = re.compile(r"\b(?:degree|uni|university|study|studying|BSc|BA|MSc)\b", _I)
 
 

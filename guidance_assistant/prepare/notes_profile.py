@@ -82,7 +82,10 @@ def profile_rules() -> ProfileRules:
 
 
 def not_an_item(item: str) -> bool:
-    """Whether ``item`` is a word that is never an interest, strength or idea on its own."""
+    """Whether ``item`` is a word that is never an interest, strength or idea on its own (an
+    acronym never is one: "IT" is no "it")."""
+    if len(item.strip()) > 1 and item.strip().isupper():
+        return False
     return " ".join(item.lower().strip(" .,;:!?'\"").split()) in profile_rules().not_items
 
 
