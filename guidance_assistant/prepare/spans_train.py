@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import re
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -26,7 +27,9 @@ from guidance_assistant.prepare.spans import (
     BankSpanClause,
     Candidate,
     MarkedSpan,
+    SpanLabel,
     SpanWeights,
+    _head_words,
     candidate_label,
     candidates,
     decode,
@@ -125,6 +128,120 @@ def clause_bank_spans() -> list[BankSpanClause]:
     return found
 
 
+_PROFILE_LABELS: tuple[tuple[str, SpanLabel], ...] = (
+    ("ideas", "idea"),
+    ("strengths", "strength"),
+    ("interests", "interest"),
+)
+_KIN = re.compile(
+    r"\b(?:mum|mother|dad|father|brother|sister|bro|sis|nan|gran|grandad|grandma|uncle|aunt|"
+    r"auntie|cousin|stepdad|stepmum|parents?|carers?|partner|husband|wife|friends?|mates?)\b",
+    re.I,
+)
+
+
+def profile_clauses(text: str, gold: Mapping[str, Sequence[str]]) -> list[BankSpanClause]:
+    """A snippet of a profile bank (``evals/brief/profile-dev.yaml``: text with gold interests,
+    strengths and ideas, ``a | b`` alternatives) as marked clauses: each gold item is marked
+    where one of its wordings stands word for word (every clause not about someone else that
+    holds it), else on the shortest candidate phrase it matches (``phrase_matches``); a clause
+    holding the words of an item that could not be placed is left out (its candidates would be
+    labelled none wrongly)."""
+    from guidance_assistant.prepare.clauses import clause_segments
+    from guidance_assistant.prepare.facts import phrase_matches
+
+    clauses = [c for c in clause_segments(text) if 1 <= len(c.split()) <= 60]
+    marks: list[list[MarkedSpan]] = [[] for _ in clauses]
+    dropped: set[int] = set()
+
+    def free(index: int, start: int, end: int) -> bool:
+        return not any(start < m.end and m.start < end for m in marks[index])
+
+    for field, label in _PROFILE_LABELS:
+        for item in gold.get(field, ()):
+            options = [o.strip() for o in item.split("|") if o.strip()]
+            places: list[tuple[int, int, int]] = []
+            for option in options:
+                pattern = re.compile(rf"(?<!\w){re.escape(option)}(?!\w)", re.I)
+                for index, clause in enumerate(clauses):
+                    places += [(index, m.start(), m.end()) for m in pattern.finditer(clause)]
+                if places:
+                    break
+            if not places:
+                matched = [
+                    (len(c.text), index, c.start, c.end)
+                    for index, clause in enumerate(clauses)
+                    for c in candidates(clause)
+                    if any(phrase_matches(c.text, option) for option in options)
+                ]
+                places = [(i, a, b) for _, i, a, b in sorted(matched)[:1]]
+            if not places:
+                words = {w for o in options for w in re.findall(r"[a-z]{3,}", o.lower())}
+                dropped.update(
+                    i for i, clause in enumerate(clauses) if words & set(clause.lower().split())
+                )
+                continue
+            own = [p for p in places if not _KIN.search(clauses[p[0]][: p[1]])] or places[:1]
+            for index, start, end in own:
+                if _head_words(clauses[index][start:end]) and free(index, start, end):
+                    marks[index].append(MarkedSpan(label, start, end))
+    return [
+        BankSpanClause(clause, tuple(sorted(marks[i], key=lambda m: m.start)), "profile")
+        for i, clause in enumerate(clauses)
+        if i not in dropped
+        and not re.search(r"[\[\]]", clause)
+        and (marks[i] or len(clause.split()) > 3)  # no headings ("REFERRAL", "Yr 10")
+    ]
+
+
+def marked_text(clause: BankSpanClause) -> str:
+    """A clause written back with ``[i:...]`` marks (the bank's format)."""
+    letter = {"interest": "i", "strength": "s", "idea": "d"}
+    out: list[str] = []
+    position = 0
+    for span in clause.spans:
+        out += [
+            clause.text[position : span.start],
+            f"[{letter[span.label]}:{span.text(clause.text)}]",
+        ]
+        position = span.end
+    out.append(clause.text[position:])
+    return "".join(out)
+
+
+PROFILE_SPANS_FILE = "spans-6-profile.yaml"
+
+
+def write_profile_spans(bank: Path, folder: Path | None = None) -> Path:
+    """The snippets of a profile bank written as a span file (:func:`profile_clauses`), with a
+    header that says where they came from."""
+    import yaml
+
+    from guidance_assistant.paths import bundled_dir
+
+    clauses: list[str] = []
+    seen: set[str] = set()
+    for snippet in yaml.safe_load(bank.read_text(encoding="utf-8"))["snippets"]:
+        for clause in profile_clauses(str(snippet["text"]), snippet):
+            key = " ".join(clause.text.lower().split())
+            if key not in seen:
+                seen.add(key)
+                clauses.append(marked_text(clause))
+    header = (
+        f"# Note clauses with their spans marked, set 6: the snippets of {bank.as_posix()} (written\n"
+        "# 2026-12-07 by a helper that never saw the notes reader; many styles), cut into clauses as\n"
+        "# the span reader cuts notes, each gold interest [i:], strength [s:] and idea [d:] marked\n"
+        "# where its words stand (python -m guidance_assistant.prepare.spans_train\n"
+        "# --write-profile-bank; do not edit by hand). Never the labelled notes of evals/brief.\n"
+    )
+    body = yaml.safe_dump(
+        {"style": "profile", "clauses": clauses}, allow_unicode=True, sort_keys=False, width=1000
+    )
+    path = (folder or bundled_dir("knowledge") / "notes" / "spans") / PROFILE_SPANS_FILE
+    path.write_text(header + body, encoding="utf-8")
+    return path
+
+
 def train(embedder: Embedder, bank: list[BankSpanClause]) -> SpanWeights:
     per_clause = [candidates(clause.text) for clause in bank]
     x = feature_matrix(embedder, [c.text for c in bank], per_clause)
@@ -210,7 +327,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--with-clause-bank", action="store_true", help="add knowledge/notes/clauses as spans"
     )
+    parser.add_argument(
+        "--write-profile-bank",
+        type=Path,
+        metavar="BANK",
+        help="write a profile bank (evals/brief/profile-dev.yaml) as marked clauses to "
+        f"knowledge/notes/spans/{PROFILE_SPANS_FILE} and stop",
+    )
     args = parser.parse_args(argv)
+    if args.write_profile_bank:
+        path = write_profile_spans(args.write_profile_bank)
+        print(f"wrote {path}")
+        return 0
     from guidance_assistant.config import get_settings
     from guidance_assistant.retrieval.embedding import load_embedder
 
