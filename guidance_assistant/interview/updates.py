@@ -42,7 +42,7 @@ from guidance_assistant.text.clean import (
     second_person,
 )
 from guidance_assistant.text.dates import format_date
-from guidance_assistant.text.negation import clause_before, negated_before
+from guidance_assistant.text.negation import clause_before, negated_before, negated_in_list
 from guidance_assistant.text.sentences import split_sentences
 
 _AGENDA_CUE = re.compile(
@@ -380,6 +380,9 @@ def _absorb_rejections(state: SessionState, analysis: MessageAnalysis) -> None:
         )
         if state.focus_option == option.occupation_id:
             state.focus_option = None
+        # A decision for a job the client now turns down is withdrawn ("maybe plumbing" ...
+        # "I'm not doing retail, plumbing or the army").
+        state.decisions = [d for d in state.decisions if d.occupation_id != option.occupation_id]
 
 
 def _absorb_view(state: SessionState, analysis: MessageAnalysis) -> None:
@@ -510,7 +513,9 @@ def _denied(analysis: MessageAnalysis, option: OptionConsidered) -> bool:
         start = lowered.find(phrase)
         if start >= 0:
             before = clause_before(lowered, start)
-            return negated_before(before, words=6, between="none")
+            return negated_before(before, words=6, between="none") or negated_in_list(
+                lowered, start
+            )
     return False
 
 

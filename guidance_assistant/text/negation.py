@@ -152,3 +152,24 @@ def negated_before(
 def hedged(text: str, start: int, end: int, reach: int = 120) -> bool:
     """Whether words near ``text[start:end]`` make a denial of it partial."""
     return _HEDGES.search(text, max(0, start - reach), min(len(text), end + reach)) is not None
+
+
+#: A denied list: "not doing police, plumbing or hair", "no nursing, no care work", "I don't
+#: want vet or nursing": a negation, at most three words, then items (one to three words each)
+#: joined by commas, "or", "nor" or "and", up to the item asked about. "not sure, plumbing
+#: maybe" and "don't know, nursing?" are not denials of what follows.
+_LIST_NEGATION = re.compile(
+    r"\b(?:not|never|no|dont|didnt|wont|neither|nor|without)\s+"
+    r"(?!sure\b|know\b|mind\b|care\b|bothered\b|bad\b|yet\b|really\s+sure\b)"
+    r"(?:[a-z]+\s+){0,3}?[a-z][\w-]*(?:\s+[a-z][\w-]*){0,2}"
+    r"(?:\s*(?:,|\bor\b|\bnor\b|\band\b)\s*(?:no\s+)?[a-z][\w-]*(?:\s+[a-z][\w-]*){0,2})*"
+    r"\s*(?:,|\bor\b|\bnor\b|\band\b)\s*(?:no\s+|not\s+)?$"
+)
+
+
+def negated_in_list(text: str, start: int, reach: int = 90) -> bool:
+    """Whether the phrase at ``text[start:]`` is a later item of a denied list ("not doing
+    police, plumbing or hair": plumbing and hair are denied too)."""
+    before = text[max(0, start - reach) : start].translate(_APOSTROPHES).lower()
+    sentence = re.split(r"[.!?;:\n]", before)[-1]
+    return _LIST_NEGATION.search(sentence) is not None

@@ -74,6 +74,7 @@ def test_the_difference_between_two_jobs_describes_both() -> None:
         ("maybe a gym instructor", "fitness-instructor"),
         ("I'd like to do welding", "welder"),
         ("she's thinking about being a crime scene investigator", "scenes-of-crime-officer"),
+        ("plumbing", "plumber"),  # a one-word answer to "any ideas?"
     ],
 )
 def test_everyday_words_name_their_job(words: str, record: str) -> None:
@@ -108,7 +109,20 @@ def test_a_message_that_opens_with_a_question_is_never_a_decision() -> None:
     [
         "her gran thinks she should be a nurse, she says no thanks",
         "I was a bus driver for twenty years and I'm done with it",
+        "my mum does hairdressing and wants me in the salon",
     ],
 )
 def test_others_ideas_and_past_jobs_are_not_the_clients_ideas(message: str) -> None:
     assert not analyse_message(message).own_occupations, analyse_message(message).occupations
+
+
+def test_a_job_in_a_denied_list_is_turned_down() -> None:
+    session = _session()
+    session.reply("maybe plumbing as well")
+    assert session.state.option("plumber") is not None
+    session.reply("actually no. I'm not doing retail, plumbing or the army")
+    plumber = session.state.option("plumber")
+    assert plumber is not None and plumber.client_view == "negative", plumber
+    assert all(d.occupation_id != "plumber" for d in session.state.decisions), (
+        session.state.decisions
+    )

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import pytest
+
 from guidance_assistant.text.negation import (
     NEGATORS,
     NOTE_NEGATORS,
     clause_before,
     hedged,
     negated_before,
+    negated_in_list,
 )
 
 
@@ -63,3 +66,21 @@ def test_hedges_make_a_denial_partial() -> None:
     assert negated_before(clause_before(text, start))
     assert hedged(text, start, start + 7)
     assert not hedged("nobody hits me", 7, 14)
+
+
+@pytest.mark.parametrize(
+    ("text", "word", "denied"),
+    [
+        ("not doing the army, welding or hair, sorry", "welding", True),
+        ("not doing the army, welding or hair, sorry", "hair", True),
+        ("I don't want teaching or social work", "social work", True),
+        ("no retail, no care work", "care work", True),
+        ("Not sure, welding maybe", "welding", False),
+        ("dunno. don't know, hair?", "hair", False),
+        ("I like drawing, welding and cars", "welding", False),
+        ("I hate exams but I love welding", "welding", False),
+        ("Not retail. Welding sounds good", "welding", False),
+    ],
+)
+def test_a_denied_list_denies_its_later_items(text: str, word: str, denied: bool) -> None:
+    assert negated_in_list(text, text.lower().index(word)) is denied
