@@ -407,16 +407,24 @@ class OffersBank(BaseModel):
     snippets: list[BankSnippet] = Field(min_length=1)
 
 
-def load_offers_bank(path: Path) -> list[BankSnippet]:
-    """The snippets of an offers bank (``evals/brief/offers-dev.yaml``), ids unique."""
+_Bank = TypeVar("_Bank", "OffersBank", "ProfileBank")
+
+
+def _load_bank(path: Path, model: type[_Bank]) -> _Bank:
+    """A bank of snippets (``evals/brief/*-dev.yaml``) validated by ``model``, ids unique."""
     try:
-        data = OffersBank.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+        data = model.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
     except (OSError, yaml.YAMLError, ValidationError) as error:
         raise BriefEvalError(f"cannot read {path}: {error}") from error
     ids = [snippet.id for snippet in data.snippets]
     if len(set(ids)) != len(ids):
         raise BriefEvalError(f"{path}: snippet ids repeat")
-    return data.snippets
+    return data
+
+
+def load_offers_bank(path: Path) -> list[BankSnippet]:
+    """The snippets of an offers bank (``evals/brief/offers-dev.yaml``), ids unique."""
+    return _load_bank(path, OffersBank).snippets
 
 
 @dataclass
@@ -519,14 +527,7 @@ class ProfileBank(BaseModel):
 
 def load_profile_bank(path: Path) -> list[ProfileSnippet]:
     """The snippets of a profile bank (``evals/brief/profile-dev.yaml``), ids unique."""
-    try:
-        data = ProfileBank.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
-    except (OSError, yaml.YAMLError, ValidationError) as error:
-        raise BriefEvalError(f"cannot read {path}: {error}") from error
-    ids = [snippet.id for snippet in data.snippets]
-    if len(set(ids)) != len(ids):
-        raise BriefEvalError(f"{path}: snippet ids repeat")
-    return data.snippets
+    return _load_bank(path, ProfileBank).snippets
 
 
 @dataclass
