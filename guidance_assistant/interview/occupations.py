@@ -62,14 +62,16 @@ def criteria_of(text: str, signals: SignalsFile | None = None) -> list[str]:
 
 
 def find_occupations(
-    text: str, signals: SignalsFile | None = None
+    text: str, signals: SignalsFile | None = None, *, activities: bool = False
 ) -> tuple[list[OccupationMention], list[AmbiguousMention]]:
     """Occupations named in ``text`` (exact titles first, then fuzzy matches), in text order,
     linked by :func:`guidance_assistant.lmi.linker.link_occupations`; this reader adds whose
     idea each one is (the words before it)."""
     lexicon = lexicon_for(signals or load_signals())
     norm = normalise_for_matching(analysis_view(text))
-    links = link_occupations(norm, _link_words(lexicon))
+    # ``activities``: words for the work count too ("plumbing", "not doing police, plumbing or
+    # hair"), as a client names a job that way far more often than an adviser's notes do.
+    links = link_occupations(norm, _link_words(lexicon), activities=activities)
     mentions: list[OccupationMention] = []
     for link in links.jobs:
         others, suggested = _attributed(norm[: link.start], lexicon)

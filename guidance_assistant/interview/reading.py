@@ -451,7 +451,7 @@ def analyse_message(
     info_kinds: list[InfoKind] = [
         kind for kind, pattern in lexicon.information.items() if any_cue(pattern, norm)
     ]
-    occupations, ambiguous = find_occupations(view, signals)
+    occupations, ambiguous = find_occupations(view, signals, activities=True)
     if occupations:
         add("mention_occupation")
     framework = any_cue(lexicon.framework, norm)
