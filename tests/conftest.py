@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +48,66 @@ def make_settings(tmp_path: Path) -> Callable[..., Settings]:
         return get_settings(**values)
 
     return factory
+
+
+#: How many vectors the learned readers' shared memory keeps while the tests run (the library keeps
+#: 20,000, then starts again): the labelled safeguarding messages, their sessions and the other
+#: readers' texts fit, so a message read by one test is not embedded again by the next.
+READER_MEMORY_IN_TESTS = 80_000
+
+
+def read_ahead(texts: Iterable[str]) -> None:
+    """Give the learned safeguarding reader the vectors of every segment it will read in
+    ``texts``, embedded together (in batches side by side on every core, not one message at a
+    time), in the process's shared memory of vectors; the check itself is unchanged: each
+    message is still read by the rules, the reader's heads and the cues when a test plays it."""
+    from guidance_assistant.safeguarding.reader import segments, shared_reader
+
+    reader = shared_reader()
+    if reader is None:  # then the tests that need the reader fail on their own
+        return
+    reader.embedder.embed(list(dict.fromkeys(s for text in texts for s in segments(text))))
+
+
+@pytest.fixture(scope="session")
+def labelled_safeguarding_read() -> Iterator[None]:
+    """The learned safeguarding reader's vectors of every labelled message (development files
+    and first-contact rounds), embedded once for the run and kept to its end.
+
+    The bank through whole sessions (``tests/safeguarding/test_bank.py``) and ``eval
+    safeguarding`` (``tests/test_cli.py``) play the same messages; each test still runs every
+    message through the whole check, only the encoder's work is shared."""
+    from guidance_assistant.retrieval.embedding import CachingEmbedder
+    from guidance_assistant.safeguarding.bank import (
+        development_files,
+        first_contact_files,
+        load_messages,
+    )
+    from guidance_assistant.safeguarding.reader import shared_reader
+
+    reader = shared_reader()
+    memory = reader.embedder if reader is not None else None
+    kept = memory.max_items if isinstance(memory, CachingEmbedder) else None
+    if isinstance(memory, CachingEmbedder):
+        memory.max_items = max(memory.max_items, READER_MEMORY_IN_TESTS)
+    files = [*development_files(), *first_contact_files()]
+    read_ahead(m.text for f in files for m in load_messages(f))
+    yield
+    if isinstance(memory, CachingEmbedder) and kept is not None:
+        memory.max_items = kept
+
+
+@pytest.fixture
+def safeguarding_eval_read(labelled_safeguarding_read: None) -> None:
+    """Besides the labelled messages, the other client turns ``eval safeguarding`` reads
+    (the bank's conversations, the scripted suites, the practice personas), embedded together."""
+    from guidance_assistant.evals.safeguarding import persona_lines, suite_dialogues
+    from guidance_assistant.safeguarding.bank import load_conversations, safeguarding_dir
+
+    conversations = sorted((safeguarding_dir() / "conversations").glob("*.yaml"))
+    turns = [t for path in conversations for c in load_conversations(path) for t in c.turns]
+    dialogues = [*suite_dialogues(), *persona_lines()]
+    read_ahead([*turns, *(text for dialogue in dialogues for text in dialogue)])
 
 
 @pytest.fixture(scope="session")

@@ -98,6 +98,7 @@ def test_practice_with_an_unknown_persona_is_a_plain_error() -> None:
 
 
 @pytest.mark.slow  # the whole check over every bank, round, suite and persona: minutes
+@pytest.mark.usefixtures("safeguarding_eval_read")  # the bank's vectors, shared with test_bank
 def test_safeguarding_eval_prints_the_detector_beside_its_baseline() -> None:
     result = runner.invoke(app, ["eval", "safeguarding"])
     assert result.exit_code == 0, result.output

@@ -45,6 +45,7 @@ def _open() -> object:
 
 @pytest.mark.slow
 @pytest.mark.timeout(1500)  # some 1,600 sessions; about 600 s on two free cores
+@pytest.mark.usefixtures("labelled_safeguarding_read")  # vectors shared with eval safeguarding
 def test_every_labelled_disclosure_through_session_reply() -> None:
     """Every labelled disclosure (and every first-contact message), as the second message of a
     session.
