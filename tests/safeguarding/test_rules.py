@@ -3,8 +3,10 @@ escalation reply, hostile input, long messages and malformed rules."""
 
 from __future__ import annotations
 
+import multiprocessing
 import shutil
 import time
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -482,12 +484,33 @@ def test_the_prefilter_never_changes_a_result_on_the_whole_bank(rules: Safeguard
     files = [*development_files(), *first_contact_files()]
     texts = [m.text for f in files for m in load_messages(f)]
     assert rules._prefilter.candidates(document) is not None  # Hyperscan is really in use
+    messages = []
     for number, text in enumerate(texts):
         cut = document.rfind(" ", 0, (number * 997) % len(document)) + 1
-        message = f"{document[:cut]} {text}. {document[cut:]}"
-        fast = rules.detect(message)
-        full = rules.detect(message, scan_whole_text=True)
-        assert (fast.flagged, fast.categories) == (full.flagged, full.categories), text
+        messages.append(f"{document[:cut]} {text}. {document[cut:]}")
+    # The whole scans (every pattern over every message: nearly all of this test's time) are
+    # shared with a second process, so that both cores work; this process checks every result.
+    half, spawn = len(messages) // 2, multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=1, mp_context=spawn) as pool:
+        second_half = pool.submit(_whole_scans, messages[half:])
+        whole = _whole_scans(messages[:half], rules)
+        prefiltered = [rules.detect(message) for message in messages]
+        whole += second_half.result()
+    assert len(whole) == len(messages)
+    for text, fast, full in zip(texts, prefiltered, whole, strict=True):
+        assert (fast.flagged, fast.categories) == full, text
+
+
+def _whole_scans(
+    messages: list[str], rules: SafeguardingRules | None = None
+) -> list[tuple[bool, list[str]]]:
+    """Each message searched whole by every pattern of the rules (the bundled ones when not
+    given; no prefilter)."""
+    rules = rules or SafeguardingRules.load()
+    return [
+        (full.flagged, full.categories)
+        for full in (rules.detect(m, scan_whole_text=True) for m in messages)
+    ]
 
 
 # ---------------------------------------------------------------------------------------------
