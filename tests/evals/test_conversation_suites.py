@@ -44,11 +44,18 @@ def test_the_skill_scorer_reports_its_agreement_with_the_labelled_set(tmp_path: 
     assert cached_skills_agreement(tmp_path, measure=measure_again) == summary
 
 
-@pytest.mark.slow
-def test_the_guidance_suite_on_the_offline_backend(bundled_kb: Any) -> None:
+@pytest.fixture(scope="module")
+def guidance_run(bundled_kb: Any) -> tuple[EvalRun, float]:
+    """The guidance suite run once in this process on the full bundled knowledge, and how many
+    seconds it took (checked by one test, the run the forked workers must match in another)."""
     started = time.perf_counter()
     run = run_suites([EVALS / "guidance"], knowledge=bundled_kb, progress=False)
-    elapsed = time.perf_counter() - started
+    return run, time.perf_counter() - started
+
+
+@pytest.mark.slow
+def test_the_guidance_suite_on_the_offline_backend(guidance_run: tuple[EvalRun, float]) -> None:
+    run, elapsed = guidance_run
     print("\n" + run.summary())
     for result in run.results:
         for score in result.scores:
@@ -62,9 +69,11 @@ def test_the_guidance_suite_on_the_offline_backend(bundled_kb: Any) -> None:
 
 
 @pytest.mark.slow
-def test_forked_workers_give_the_same_guidance_run_as_one_process(bundled_kb: Any) -> None:
+def test_forked_workers_give_the_same_guidance_run_as_one_process(
+    bundled_kb: Any, guidance_run: tuple[EvalRun, float]
+) -> None:
     paths = [EVALS / "guidance"]
-    inline = run_suites(paths, knowledge=bundled_kb, progress=False)
+    inline, _ = guidance_run
     started = time.perf_counter()
     forked = run_suites(paths, knowledge=bundled_kb, workers=2, progress=False)
     assert time.perf_counter() - started < 120
