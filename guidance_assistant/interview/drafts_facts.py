@@ -22,6 +22,7 @@ from guidance_assistant.interview.state import (
 from guidance_assistant.interview.updates import article
 from guidance_assistant.lmi.render import NCS_CITE
 from guidance_assistant.text.clean import join_words
+from guidance_assistant.text.words import match_key
 
 if TYPE_CHECKING:
     from guidance_assistant.lmi.models import OccupationRecord
@@ -335,7 +336,7 @@ class FactDrafts(WideningDrafts):
             (passage, sentence)
             for passage in passages
             for sentence in grounding.passage_sentences(
-                passage.text, mid_document=_mid_document(passage)
+                passage.text, mid_document=_mid_document(passage), for_client=True
             )
             if len(sentence.split()) >= _SHORTEST_ANSWER
         ]
@@ -373,7 +374,7 @@ class FactDrafts(WideningDrafts):
         )
         needed = 2 if len(grounding.query_stems(query)) >= 3 else 1
         kinds = question_kinds(self.analysis.text)
-        topic = topic_of(self.analysis.text, kinds) if kinds else ""
+        topic = _without_generic(topic_of(self.analysis.text, kinds)) if kinds else ""
         if kinds and grounding.query_stems(topic):
             needed_on_topic = 2 if len(grounding.query_stems(topic)) >= 3 else 1
             # The topic with the kind named ("t level how long it takes") finds the passage
@@ -410,6 +411,7 @@ class FactDrafts(WideningDrafts):
                 limit=2,
                 max_words=70,
                 mid_document=_mid_document(passage),
+                for_client=True,
             )
             if not text:
                 continue
@@ -440,7 +442,7 @@ class FactDrafts(WideningDrafts):
         candidates: list[tuple[int, grounding.PassageLike, int, list[str]]] = []
         for rank, passage in enumerate(passages):
             sentences = grounding.passage_sentences(
-                passage.text, mid_document=_mid_document(passage)
+                passage.text, mid_document=_mid_document(passage), for_client=True
             )
             candidates += [
                 (rank, passage, index, sentences)
@@ -508,7 +510,7 @@ class FactDrafts(WideningDrafts):
             (id(p), index, sentence)
             for _, p in on_topic
             for index, sentence in enumerate(
-                grounding.passage_sentences(p.text, mid_document=_mid_document(p))
+                grounding.passage_sentences(p.text, mid_document=_mid_document(p), for_client=True)
             )
         ]
         # Meaning is not weighed for "what is X?" (below): nothing to embed for it alone.
@@ -523,7 +525,7 @@ class FactDrafts(WideningDrafts):
             best: tuple[float, int, int, list[str], grounding.PassageLike] | None = None
             for rank, passage in on_topic:
                 sentences = grounding.passage_sentences(
-                    passage.text, mid_document=_mid_document(passage)
+                    passage.text, mid_document=_mid_document(passage), for_client=True
                 )
                 heading = f"{passage.citation.section or ''} {passage.citation.title}"
                 for index, sentence in enumerate(sentences):
@@ -572,7 +574,12 @@ class FactDrafts(WideningDrafts):
         if not parts:
             rank, passage = on_topic[0]
             text = grounding.best_sentences(
-                passage.text, query, limit=1, max_words=45, mid_document=_mid_document(passage)
+                passage.text,
+                query,
+                limit=1,
+                max_words=45,
+                mid_document=_mid_document(passage),
+                for_client=True,
             )
             decline = self.say(
                 "information.kind.none", kind=join_words([kind_noun(k) for k in missing])
@@ -635,6 +642,19 @@ _FIGURES = {
     ),
     "age": re.compile(r"\b(1[4-9]|2[0-9])\b"),
 }
+
+
+#: Words too general to put a passage on a question's topic by themselves ("foundation
+#: year": a passage with "year" in it is not about foundation years).
+_GENERIC_TOPIC_WORDS = frozenset(
+    match_key(w) for w in ("year", "years", "time", "course", "job", "work", "people", "thing")
+)
+
+
+def _without_generic(topic: str) -> str:
+    """``topic`` less its general words, when something else is left."""
+    kept = [w for w in topic.split() if match_key(w) not in _GENERIC_TOPIC_WORDS]
+    return " ".join(kept) if kept else topic
 
 
 def _defines(sentence: str, heading: str, topic: set[str]) -> int:

@@ -14,6 +14,7 @@ from guidance_assistant.interview.policy import Move
 from guidance_assistant.interview.updates import article
 from guidance_assistant.lmi.render import NCS_CITE
 from guidance_assistant.text.clean import join_words
+from guidance_assistant.text.words import match_key
 
 if TYPE_CHECKING:
     from guidance_assistant.lmi.models import OccupationRecord
@@ -102,8 +103,10 @@ class WideningDrafts(WriterBase):
             points = 2 if soc(record)[:3] in minor_groups else 0
             points += min(2, len(set(record.job_categories) & categories))
             own = re.findall(r"[a-z]+", f"{record.title} {' '.join(record.job_categories)}".lower())
-            # the same first five letters ("animals", "Animal care"), or a short form ("vet")
-            shared = {w for w in said if any(o[:5] == w[:5] or o.startswith(w) for o in own)}
+            # the same word key ("animals", "Animal care"), or a short form ("vet")
+            shared = {
+                w for w in said if any(match_key(o) == match_key(w) or o.startswith(w) for o in own)
+            }
             return points + min(2, len(shared))
 
         def likeness(record: OccupationRecord) -> float:

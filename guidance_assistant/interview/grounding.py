@@ -33,6 +33,7 @@ from guidance_assistant.lmi.render import (
 from guidance_assistant.sources import Citation
 from guidance_assistant.text.numbers import NUMBER_WORDS, word_number
 from guidance_assistant.text.sentences import split_sentences
+from guidance_assistant.text.words import match_key
 
 logger = logging.getLogger(__name__)
 
@@ -377,7 +378,7 @@ def route_phrase(record: OccupationRecord, *, with_levels: bool = True) -> str:
         if with_levels and route.route == "apprenticeship" and route.apprenticeship_levels:
             levels = route.apprenticeship_levels
             name = (
-                f"a {levels[0]} apprenticeship"
+                f"{'an' if levels[0][:1].lower() in 'aeiou' else 'a'} {levels[0]} apprenticeship"
                 if len(levels) == 1
                 else f"an apprenticeship ({', '.join(levels[:-1])} or {levels[-1]})"
             )
@@ -454,16 +455,29 @@ _LETTER_LEVEL = re.compile(r"\b([a-z])\s+(levels?)\b")
 
 def _stems(text: str) -> set[str]:
     lowered = _LETTER_LEVEL.sub(r"\1\2", text.lower())  # "T Levels" -> "tlevels"
-    return {word[:5] for word in _WORDS.findall(lowered) if word not in _SKIP}
+    return {match_key(word) for word in _WORDS.findall(lowered) if word not in _SKIP}
 
 
 def query_stems(query: str) -> set[str]:
     return _stems(query)
 
 
-def passage_sentences(text: str, *, mid_document: bool = False) -> list[str]:
+#: A sentence written for the adviser, not the client ("Advisers should encourage pupils...",
+#: "the adviser names the discrepancy", "careers leaders should..."): never read to a client.
+ADVISER_FACING = re.compile(
+    r"\b(?:the|an|each|every|a|their|your) (?:careers )?advisers?\b|\badvisers\b"
+    r"|\bthe client(?:'s)?\b|\b(?:pupils|students|schools?|colleges?) should\b"
+    r"|\bcareers leaders?\b|\bpractitioners?\b|\bthe interview\b",
+    re.I,
+)
+
+
+def passage_sentences(
+    text: str, *, mid_document: bool = False, for_client: bool = False
+) -> list[str]:
     """The sentences of a passage (headings left out); a passage cut from the middle of a
-    document loses its first "sentence", which may be the tail of one."""
+    document loses its first "sentence", which may be the tail of one. ``for_client``: only
+    sentences a client may be read (none written for the adviser: :data:`ADVISER_FACING`)."""
     body = "\n".join(
         line for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")
     )
@@ -473,18 +487,26 @@ def passage_sentences(text: str, *, mid_document: bool = False) -> list[str]:
     sentences = [s for s in sentences if s]
     if mid_document and len(sentences) > 1:
         sentences = sentences[1:]
+    if for_client:
+        sentences = [s for s in sentences if not ADVISER_FACING.search(s)]
     return sentences
 
 
 def best_sentences(
-    text: str, query: str, limit: int = 2, max_words: int = 70, *, mid_document: bool = False
+    text: str,
+    query: str,
+    limit: int = 2,
+    max_words: int = 70,
+    *,
+    mid_document: bool = False,
+    for_client: bool = False,
 ) -> str:
     """The sentences of ``text`` that best answer ``query`` (in their original order).
 
     ``mid_document``: the passage is a chunk cut from the middle of a document, so its first
     "sentence" may be the tail of one; it is used only when nothing else is there.
     """
-    sentences = passage_sentences(text, mid_document=mid_document)
+    sentences = passage_sentences(text, mid_document=mid_document, for_client=for_client)
     if not sentences:
         return ""
     wanted = _stems(query)

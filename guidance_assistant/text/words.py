@@ -4,6 +4,7 @@ no content in a client's message) and the one stemmer (Snowball English through 
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -33,3 +34,28 @@ def stem(word: str) -> str:
 def stem_words(words: Iterable[str]) -> list[str]:
     """The Snowball stems of ``words``, in order."""
     return [str(s) for s in _stemmer().stemWords(list(words))]
+
+
+_SHIP = re.compile(r"ships?$")
+#: Endings that name a person or an adjective of the same field ("teacher" / "teaching",
+#: "electrician" / "electricity", "apprentic(e)" / "apprenticeship"); "-er" only after a
+#: consonant, so "career" stays apart from "care".
+_FIELD_ENDING = re.compile(r"(ician|ist|ian|iti|(?<=[^aeiou])er|or|ic|al|y|i)$")
+
+
+@functools.lru_cache(maxsize=65536)
+def match_key(word: str) -> str:
+    """The key two words are matched by when a question is set against a passage: the Snowball
+    stem, less "-ship" and the endings above, cut to six letters. "nurse"/"nursing",
+    "teacher"/"teaching" and "apprentice"/"apprenticeships" meet; "traineeship" and
+    "training", "foundation" and "found", "physio" and "physics", "nursery" and "nurse" stay
+    apart (a five-letter prefix joined them and split the first pairs)."""
+    word = word.lower()
+    if len(word) > 8:
+        word = _SHIP.sub("", word)
+    if len(word) >= 5 and word.endswith("in"):
+        word += "g"  # "plumbin", "fixin": the dropped g of text-speak (both sides alike)
+    key = stem(word)
+    if len(key) > 5:
+        key = _FIELD_ENDING.sub("", key)
+    return key[:6]
