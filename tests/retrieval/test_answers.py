@@ -65,6 +65,9 @@ def test_terms_all_parts_and_prefixes() -> None:
         ("how many ucas points is AAB", "ucas-tariff"),
         ("what is a CSCS card and do i need one", "cscs-card"),
         ("Do I have to pay my university fees before I start?", "university-cost"),
+        ("do you get paid on a traineeship?", "traineeship"),
+        ("how much do you get paid on a foundation year", "foundation-year"),
+        ("is art foundation free?", "art-foundation"),
         ("how much do vets earn", None),
         ("what's a degree apprenticeship", None),  # the knowledge base's passages answer it
         ("I like drawing and animals", None),
