@@ -341,13 +341,21 @@ class DraftWriter(FactDrafts):
         chosen = self.state.actions if actions is None else actions
         if not chosen:
             return ""
+
+        def phrase(action: ActionItem) -> str:
+            # someone else's step under their name ("Mr Patel will email the college")
+            if action.who == "You":
+                return action.what
+            return f"{display_who(action.who)} will {action.what}"
+
         dates = {a.when for a in chosen}
         if len(dates) == 1:
             when = next(iter(dates))
-            what = join_words([a.what for a in chosen], "and")
+            what = join_words([phrase(a) for a in chosen], "and")
             return f"{what}, by {format_date(when)}" if when else what
         return join_words(
-            [f"{a.what} by {format_date(a.when)}" if a.when else a.what for a in chosen], "and"
+            [f"{phrase(a)} by {format_date(a.when)}" if a.when else phrase(a) for a in chosen],
+            "and",
         )
 
     def _option_line(self, option: OptionConsidered) -> str:

@@ -101,11 +101,37 @@ _LEADING_FILLER = re.compile(
 )
 
 
+#: Clauses never given back as content: apologies, thanks and requests for secrecy ("sorry
+#: if I'm a bit slow today", "please don't tell my mum"): reflecting them garbles them.
+_NOT_REFLECTED = re.compile(
+    r"^(?:sorry|soz|sry|apologies|i apologi[sz]e|thanks|thank you|thank u|ty|cheers|ta|"
+    r"(?:please |pls |plz )?(?:don'?t|do not) (?:tell|say|mention)|keep (?:it|this) (?:secret|between))\b",
+    re.IGNORECASE,
+)
+
+
+_SENTENCE_END = re.compile(r"(?<=[a-z0-9)\]'\"])[.!?]+\s+|\n+", re.IGNORECASE)
+#: A message that starts with its verb, its "I" left out.
+_BARE_VERB = re.compile(
+    r"^(?:want|wanna|love|like|enjoy|hate|built|made|make|do|did|play|played|work|worked|"
+    r"help|helped|fixed|fix|got|go|went|think|thought|prefer|need|reckon|used to)\b",
+    re.IGNORECASE,
+)
+
+
 def make_gist(clause: str, topic: str) -> str:
-    """A short clause for reflecting ``clause`` back: "you love drawing", "money matters to you"."""
+    """A short clause for reflecting ``clause`` back: "you love drawing", "money matters to you"
+    (empty for an apology, thanks or a request for secrecy)."""
     text = _LEADING_FILLER.sub("", clause.strip()).strip(" ,;:-").rstrip(".!?")
-    if not text:
+    if not text or _NOT_REFLECTED.match(text):
         return ""
+    # The key part, not the whole message: its first sentence when that says enough.
+    first = _SENTENCE_END.split(text, maxsplit=1)[0].strip(" ,;:-")
+    if len(first.split()) >= 3:
+        text = first
+    # "want to be a bricklayer", "built a wall for my nan": said without "I"
+    if _BARE_VERB.match(text):
+        text = f"I {text}"
     text = clip_words(text, 16)
     if _PERSONAL.search(text):
         result = second_person(text)
@@ -145,8 +171,14 @@ def _is_question(clause: str, norm: str, lexicon: Lexicon) -> bool:
         return True
     if lexicon.question_starts is None:
         return False
-    match = lexicon.question_starts.match(norm)
+    # "and do you have to be 18...", "ok so how long...": the words a question starts after
+    match = lexicon.question_starts.match(_LEADING_FILLERS.sub("", norm))
     return match is not None
+
+
+_LEADING_FILLERS = re.compile(
+    r"^(?:(?:and|but|so|also|oh|ok|okay|right|sorry|um|erm|well|then|plus|one|two|three)\b[\s,:]*)+"
+)
 
 
 _ANAPHORIC_STEP = re.compile(
@@ -170,15 +202,23 @@ def _action(
         for s in found_cues(lexicon.action_starts, norm)
         if not _reported(norm, s.start()) and not _EMBEDDED.search(norm[: s.start()])
     ]
-    if not starts:
+    other = _OTHER_OWNER.match(_BARE_LEAD.sub("", norm)) if not starts else None
+    if not starts and other is None:
         return []
-    first = starts[0]
     who = "You"
-    for label, pattern in lexicon.owners:
-        if any_cue(pattern, norm):
-            who = label
-            break
-    rest = norm[first.end() :]
+    if other is not None:
+        # "My caseworker will help me with the ENIC form", "Mr Patel will email the college":
+        # a step someone else takes for the client, in the plan under their name
+        who = other.group("who").removeprefix("my ").removeprefix("our ").strip().title()
+        rest = _BARE_LEAD.sub("", norm)[other.end() :]
+        if lexicon.action_verbs is None or lexicon.action_verbs.match(rest) is None:
+            return []  # "my teacher will kill me": not a step
+    else:
+        for label, pattern in lexicon.owners:
+            if any_cue(pattern, norm):
+                who = label
+                break
+        rest = norm[starts[0].end() :]
     for mention in dates:
         rest = rest.replace(normalise_for_matching(mention.phrase), " ")
     rest = re.sub(r"\b(?:by|on|before|until|till|this|next)\s*$", "", rest.strip())
@@ -229,11 +269,22 @@ def _reported(norm: str, start: int) -> bool:
 #: "asking my manager if I can swap shifts": an "I can" after "if" is not the client's step.
 _EMBEDDED = re.compile(r"\b(?:if|whether)\s+$")
 
+#: Someone in the client's life who will take a step ("my caseworker will", "Mr Patel is going
+#: to"): a person's role or a title and name, then "will" or "is going to".
+_OTHER_OWNER = re.compile(
+    r"^(?P<who>(?:my |our )?(?:(?:mr|mrs|miss|ms|dr) [a-z]+|(?:case ?worker|key ?worker|"
+    r"social worker|support worker|personal adviser|pa|job coach|mentor|teacher|tutor|senco|"
+    r"head of year|head teacher|headteacher|coach|manager|boss|supervisor|mum|mam|dad|nan|"
+    r"gran|grandad|grandma|sister|brother|auntie|aunt|uncle|husband|wife|partner|carer|"
+    r"foster carer|friend|mate)))\s+(?:will|is going to|is gonna|s going to|s gonna|ll)\s+"
+)
+
 _CONDITION = re.compile(r"^(?:because|cos|coz|cause|if|otherwise|or else|unless|in case)\b")
 
 _BARE_LEAD = re.compile(
     r"^(?:(?:and|also|then|so|ok|okay|yeah|yes|yep|first|maybe|probably|i think|after that|"
-    r"next)\b[\s,]*)+"
+    r"next|step (?:one|two|three|four|1|2|3|4)|first of all|second|secondly|third|thirdly|"
+    r"finally|lastly)\b[\s,:]*)+"
 )
 
 

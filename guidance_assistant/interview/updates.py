@@ -13,7 +13,7 @@ import re
 from datetime import date, timedelta
 
 from guidance_assistant.errors import LMIError
-from guidance_assistant.interview.message import ActionMention, MessageAnalysis
+from guidance_assistant.interview.message import ActionMention, MessageAnalysis, OccupationMention
 from guidance_assistant.interview.model import (
     InterviewModel,
     SignalsFile,
@@ -44,6 +44,7 @@ from guidance_assistant.text.clean import (
 from guidance_assistant.text.dates import format_date
 from guidance_assistant.text.negation import clause_before, negated_before, negated_in_list
 from guidance_assistant.text.sentences import split_sentences
+from guidance_assistant.text.words import match_key
 
 _AGENDA_CUE = re.compile(
     r"\b(?P<verb>talk about|talk through|help with|help me with|think about|know about|look at|"
@@ -365,7 +366,17 @@ def _absorb_rejections(state: SessionState, analysis: MessageAnalysis) -> None:
     wanted, so it never stays in the plan as an option."""
     norm = normalise_for_matching(analysis.text)
     turned_down = bool(_TURNS_DOWN.search(norm)) or analysis.option_view == "negative"
-    for mention in analysis.occupations:
+    named = {mention.occupation_id for mention in analysis.occupations}
+    # An option turned down by its field's word, which names no job by itself ("not
+    # photography now either"): as if the job had been named.
+    fields = [
+        OccupationMention(occupation_id=o.occupation_id, title=o.title, phrase=o.title, score=100.0)
+        for o in state.options
+        if o.occupation_id not in named
+        and o.client_view != "negative"
+        and _named_by_its_field(analysis.text.lower(), o.title) is not None
+    ]
+    for mention in [*analysis.occupations, *fields]:
         option = state.option(mention.occupation_id)
         if option is None or option.client_view == "negative":
             continue
@@ -464,8 +475,11 @@ _TENTATIVE = re.compile(
     r"don'?t know|or something|could be)\b"
 )
 _WAY_LEAD = re.compile(
-    r"^(?:(?:ok(?:ay)?|right|alright|yeah|yes|ye|so|well|then|nah|no)\b[\s,.:;!-]*)+"
-    r"(?:i\s+think\b[\s:,]*)?",
+    r"^(?:(?:ok(?:ay)?|right|alright|yeah|yes|ye|so|well|then|nah|no|decision|my decision)"
+    r"\b[\s,.:;!-]*)*(?:i\s+think\b[\s:,]*)?"
+    # "I will practise the bus...": "you've decided to practise the bus...", not "to you will"
+    r"(?:(?:i\s+will|i'?ll|i\s+am\s+going\s+to|i'?m\s+going\s+to|i'?m\s+gonna|gonna|"
+    r"i\s+want\s+to|i'?d\s+like\s+to)\s+)?",
     re.IGNORECASE,
 )
 
@@ -516,7 +530,24 @@ def _denied(analysis: MessageAnalysis, option: OptionConsidered) -> bool:
             return negated_before(before, words=6, between="none") or negated_in_list(
                 lowered, start
             )
+    field = _named_by_its_field(lowered, option.title)
+    if field is not None:
+        before = clause_before(lowered, field)
+        return negated_before(before, words=6, between="none") or negated_in_list(lowered, field)
     return False
+
+
+def _named_by_its_field(lowered: str, title: str) -> int | None:
+    """Where ``lowered`` names a one-word job by its field ("not photography now either" for
+    Photographer: the same word key), else ``None``."""
+    words = title.lower().split()
+    if len(words) != 1:
+        return None
+    key = match_key(words[0])
+    return next(
+        (m.start() for m in re.finditer(r"[a-z]{5,}", lowered) if match_key(m.group()) == key),
+        None,
+    )
 
 
 #: A message that opens with a question's words asks, whatever follows it.

@@ -44,6 +44,7 @@ from guidance_assistant.lmi.titles import (
     titles_within,
     trim_phrase,
 )
+from guidance_assistant.text.subjects import subjects_in
 from guidance_assistant.text.words import STOP_WORDS
 
 _WORD_ = r"(?P<phrase>[a-z][a-z -]{1,60})"
@@ -136,7 +137,9 @@ _NOT_JOBS_WORDS = (
 NOT_JOB_WORDS = frozenset(_NOT_JOBS_WORDS.split())
 
 #: Endings of words that name an activity rather than a job ("plumbing", "midwifery").
-_ACTIVITY_ENDINGS = ("ing", "ery", "ry", "phy", "acy", "ism", "ice")
+_ACTIVITY_ENDINGS = ("ing", "ery", "ry", "phy", "acy", "ism", "ice", "ure", "apy")
+#: Words that put a school subject's word to work ("go into", "a career in", "work in").
+_WORK_BEFORE = re.compile(r"\b(?:into|career in|careers in|work in|working in|job in|jobs in)\s+$")
 
 #: Punctuation a title said whole never spans ("a vet, nurse" is two jobs).
 _BREAK = re.compile(r"[,.!?;:]")
@@ -391,6 +394,10 @@ def _activity_words(norm: str, covered: list[tuple[int, int]], words: LinkWords)
         if len(word) < 6 or not word.endswith(_ACTIVITY_ENDINGS) or word in words.skip:
             continue
         if any(start < e and s < end for s, e in covered):
+            continue
+        # A school subject is a subject ("I love chemistry", "do I need chemistry A level for
+        # radiography?"), a job only after words for work ("a career in photography").
+        if subjects_in(word) and not _WORK_BEFORE.search(norm[:start]):
             continue
         hit = activity_title(word)
         if hit is not None:

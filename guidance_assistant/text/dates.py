@@ -45,6 +45,14 @@ _WEEKDAY_ALT = r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|" + _W
 _COUNT = r"(?P<count>\d{1,2}|a couple of|couple of|a few|few|an|a|one|two|three|four|five|six)"
 
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    (
+        # "in February half term", "October half term": that half term, not the month's 15th
+        "month_half_term",
+        re.compile(
+            r"\b(?:(?:in|by|before|after|over|during|at|for)\s+)?(?:the\s+)?"
+            r"(?P<month>feb(?:ruary)?|oct(?:ober)?|may)\s+half[ -]?term\b"
+        ),
+    ),
     ("iso", re.compile(r"\b(?P<y>20\d\d)-(?P<m>\d{1,2})-(?P<d>\d{1,2})\b")),
     ("numeric", re.compile(r"\b(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{2}|\d{4})\b")),
     (
@@ -71,7 +79,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "month",
         re.compile(
-            r"\b(?P<lead>in|by|before|until|till|during|from|over|for|"
+            r"\b(?P<lead>in|by|before|until|till|during|from|over|for|next|this|"
             r"(?:at\s+)?(?:the\s+)?(?:end|start|beginning|middle)\s+of|early|mid|late)"
             rf"\s+(?P<month>{_MONTH_ALT})\b"
         ),
@@ -89,6 +97,14 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             r"\b(?P<lead>before|by|after|over|at|during|in|for|until|till|after the|before the)"
             r"\s+(?:the\s+)?(?P<holiday>christmas|xmas|new year|half[ -]?term|easter|summer)"
             r"(?:\s+(?:holidays?|hols|break))?\b"
+        ),
+    ),
+    (
+        # "in the holidays", "over the hols": the next school holiday, whichever it is
+        "holidays",
+        re.compile(
+            r"\b(?P<lead>in|over|during|at|after|before|by|for)\s+the\s+(?:school\s+)?"
+            r"(?:holidays|hols)\b"
         ),
     ),
     (
@@ -323,6 +339,19 @@ def _break_up(holiday: str | None, today: date) -> date:
     return max(last, today)
 
 
+def _next_holiday(today: date) -> str:
+    """The school holiday that starts next (or is on now), by :data:`SCHOOL_HOLIDAYS`."""
+    return min(
+        (
+            _next_on_or_after(today - timedelta(days=_HOLIDAY_LENGTH[name]), m, d),
+            name,
+        )
+        for name in SCHOOL_HOLIDAYS
+        if name != "new year"
+        for m, d in SCHOOL_HOLIDAYS[name]
+    )[1]
+
+
 def _holiday_name(holiday: str) -> str:
     name = "christmas" if holiday == "xmas" else re.sub(r"[ -]+", " ", holiday)
     return "half term" if name == "halfterm" else name
@@ -334,6 +363,12 @@ def _resolve(kind: str, match: re.Match[str], today: date) -> date | None:
         return _month_date(groups["lead"], _month_number(groups["month"]), today)
     if kind == "holiday":
         return _holiday_date(groups["lead"], groups["holiday"], today)
+    if kind == "month_half_term":
+        month = _month_number(groups["month"])
+        anchors = [(m, d) for m, d in SCHOOL_HOLIDAYS["half term"] if m == month]
+        return _next_on_or_after(today, *anchors[0]) if anchors else None
+    if kind == "holidays":
+        return _holiday_date(groups["lead"], _next_holiday(today), today)
     if kind == "fortnight":
         return today + timedelta(days=14)
     if kind in ("iso", "numeric"):

@@ -25,6 +25,9 @@ SUNDAY = date(2026, 12, 6)
         ("in 10 days", date(2026, 12, 16)),
         ("on 29 feb", date(2028, 2, 29)),  # the next 29 February there is
         ("this weekend", date(2026, 12, 12)),
+        ("to start next September", date(2027, 9, 15)),
+        ("I'll do it in the holidays", date(2026, 12, 28)),  # the next holiday: Christmas
+        ("shadow her in February half term", date(2027, 2, 15)),  # that half term, not the 15th
     ],
 )
 def test_dates_are_resolved_against_the_session_date(text: str, expected: date) -> None:
