@@ -128,9 +128,12 @@ def facts_of(notes: ClientNotes) -> NoteFacts:
         if "has an offer" in route.views:
             offers.append(Offer(what=label, status="pending"))
         if "not keen" in route.views:
-            rejected.append(label)
+            if not any(_names_route(item, route.route) for item in rejected):
+                rejected.append(label)
         elif {"interested", "considering"} & set(route.views):
             ideas.append(label)
+    rejected = _one_each(rejected)
+    ideas, rejected = _latest_stance(notes, ideas, rejected)
     circumstances = list(notes.circumstances)
     offers = list(notes.offers) or offers
     return NoteFacts(
@@ -160,4 +163,56 @@ def _someone_elses(item: str, quote: str, notes: ClientNotes) -> bool:
         and phrase_matches(item, person.job)
         and normalise_for_matching(person.who) in said
         for person in notes.people
+    )
+
+
+def _names_route(item: str, route: str) -> bool:
+    """Whether a rejected item already names ``route`` ("uni" names university, "specialist
+    college" names college)."""
+    from guidance_assistant.prepare.notes_cues import _ROUTES
+
+    return any(name == route and pattern.search(item) for name, pattern in _ROUTES)
+
+
+def _one_each(items: list[str]) -> list[str]:
+    """``items`` less any that names the same thing as one before it ("nurse", "adult
+    nursing")."""
+    kept: list[str] = []
+    for item in items:
+        if not any(phrase_matches(item, k) for k in kept):
+            kept.append(item)
+    return kept
+
+
+def _latest_stance(
+    notes: ClientNotes, ideas: list[str], rejected: list[str]
+) -> tuple[list[str], list[str]]:
+    """The note's latest stance on a thing both wanted and turned down (LABELLING.md): first
+    wanted then rejected is rejected only; first rejected then wanted again is an idea only."""
+    text = notes.text.lower()
+
+    def where(quote: str) -> int:
+        at = text.find(quote.lower()[:40])
+        return at if at >= 0 else -1
+
+    idea_at: dict[str, int] = {}
+    for interest in notes.interests:
+        if interest.kind == "idea":
+            for item in interest.items or [interest.text]:
+                idea_at.setdefault(item, where(interest.quote))
+    rejected_at = {m.text: where(m.quote) for m in notes.rejected}
+    drop_ideas: set[str] = set()
+    drop_rejected: set[str] = set()
+    for idea in ideas:
+        for item in rejected:
+            if not phrase_matches(idea, item):
+                continue
+            a, r = idea_at.get(idea, -1), rejected_at.get(item, -1)
+            if a > r >= 0 and a >= 0:
+                drop_rejected.add(item)
+            else:
+                drop_ideas.add(idea)
+    return (
+        [i for i in ideas if i not in drop_ideas],
+        [r for r in rejected if r not in drop_rejected],
     )

@@ -87,14 +87,30 @@ from guidance_assistant.prepare.notes_model import (
     RouteMention,
     RouteName,
     RouteView,
+    SubjectGrade,
 )
 from guidance_assistant.prepare.notes_profile import (
+    hedged,
+    high_grade,
+    languages,
+    lapsed,
+    lead_titles,
     not_an_item,
+    praise,
     profile_rules,
+    qualifications,
     roles,
     said_of_someone_else,
     subject_strengths,
     traits,
+)
+from guidance_assistant.prepare.notes_rejected import (
+    refusals,
+    rejected_items,
+    rejected_rules,
+)
+from guidance_assistant.prepare.notes_rejected import (
+    someone_elses as _someone_elses_refusal,
 )
 from guidance_assistant.text.clean import analysis_view, clean_input, normalise_for_matching
 from guidance_assistant.text.subjects import subjects_in
@@ -330,6 +346,10 @@ def read_notes(
         needs = [m for m in needs if m.need != "neet_risk"]
     adult_cues = any(n.need == "career_change" for n in needs)
     life_stage = _life_stage(year_group, age, adult_cues)
+    grades_found = subject_grades(sentences, life_stage=life_stage)
+    strengths = _distinct(
+        _unique([*reading.strengths, *_grade_strengths(grades_found, reading.strengths, sentences)])
+    )
     # An adult is not a career changer by age alone (the labelled notes' 24-year-old graduate in
     # a call centre, the 58-year-old carer): career_change comes from the notes' own words.
     return ClientNotes(
@@ -344,7 +364,7 @@ def read_notes(
         life_stage=life_stage,
         grades=list(dict.fromkeys(_sentence_case(g) for g in reading.grades)),
         subjects=subjects_in(" ".join(view.split())),
-        strengths=_unique(reading.strengths),
+        strengths=strengths,
         interests=list({(i.kind, i.text.lower()): i for i in reversed(reading.interests)}.values())[
             ::-1
         ],
@@ -354,7 +374,7 @@ def read_notes(
         needs=needs,
         worries=_unique(reading.worries),
         experience=_unique(reading.experience),
-        subject_grades=subject_grades(sentences, life_stage=life_stage),
+        subject_grades=grades_found,
         offers=offers(view),
         people=found_people,
         circumstances=circumstances(sentences),
@@ -449,30 +469,63 @@ class _Reading:
 
     def read(self, sentence: str) -> None:
         spans = _Span()
-        for phrase, quote, _ in self._take(sentence, spans, _REJECT_CUES, negatable=False):
-            subject_only = subjects_in(phrase) and len(content_words(phrase)) <= 2
-            (self.dislikes if subject_only else self.rejected).append(
-                Mention(text=phrase, quote=quote)
-            )
+        cues = [*_REJECT_CUES, *rejected_rules().cues]
+        unquoted = re.sub(r"[\"“”]", " ", sentence)  # he will "never ever" work in a shop
+        for phrase, quote, _ in self._take(unquoted, spans, cues, negatable=False):
+            start = unquoted.find(quote[:20])
+            if _someone_elses_refusal(sentence[: max(start, 0)]):
+                continue
+            liking = _LIKING_REFUSAL.search(quote[: max(quote.find(phrase), 0)])
+            for item in rejected_items(phrase):
+                subject_only = subjects_in(item) and len(content_words(item)) <= 2
+                (self.dislikes if subject_only and liking else self.rejected).append(
+                    Mention(text=item, quote=quote)
+                )
+        for item, quote in refusals(sentence):
+            if spans.free(*_place_in(sentence, quote)):
+                self.rejected.append(Mention(text=item, quote=_quote(quote)))
         for phrase, quote, _ in self._take(sentence, spans, _DISLIKE_CUES, negatable=False):
             self.dislikes.append(Mention(text=phrase, quote=quote))
         for kind, cues in (("idea", _IDEA_CUES), ("interest", _INTEREST_CUES)):
             for phrase, quote, _ in self._take(sentence, spans, cues, clients_only=kind == "idea"):
                 self._interest(phrase, quote, "idea" if kind == "idea" else "interest")
         for phrase, quote, _ in self._take(sentence, spans, _STRENGTH_CUES):
-            self.strengths += [Mention(text=item, quote=quote) for item in _strength_items(phrase)]
+            if not _lapsed_at(sentence, quote):
+                self.strengths += [
+                    Mention(text=item, quote=quote) for item in _strength_items(phrase)
+                ]
         rules = profile_rules()
         for phrase, quote, _ in self._take(sentence, spans, rules.strength_cues, clients_only=True):
             start = sentence.find(quote[:20])
-            if not said_of_someone_else(sentence[: max(start, 0)]):
-                self.strengths += [Mention(text=i, quote=quote) for i in _strength_items(phrase)]
-        for clause in _clauses(sentence):
+            if said_of_someone_else(sentence[: max(start, 0)]) or _lapsed_at(sentence, quote):
+                continue
+            if hedged(sentence[: max(start, 0)]):
+                continue
+            if not content_words(phrase):  # "excellent with her hands": the praise is the item
+                self.fixed.append(Mention(text=clean_phrase(quote), quote=quote))
+                continue
+            self.strengths += [Mention(text=i, quote=quote) for i in _strength_items(phrase)]
+        clauses = _clauses(sentence)
+        for clause in clauses:
+            if lapsed(clause):  # "used to be good at swimming (county level at 12)"
+                continue
             found = [
                 *traits(clause),
                 *(words for _, _, words in roles(clause)),
                 *subject_strengths(clause),
             ]
             self.fixed.extend(Mention(text=item, quote=_quote(clause)) for item in found)
+        # Held qualifications and posts are finished achievements: a lapse does not undo them
+        # ("got his black belt, but stopped", "left as a sergeant").
+        held = [*qualifications(sentence), *lead_titles(sentence)]
+        for start, end, words in [*held, *praise(sentence)]:
+            clause = next((c for c in clauses if words in c), sentence[start:end])
+            if (start, end, words) in held or not lapsed(clause):
+                self.fixed.append(Mention(text=words, quote=_quote(clause)))
+        for words in languages(sentence):
+            clause = next((c for c in clauses if words in c), sentence)
+            if not lapsed(clause):
+                self.fixed.append(Mention(text=words, quote=_quote(clause)))
         for phrase, quote, _ in self._take(sentence, spans, _WORRY_CUES):
             self.worries.append(Mention(text=phrase, quote=quote))
             view: RouteView = "doubts" if _DOUBTS.search(quote) else "worried about"
@@ -520,6 +573,8 @@ class _Reading:
             if not _learned_item(item, known, theirs):
                 continue
             if found.label == "idea" and self._someone_else_before(found.clause[: found.start]):
+                continue
+            if found.label == "strength" and _not_the_clients_claim(found.clause, found.start):
                 continue
             if _route_of(item) is not None:  # routes are read on their own (see _routes)
                 continue
@@ -681,11 +736,101 @@ def _learned_item(item: str, known: Sequence[str], theirs: Sequence[str]) -> boo
     return not all(w[:1].isupper() and not w.isupper() and w.lower() not in common for w in words)
 
 
+#: A refusal of a subject said as a dislike ("not keen on maths", "isn't into PE") is a dislike,
+#: not a next step ruled out ("NOT taking French").
+_LIKING_REFUSAL = re.compile(r"\b(?:interested|keen|into|bothered|fussed|like|fan)\b", _I)
+
+
+def _place_in(sentence: str, quote: str) -> tuple[int, int]:
+    start = sentence.find(quote)
+    return (start, start + len(quote)) if start >= 0 else (0, 0)
+
+
+def _not_the_clients_claim(clause: str, start: int) -> bool:
+    """Whether a strength the span head found at ``clause[start:]`` is someone else's ("sister
+    Jade v. sporty", "my mate Josh is proper good at drawing"), lapsed ("used to be good at
+    football") or hedged ("OK at English")."""
+    before = clause[:start]
+    return (
+        said_of_someone_else(before)
+        or _KIN_WORD.search(re.split(r"[,;:(]", before)[-1]) is not None
+        or lapsed(clause)
+        or hedged(before)
+    )
+
+
+def _grade_strengths(
+    grades: Sequence[SubjectGrade], known: Sequence[Mention], sentences: Sequence[str] = ()
+) -> list[Mention]:
+    """Subjects with a high grade predicted, achieved or worked at (GCSE 7-9, A*/A,
+    Distinction): strengths by LABELLING.md, unless a strength already names the subject; each
+    in the notes' own word for it ("RE", "Computing"), else its name, quoted with the sentence
+    that gives the grade."""
+    from guidance_assistant.prepare.notes_facts import subject_spans
+
+    named = {name for m in known for _, _, name in subject_spans(m.text)}
+    written: dict[str, tuple[str, str]] = {}  # subject -> (word, sentence)
+    for sentence in sentences:
+        for start, end, name in subject_spans(sentence):
+            if name not in written or not _GRADE_TOKEN.search(written[name][1]):
+                written[name] = (_subject_word(sentence[start:end], name), sentence)
+    found: list[Mention] = []
+    for grade in grades:
+        if grade.status == "target" or not high_grade(grade.grade):
+            continue
+        if grade.subject in named:
+            continue
+        named.add(grade.subject)
+        words, sentence = written.get(grade.subject, (grade.subject, ""))
+        quote = _quote(sentence) if sentence else f"{words} {grade.grade}"
+        found.append(Mention(text=words, quote=quote))
+    return found
+
+
+def _subject_word(surface: str, name: str) -> str:
+    """A subject as a strength: the notes' own word when it is a whole word ("Computing") or an
+    acronym that is not the name's initials ("RE" for religious studies, "DT"), else the subject's
+    name ("Chem", "FM", "Compsci" -> chemistry, further maths, computer science)."""
+    initials = "".join(w[0] for w in name.split()).upper()
+    if surface.isupper() and 2 <= len(surface) <= 4:
+        return name if surface.upper() == initials else surface
+    if " " not in surface and surface.lower() in _common_words():
+        return surface
+    return name
+
+
+def _lapsed_at(sentence: str, quote: str) -> bool:
+    """Whether the claim quoted from ``sentence`` is a lapsed one ("used to be good at football
+    but I quit"): the words of its clause before it and of the sentence just after it."""
+    start = sentence.find(quote[:20])
+    if start < 0:
+        return False
+    before = re.split(r"[;,(]", sentence[:start])[-1]
+    after = sentence[start + len(quote) : start + len(quote) + 60]
+    return lapsed(before + " " + quote + " " + after)
+
+
 def _strength_items(phrase: str) -> list[str]:
     """A strength cue's object as its items ("PE/DT", "physics, maths" -> two), when every part
     is short; else whole (the span head cuts it)."""
     items = split_items(phrase)
     return items if len(items) > 1 and all(len(i.split()) <= 2 for i in items) else [phrase]
+
+
+def _distinct(mentions: list[Mention]) -> list[Mention]:
+    """``mentions`` less any whose words lie inside a longer one's from the same words of the
+    notes ("kids" beside "good with kids", "corporal" beside "lance corporal")."""
+
+    def inside(short: Mention, long: Mention) -> bool:
+        if len(short.text) >= len(long.text):
+            return False
+        pattern = rf"(?<![\w-]){re.escape(short.text.lower())}(?![\w-])"
+        if not re.search(pattern, long.text.lower()):
+            return False
+        a, b = short.quote.lower(), long.quote.lower()
+        return a in b or b in a
+
+    return [m for m in mentions if not any(inside(m, other) for other in mentions)]
 
 
 def _unique(mentions: list[Mention]) -> list[Mention]:
@@ -736,7 +881,7 @@ def _routes(
                     add(route, "knows little", _quote(sentence), detail)
                 if _DOUBTS.search(clause):
                     add(route, "doubts", quote, detail)
-                elif _AGAINST.search(clause[: match.start()]):
+                elif _against(clause, match.start(), match.end()):
                     add(route, "not keen", quote, detail)
                 if _FAMILY_EXPECTS.search(normalise_for_matching(clause)):
                     add(route, "expected by family", quote, detail)
@@ -760,6 +905,22 @@ def _routes(
             )
         )
     return result
+
+
+def _against(clause: str, start: int, end: int) -> bool:
+    """Whether ``clause`` turns down the route at ``clause[start:end]``: words against it at most
+    six words before it ("doesn't want to go to uni"), not a condition ("uni if it means living in
+    halls"), a weighing-up ("a degree against an apprenticeship") or someone else's wish."""
+    before = clause[:start]
+    against = list(_AGAINST.finditer(before))
+    if not against:
+        return False
+    last = against[-1]
+    if len(before[last.end() :].split()) > 6 or re.search(r"\bweigh|\bversus\b|\bvs\b", before, _I):
+        return False
+    if re.match(r"[^,;]{0,20}\b(?:if|unless|only if|except)\b", clause[end:], _I):
+        return False
+    return not _someone_elses_refusal(before[: last.start()])
 
 
 #: Needs of the client's own person: a clause naming someone else ("brother has autism") is

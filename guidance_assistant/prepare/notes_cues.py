@@ -130,10 +130,11 @@ _REJECT_CUES = [
         r"do|go (?:back )?(?:into|to)|go|study|work (?:in|with|as an?|as|for)|join|train as an?|"
         r"train as|return to|end up (?:in|as)|take|have|get)| an?| anything| any)?\s",
         r"\b(?:not|isn'?t|is not|no longer|not really|not at all) (?:interested in|keen on|"
-        r"keen to (?:be|do|go)|into|bothered about|fussed about|considering|thinking (?:about|of))\s",
+        r"keen to (?:be|do|go)|bothered (?:about|abt)|fussed (?:about|abt)|considering|thinking "
+        r"(?:about|of))\s",
         r"\b(?:said no to|says no to|no to|ruled out|rules out|has ruled out|"
         r"gone off|went off|gave up on|has given up on|put off by|turned off|dead against|refuses to "
-        r"(?:consider|do|go to)|hates the idea of|not for (?:him|her|them):?)\s",
+        r"(?:consider|do|go to)|hates the idea of)\s",
         r"(?:^|[.;,(\-–]\s*|\balso said\s+|\bsaid\s+)[\"“']?not (?:an?|the) (?=\w)",
         r"\b(?:used to want to (?:be an?|be|become an?|become|do|join|go into)|"
         r"(?:was|were) going to (?:be an?|be|do|join)|"

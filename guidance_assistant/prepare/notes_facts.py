@@ -523,7 +523,9 @@ def subject_grades(sentences: Sequence[str], *, life_stage: str | None) -> list[
 
 
 #: A run of grades before a list of as many subjects ("A*AA in chemistry, biology and maths").
-_GRADE_RUN = re.compile(r"(?<![\w*])((?:A\*|[A-E]){2,4})\s+(?:in|for)\s+([^.;\n]{3,120})")
+_GRADE_RUN = re.compile(
+    r"(?<![\w*])((?:A\*|[A-E]){2,4})\s*(?:\(\s*|(?:in|for)\s+)([^.;\n)]{3,120})"
+)
 
 
 def _grade_runs(sentence: str, life_stage: str | None) -> list[tuple[str, str, GradeStatus]]:
@@ -551,7 +553,11 @@ def _pairs(piece: str, sentence: str) -> list[tuple[str, str]]:
         before = _GRADE_BEFORE.search(piece[:start])
         if after and not re.match(r"\s*(?:levels?|-levels?)\b", piece[end + after.end() :], _I):
             pairs.append((name, after.group(1).replace(" ", "")))
-        elif before and not _NOT_A_GRADE_BEFORE.search(piece[: before.start()]):
+        elif (
+            before
+            and not _NOT_A_GRADE_BEFORE.search(piece[: before.start()])
+            and before.group(1) != "a"  # "a PE teacher", "a Criminology degree": an article
+        ):
             pairs.append((name, before.group(1).replace(" ", "")))
     if pairs or len(subjects) != 1:
         return pairs

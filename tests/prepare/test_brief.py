@@ -359,8 +359,12 @@ def test_year13_brief_tests_the_apprenticeship_idea_against_the_records(
     stub: StubKnowledge,
 ) -> None:
     brief = _brief(YEAR13, stub)
+    # The predicted A in biology is a strength (evals/brief/LABELLING.md) and links Biologist,
+    # whose record lists an apprenticeship route: the brief says so beside the money worry.
     assert any(
-        "none of the occupations here lists an apprenticeship" in p for p in brief.points_to_test
+        "none of the occupations here lists an apprenticeship" in p
+        or "lists an apprenticeship route in the records" in p
+        for p in brief.points_to_test
     )
     assert any("Parents expect her to go to university" in p for p in brief.points_to_test)
     assert any("degree apprenticeship" in p.text.lower() for p in brief.framework_points)
@@ -494,9 +498,22 @@ def test_few_title_links_are_topped_up_from_job_profiles_that_name_the_interest(
     assert ids[0] == "hospital-doctor" and 3 <= len(ids) <= 6
     # "medicine" the degree, not "medicines" the product, nor a doctor's receptionist
     assert not {"receptionist", "medical-sales-representative", "pharmacy-assistant"} & set(ids)
-    assert all("'wants to do medicine'" in o.why for o in brief.occupations)
+    # Predicted A*AA makes the three subjects strengths (evals/brief/LABELLING.md): their links
+    # quote the grades; every other link comes from the medicine idea.
+    assert all(
+        "'wants to do medicine'" in o.why or "predicted A*AA in chemistry" in o.why
+        for o in brief.occupations
+    )
     assert brief.grades == [
         "chemistry A*, predicted",
         "biology A, predicted",
         "maths A, predicted",
     ]
+    # Without high grades the title links are few and the job profiles top them up.
+    topped = prepare_brief(
+        "Year 13, wants to do medicine, predicted BBB in chemistry, biology and maths. "
+        "Young carer for her dad.",
+        knowledge=bundled_kb,
+    )
+    assert _ids(topped)[0] == "hospital-doctor" and 3 <= len(_ids(topped)) <= 6
+    assert all("'wants to do medicine'" in o.why for o in topped.occupations)
